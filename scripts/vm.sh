@@ -124,8 +124,13 @@ mount -t tmpfs shm /host/dev/shm
 mount -t tmpfs run /host/run
 ip link set lo up
 stty -F /dev/console -onlcr 2>/dev/null
-chroot /host /bin/bash "$job" </dev/null >/dev/console 2>&1
-echo $? >/host"${job%/*}"/rc
+# A terminal on the host gets the console (colours and all); a pipe or file gets a pipe.
+if grep -q 'sctpvm.tty=1' /proc/cmdline; then
+  chroot /host /bin/bash "$job" </dev/null >/dev/console 2>&1
+  echo $? >/host"${job%/*}"/rc
+else
+  { chroot /host /bin/bash "$job" </dev/null 2>&1; echo $? >/host"${job%/*}"/rc; } | cat >/dev/console
+fi
 sync
 reboot -f
 INIT
@@ -137,15 +142,17 @@ INIT
   echo "$kver" >"$dir/version"
 }
 
+# Cached per kernel package and per version of this script (the initramfs embeds its init).
 mkdir -p "$cache"
-if [ -f "$cache/$package.real" ] && [ -f "$cache/$(cat "$cache/$package.real")/initrd.img" ]; then
+stamp=$(sha1sum "${BASH_SOURCE[0]}" | cut -c1-10)
+if [ -f "$cache/$package.real" ] && [ -f "$cache/$(cat "$cache/$package.real")-$stamp/initrd.img" ]; then
   real=$(cat "$cache/$package.real")
 else
   real=$(resolve "$package")
-  [ -f "$cache/$real/initrd.img" ] || prepare "$cache/$real" "$real"
+  [ -f "$cache/$real-$stamp/initrd.img" ] || prepare "$cache/$real-$stamp" "$real"
   echo "$real" >"$cache/$package.real"
 fi
-dir=$cache/$real
+dir=$cache/$real-$stamp
 
 # The job: cd here, this environment, the command; the guest's init runs it in a chroot.
 jobdir=$(mktemp -d "${TMPDIR:-/tmp}/sctp-vm.XXXXXX")
@@ -162,7 +169,8 @@ if [ "$(id -u)" = 0 ]; then model=passthrough; else model=none; fi
 cpus=${SCTP_VM_CPUS:-$(nproc)}
 [ "$cpus" -le 4 ] || cpus=4
 console="console=ttyS0 quiet loglevel=0"
-[ "${SCTP_VM_VERBOSE:-0}" = 1 ] && console="console=ttyS0 loglevel=6"
+[ -t 1 ] && console="$console sctpvm.tty=1"
+[ "${SCTP_VM_VERBOSE:-0}" = 1 ] && console="${console/quiet loglevel=0/loglevel=6}"
 
 set +e
 timeout --foreground -k 10 "${SCTP_VM_TIMEOUT:-3600}" qemu-system-x86_64 \

@@ -1,0 +1,126 @@
+#include "errors.h"
+
+#include <uv.h>
+
+#include <cmath>
+#include <cstring>
+
+namespace sctp {
+
+namespace {
+
+std::string Quote(std::string s) {
+  if (s.size() > 28) s = s.substr(0, 25) + "...";
+  return "'" + s + "'";
+}
+
+[[noreturn]] void Throw(Napi::Error error, const char* code) {
+  error.Set("code", Napi::String::New(error.Env(), code));
+  throw error;
+}
+
+}  // namespace
+
+std::string Received(const Napi::Value& value) {
+  switch (value.Type()) {
+    case napi_undefined:
+      return "Received undefined";
+    case napi_null:
+      return "Received null";
+    case napi_function: {
+      std::string name = value.As<Napi::Object>().Get("name").ToString().Utf8Value();
+      return name.empty() ? "Received function " : "Received function " + name;
+    }
+    case napi_object: {
+      Napi::Value ctor = value.As<Napi::Object>().Get("constructor");
+      if (ctor.IsFunction()) {
+        std::string name = ctor.As<Napi::Object>().Get("name").ToString().Utf8Value();
+        if (!name.empty()) return "Received an instance of " + name;
+      }
+      return "Received [object Object]";
+    }
+    case napi_string:
+      return "Received type string (" + Quote(value.As<Napi::String>().Utf8Value()) + ")";
+    case napi_symbol:
+      return "Received type symbol";
+    default: {
+      std::string text = value.ToString().Utf8Value();
+      if (value.IsBigInt()) text += "n";
+      std::string type = value.IsBoolean() ? "boolean" : value.IsBigInt() ? "bigint" : "number";
+      return "Received type " + type + " (" + text + ")";
+    }
+  }
+}
+
+void ThrowTypeError(Napi::Env env, const char* code, const std::string& message) {
+  Throw(Napi::TypeError::New(env, message), code);
+}
+
+void ThrowRangeError(Napi::Env env, const char* code, const std::string& message) {
+  Throw(Napi::RangeError::New(env, message), code);
+}
+
+void ThrowError(Napi::Env env, const char* code, const std::string& message) {
+  Throw(Napi::Error::New(env, message), code);
+}
+
+const char* ErrnoName(int err) {
+  return uv_err_name(-err);  // libuv names every errno the way Node does ("EADDRINUSE")
+}
+
+Napi::Error SystemError(Napi::Env env, int err, const char* syscall, const std::string& address,
+                        int port) {
+  std::string code = ErrnoName(err);
+  std::string message = std::string(syscall) + " " + code;
+  if (!address.empty()) message += " " + address + (port >= 0 ? ":" + std::to_string(port) : "");
+  Napi::Error error = Napi::Error::New(env, message);
+  error.Set("errno", Napi::Number::New(env, -err));
+  error.Set("code", Napi::String::New(env, code));
+  error.Set("syscall", Napi::String::New(env, syscall));
+  if (!address.empty()) error.Set("address", Napi::String::New(env, address));
+  if (port >= 0) error.Set("port", Napi::Number::New(env, port));
+  return error;
+}
+
+std::string ArgString(const Napi::Value& value, const char* name) {
+  if (!value.IsString()) {
+    ThrowTypeError(value.Env(), "ERR_INVALID_ARG_TYPE",
+                   std::string("The \"") + name + "\" argument must be of type string. " +
+                       Received(value));
+  }
+  return value.As<Napi::String>().Utf8Value();
+}
+
+int64_t ArgInteger(const Napi::Value& value, const char* name, int64_t min, int64_t max) {
+  Napi::Env env = value.Env();
+  if (!value.IsNumber()) {
+    ThrowTypeError(env, "ERR_INVALID_ARG_TYPE",
+                   std::string("The \"") + name + "\" argument must be of type number. " +
+                       Received(value));
+  }
+  double d = value.As<Napi::Number>().DoubleValue();
+  std::string shown = value.ToString().Utf8Value();
+  if (std::isnan(d) || std::isinf(d) || std::trunc(d) != d) {
+    ThrowRangeError(env, "ERR_OUT_OF_RANGE",
+                    std::string("The value of \"") + name +
+                        "\" is out of range. It must be an integer. Received " + shown);
+  }
+  if (d < static_cast<double>(min) || d > static_cast<double>(max)) {
+    ThrowRangeError(env, "ERR_OUT_OF_RANGE",
+                    std::string("The value of \"") + name + "\" is out of range. It must be >= " +
+                        std::to_string(min) + " && <= " + std::to_string(max) + ". Received " +
+                        shown);
+  }
+  return static_cast<int64_t>(d);
+}
+
+Napi::Function ArgFunction(const Napi::Value& value, const char* name) {
+  if (!value.IsFunction()) {
+    ThrowTypeError(value.Env(), "ERR_INVALID_ARG_TYPE",
+                   std::string("The \"") + name + "\" argument must be of type function. " +
+                       Received(value));
+  }
+  return value.As<Napi::Function>();
+}
+
+}  // namespace sctp

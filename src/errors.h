@@ -1,0 +1,31 @@
+// Node-style errors: argument errors with string codes, system errors with code/errno/syscall.
+#pragma once
+
+#include <napi.h>
+
+#include <string>
+
+namespace sctp {
+
+// "Received type number (1)", "Received undefined", "Received an instance of Object", ...
+std::string Received(const Napi::Value& value);
+
+// Thrown as JS exceptions (node-addon-api C++ exceptions are enabled).
+[[noreturn]] void ThrowTypeError(Napi::Env env, const char* code, const std::string& message);
+[[noreturn]] void ThrowRangeError(Napi::Env env, const char* code, const std::string& message);
+[[noreturn]] void ThrowError(Napi::Env env, const char* code, const std::string& message);
+
+// An Error like Node's own system errors: message "<syscall> <CODE>[ <address>:<port>]",
+// properties code ('EAGAIN'), errno (negative, as in Node), syscall, and address/port when given.
+Napi::Error SystemError(Napi::Env env, int err, const char* syscall, const std::string& address = "",
+                        int port = -1);
+
+// "EAGAIN" for 11, etc.
+const char* ErrnoName(int err);
+
+// Validators: they throw ERR_INVALID_ARG_TYPE / ERR_OUT_OF_RANGE like Node's validators.
+std::string ArgString(const Napi::Value& value, const char* name);
+int64_t ArgInteger(const Napi::Value& value, const char* name, int64_t min, int64_t max);
+Napi::Function ArgFunction(const Napi::Value& value, const char* name);
+
+}  // namespace sctp

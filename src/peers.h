@@ -1,0 +1,30 @@
+// Which peer addresses have an established association on a one-to-many socket.
+//
+// Learned from SCTP_ASSOC_CHANGE / SCTP_PEER_ADDR_CHANGE notifications, so asking costs no
+// system call. Used to send a new association's first message without PR-SCTP information,
+// which the kernel would otherwise drop (see README, "Differences from the original").
+#pragma once
+
+#include "address.h"  // <netinet/in.h> must come before <netinet/sctp.h>
+
+#include <netinet/sctp.h>
+
+#include <unordered_map>
+
+namespace sctp {
+
+class PeerTable {
+ public:
+  bool Has(const sockaddr* peer) const { return byAddress_.count(KeyOf(peer)) != 0; }
+
+  // Handles one notification read from the socket (the bytes of a MSG_NOTIFICATION message).
+  void OnNotification(int fd, const char* data, size_t length);
+
+ private:
+  void Learn(int fd, sctp_assoc_t id);  // all peer addresses of a new association
+  void Forget(sctp_assoc_t id);
+
+  std::unordered_map<PeerKey, sctp_assoc_t, PeerKeyHash> byAddress_;
+};
+
+}  // namespace sctp

@@ -1,0 +1,94 @@
+'use strict';
+// Shared by the test files: ports, handles closed after each test, an inbox for onRecv.
+const fs = require('fs');
+const path = require('path');
+const { spawn } = require('child_process');
+const sctp = require('..');
+
+// Fixed ports (open() has no address() to learn an ephemeral one); 1000 per process.
+let nextPort = 20000 + (process.pid % 40) * 1000;
+exports.port = () => nextPort++;
+
+const handles = [];
+// sctp.open() whose handle is closed after the current test.
+exports.open = (...args) => {
+  const handle = sctp.open(...args);
+  handles.push(handle);
+  return handle;
+};
+afterEach(() => {
+  while (handles.length) handles.pop().close();
+});
+
+// An onRecv that records what it gets; wait(n) resolves once n results have arrived.
+exports.inbox = () => {
+  const results = [];
+  let waiting = null;
+  const onRecv = (result) => {
+    results.push(result);
+    if (waiting && results.length >= waiting.n) waiting.resolve(results);
+  };
+  onRecv.results = results;
+  onRecv.wait = (n, ms = 30000) =>
+    results.length >= n
+      ? Promise.resolve(results)
+      : new Promise((resolve, reject) => {
+        const timer = setTimeout(
+          () => reject(new Error(`waited ${ms} ms for ${n} results, got ${results.length}`)), ms);
+        waiting = { n, resolve: (r) => { clearTimeout(timer); waiting = null; resolve(r); } };
+      });
+  return onRecv;
+};
+
+exports.sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+// Blocks this thread: lets messages pile up in the kernel so one poll callback sees them all.
+exports.block = (ms) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+
+exports.openFds = () => fs.readdirSync('/proc/self/fd').length;
+exports.openSockets = () => fs.readdirSync('/proc/self/fd').filter((fd) => {
+  try { return fs.readlinkSync(`/proc/self/fd/${fd}`).startsWith('socket:'); } catch { return false; }
+}).length;
+
+// Runs a Node script; resolves with { code, signal, stdout, stderr }.
+exports.run = (args, options = {}) => new Promise((resolve) => {
+  const child = spawn(process.execPath, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => { stdout += d; });
+  child.stderr.on('data', (d) => { stderr += d; });
+  child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+});
+
+exports.fixture = (name) => path.join(__dirname, 'fixtures', name);
+
+// A Python kernel-SCTP peer (test/peers/peer.py); lines() yields its JSON output lines.
+const python = fs.existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
+exports.pythonPeer = (...args) => {
+  const child = spawn(python, [path.join(__dirname, 'peers', 'peer.py'), ...args.map(String)],
+    { stdio: ['pipe', 'pipe', 'inherit'] });
+  const lines = [];
+  let buffered = '';
+  let notify = () => {};
+  child.stdout.on('data', (chunk) => {
+    buffered += chunk;
+    let i;
+    while ((i = buffered.indexOf('\n')) >= 0) {
+      lines.push(JSON.parse(buffered.slice(0, i)));
+      buffered = buffered.slice(i + 1);
+      notify();
+    }
+  });
+  const exited = new Promise((resolve) => child.on('exit', resolve));
+  exited.then(() => notify());
+  // Resolves with the first n lines (the "ready" line included).
+  child.waitLines = (n, ms = 60000) => new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`python peer: ${lines.length}/${n} lines`)), ms);
+    notify = () => {
+      if (lines.length >= n) { clearTimeout(timer); resolve(lines.slice(0, n)); }
+    };
+    notify();
+  });
+  child.exited = exited;
+  return child;
+};

@@ -11,9 +11,9 @@ node -e "
     console.error(e.message); process.exit(2)
   }"
 case $? in
-  0) exec npx mocha "$@" ;;
+  0) exec node_modules/.bin/mocha "$@" ;;
   1) kernel=${SCTP_VM_KERNEL:-linux-image-amd64}
      echo "sctp-napi: this kernel ($(uname -r)) has no SCTP; running the tests in a VM ($kernel, qemu TCG: slow)"
-     exec bash scripts/vm.sh npx mocha "$@" ;;
+     exec bash scripts/vm.sh node_modules/.bin/mocha "$@" ;;
   *) echo "sctp-napi: the addon did not load; build it with: npm run build" >&2; exit 1 ;;
 esac

@@ -63,10 +63,16 @@ exports.run = (args, options = {}) => new Promise((resolve) => {
 exports.fixture = (name) => path.join(__dirname, 'fixtures', name);
 
 // A Python kernel-SCTP peer (test/peers/peer.py); lines() yields its JSON output lines.
+// Peers still running when a test ends are killed.
 const python = fs.existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
+const peers = new Set();
+afterEach(() => {
+  for (const child of peers) child.kill();
+});
 exports.pythonPeer = (...args) => {
   const child = spawn(python, [path.join(__dirname, 'peers', 'peer.py'), ...args.map(String)],
     { stdio: ['pipe', 'pipe', 'inherit'] });
+  peers.add(child);
   const lines = [];
   let buffered = '';
   let notify = () => {};
@@ -79,7 +85,10 @@ exports.pythonPeer = (...args) => {
       notify();
     }
   });
-  const exited = new Promise((resolve) => child.on('exit', resolve));
+  const exited = new Promise((resolve) => child.on('exit', (code) => {
+    peers.delete(child);
+    resolve(code);
+  }));
   exited.then(() => notify());
   // Resolves with the first n lines (the "ready" line included).
   child.waitLines = (n, ms = 60000) => new Promise((resolve, reject) => {

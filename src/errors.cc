@@ -2,6 +2,7 @@
 
 #include <uv.h>
 
+#include <cerrno>
 #include <cmath>
 #include <cstring>
 
@@ -80,6 +81,49 @@ Napi::Error SystemError(Napi::Env env, int err, const char* syscall, const std::
   if (!address.empty()) error.Set("address", Napi::String::New(env, address));
   if (port >= 0) error.Set("port", Napi::Number::New(env, port));
   return error;
+}
+
+Napi::Error SocketError(Napi::Env env, int err) {
+  Napi::Error error = SystemError(env, err, "socket");
+  if (err != EPROTONOSUPPORT && err != ESOCKTNOSUPPORT) return error;
+  error.Set("code", Napi::String::New(env, "ERR_SCTP_UNSUPPORTED"));
+  error.Set("message",
+            Napi::String::New(env, std::string("SCTP is not available (socket ") + ErrnoName(err) +
+                                       "): load the module with 'modprobe sctp', or, if this "
+                                       "kernel is built without SCTP, run inside a VM "
+                                       "(see the README's 'npm run vm')"));
+  return error;
+}
+
+void CallAsync(Napi::Env env, const Napi::FunctionReference& fn, Napi::Value self,
+               std::initializer_list<napi_value> args, const Napi::AsyncContext& context) {
+  try {
+    fn.MakeCallback(self, args, context);
+  } catch (const Napi::Error& error) {
+    // No JS frame to throw to from a libuv callback.
+    napi_fatal_exception(env, error.Value());
+  }
+}
+
+ByteView ArgBytes(const Napi::Value& value, const char* name) {
+  Napi::Env env = value.Env();
+  if (!value.IsTypedArray() && !value.IsDataView()) {
+    ThrowTypeError(env, "ERR_INVALID_ARG_TYPE",
+                   std::string("The \"") + name +
+                       "\" argument must be an instance of Buffer, TypedArray, or DataView. " +
+                       Received(value));
+  }
+  // Buffer, every TypedArray and DataView share these three properties.
+  Napi::Object view = value.As<Napi::Object>();
+  size_t length = view.Get("byteLength").As<Napi::Number>().Int64Value();
+  size_t offset = view.Get("byteOffset").As<Napi::Number>().Int64Value();
+  const char* base = static_cast<const char*>(view.Get("buffer").As<Napi::ArrayBuffer>().Data());
+  if (length == 0 || base == nullptr) {
+    ThrowTypeError(env, "ERR_INVALID_ARG_VALUE",
+                   std::string("The argument '") + name +
+                       "' must not be empty: an SCTP message carries at least one byte");
+  }
+  return {base + offset, length};
 }
 
 std::string ArgString(const Napi::Value& value, const char* name) {

@@ -23,9 +23,26 @@ Napi::Error SystemError(Napi::Env env, int err, const char* syscall, const std::
 // "EAGAIN" for 11, etc.
 const char* ErrnoName(int err);
 
+// The error for a failed socket(): ERR_SCTP_UNSUPPORTED, saying what to do, when the kernel has
+// no SCTP; else a system error.
+Napi::Error SocketError(Napi::Env env, int err);
+
+// Calls fn from a libuv callback as a new async callback (MakeCallback: nextTick and promise jobs
+// run when it returns). A JS exception becomes an uncaught exception, as with Node's own handles.
+void CallAsync(Napi::Env env, const Napi::FunctionReference& fn, Napi::Value self,
+               std::initializer_list<napi_value> args, const Napi::AsyncContext& context);
+
 // Validators: they throw ERR_INVALID_ARG_TYPE / ERR_OUT_OF_RANGE like Node's validators.
 std::string ArgString(const Napi::Value& value, const char* name);
 int64_t ArgInteger(const Napi::Value& value, const char* name, int64_t min, int64_t max);
 Napi::Function ArgFunction(const Napi::Value& value, const char* name);
+
+// The bytes of a Buffer, TypedArray or DataView (ERR_INVALID_ARG_TYPE otherwise), not empty
+// (ERR_INVALID_ARG_VALUE: an SCTP message carries at least one byte; a detached view is empty).
+struct ByteView {
+  const char* data;
+  size_t length;
+};
+ByteView ArgBytes(const Napi::Value& value, const char* name);
 
 }  // namespace sctp

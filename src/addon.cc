@@ -1,7 +1,14 @@
 // sctp_dgram.node: exports open(bindHost, bindPort, recvMaxlen, onRecv) -> { send, close }.
 #include <napi.h>
 
-#include "handle.h"
+#include <cerrno>
+
+#include "handle.h"  // first: <netinet/in.h> before <netinet/sctp.h>
+
+#include <netinet/sctp.h>
+
+#include "errors.h"
+#include "socket_handle.h"
 
 namespace sctp {
 
@@ -9,12 +16,46 @@ namespace sctp {
 class Addon : public Napi::Addon<Addon> {
  public:
   Addon(Napi::Env env, Napi::Object exports) : handle_(Napi::Persistent(Handle::Define(env))) {
-    DefineAddon(exports, {InstanceMethod("open", &Addon::Open)});
+    DefineAddon(exports, {
+                             InstanceMethod("open", &Addon::Open),
+                             InstanceValue("SocketHandle", SocketHandle::Define(env)),
+                             InstanceMethod("systemError", &Addon::MakeSystemError),
+                             InstanceMethod("socketError", &Addon::MakeSocketError),
+                             InstanceValue("constants", Constants(env)),
+                         });
   }
 
  private:
   Napi::Value Open(const Napi::CallbackInfo& info) {
     return handle_.New({info[0], info[1], info[2], info[3]});
+  }
+
+  // Option levels and names for SocketHandle.setInt(), and flags lib/ decodes.
+  static Napi::Object Constants(Napi::Env env) {
+    Napi::Object c = Napi::Object::New(env);
+    c["SOL_SOCKET"] = SOL_SOCKET;
+    c["SO_REUSEADDR"] = SO_REUSEADDR;
+    c["SO_RCVBUF"] = SO_RCVBUF;
+    c["SO_SNDBUF"] = SO_SNDBUF;
+    c["IPPROTO_IPV6"] = static_cast<int>(IPPROTO_IPV6);
+    c["IPV6_V6ONLY"] = IPV6_V6ONLY;
+    c["IPPROTO_SCTP"] = static_cast<int>(IPPROTO_SCTP);
+    c["SCTP_NODELAY"] = SCTP_NODELAY;
+    c["SCTP_UNORDERED"] = static_cast<int>(SCTP_UNORDERED);
+    c["EAGAIN"] = EAGAIN;
+    return c;
+  }
+
+  // For lib/: the same errors open() throws. systemError(errno, syscall, address?, port?)
+  Napi::Value MakeSystemError(const Napi::CallbackInfo& info) {
+    std::string address = info[2].IsString() ? info[2].As<Napi::String>().Utf8Value() : "";
+    int port = info[3].IsNumber() ? info[3].As<Napi::Number>().Int32Value() : -1;
+    return SystemError(info.Env(), info[0].As<Napi::Number>().Int32Value(),
+                       info[1].As<Napi::String>().Utf8Value().c_str(), address, port)
+        .Value();
+  }
+  Napi::Value MakeSocketError(const Napi::CallbackInfo& info) {
+    return SocketError(info.Env(), info[0].As<Napi::Number>().Int32Value()).Value();
   }
 
   Napi::FunctionReference handle_;

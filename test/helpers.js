@@ -16,8 +16,33 @@ exports.open = (...args) => {
   handles.push(handle);
   return handle;
 };
+// createSocket() whose socket is closed after the current test.
+const sockets = [];
+exports.socket = (options) => {
+  const s = sctp.createSocket(options);
+  sockets.push(s);
+  return s;
+};
 afterEach(() => {
   while (handles.length) handles.pop().close();
+  while (sockets.length) sockets.pop().close();
+});
+
+// Resolves with the arguments of the next `event` (rejects on 'error' first).
+exports.once = (emitter, event) => require('events').once(emitter, event);
+
+// Resolves with the first n [msg, rinfo] pairs a socket emits.
+exports.messages = (s, n, ms = 60000) => new Promise((resolve, reject) => {
+  const got = [];
+  const timer = setTimeout(() => reject(new Error(`waited ${ms} ms for ${n} messages, got ${got.length}`)), ms);
+  s.on('message', function on(msg, rinfo) {
+    got.push([msg, rinfo]);
+    if (got.length === n) {
+      clearTimeout(timer);
+      s.off('message', on);
+      resolve(got);
+    }
+  });
 });
 
 // An onRecv that records what it gets; wait(n) resolves once n results have arrived.

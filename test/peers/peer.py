@@ -5,6 +5,8 @@
   peer.py send HOST PORT TO_HOST TO_PORT REPLIES MSG...
                                             send each MSG, then print REPLIES received messages
   peer.py hold HOST PORT                    bind, listen and never read (a peer that stalls)
+  peer.py echo-info HOST PORT COUNT        receive COUNT messages with their SCTP_RCVINFO, print
+                                            each, and echo it back on its stream with ppid + 1
   peer.py big HOST PORT TO_HOST TO_PORT SIZE
                                             send one SIZE-byte message (uint32 LE counters)
                                             with a send buffer forced large enough (needs root)
@@ -17,6 +19,9 @@ import sys
 import time
 
 MSG_NOTIFICATION = 0x8000
+SCTP_SNDINFO, SCTP_RCVINFO, SCTP_RECVRCVINFO, SCTP_UNORDERED = 2, 3, 32, 1
+RCVINFO = struct.Struct("=HHH2xIIIIi")  # sid ssn flags ppid tsn cumtsn context assoc_id
+SNDINFO = struct.Struct("=HHIIi")  # sid flags ppid context assoc_id
 
 
 def open_socket(host, port, rcvbuf=None):
@@ -52,6 +57,24 @@ def main(argv):
             s.sendto(text.encode("latin-1"), to)
         receive(s, int(argv[6]))
         time.sleep(0.5)  # let the peer read before SHUTDOWN
+    elif mode == "echo-info":
+        s = open_socket(host, port)
+        s.setsockopt(socket.IPPROTO_SCTP, SCTP_RECVRCVINFO, 1)
+        got = 0
+        while got < int(argv[4]):
+            data, anc, flags, addr = s.recvmsg(1 << 20, 1024)
+            if flags & MSG_NOTIFICATION:
+                continue
+            got += 1
+            info = [RCVINFO.unpack(d[:RCVINFO.size]) for lvl, typ, d in anc
+                    if lvl == socket.IPPROTO_SCTP and typ == SCTP_RCVINFO][0]
+            sid, _ssn, rflags, ppid = info[0], info[1], info[2], socket.ntohl(info[3])
+            print(json.dumps({"data": data.decode("latin-1"), "host": addr[0], "port": addr[1],
+                              "stream": sid, "ppid": ppid,
+                              "unordered": bool(rflags & SCTP_UNORDERED)}), flush=True)
+            sndinfo = SNDINFO.pack(sid, 0, socket.htonl((ppid + 1) & 0xFFFFFFFF), 0, 0)
+            s.sendmsg([data], [(socket.IPPROTO_SCTP, SCTP_SNDINFO, sndinfo)], 0, addr[:2])
+        time.sleep(0.5)
     elif mode == "big":
         s = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET,
                           socket.SOCK_SEQPACKET, socket.IPPROTO_SCTP)

@@ -1,0 +1,423 @@
+'use strict';
+// createSocket(): a dgram-shaped SCTP one-to-many socket. The native SocketHandle is dumb (it
+// returns errnos); validation, the send queue, error shaping and events live here, as in Node's
+// lib/dgram.js.
+const EventEmitter = require('events');
+const net = require('net');
+const binding = require('./binding');
+const {
+  coded, invalidArgType, invalidArgValue, validateInteger, validateBoolean, validateFunction,
+  validateObject, validateAbortSignal,
+} = require('./validators');
+
+const { constants: C } = binding;
+const U32 = 0xffffffff;
+const kMessage = 0;
+const kWritable = 1;
+const kTooLarge = 2;
+const kError = 3;
+
+const asyncDispose = Symbol.asyncDispose || Symbol.for('nodejs.asyncDispose');
+
+// Defaults: the original SCTP_NAPI's fixed behaviour where it had one.
+const DEFAULTS = {
+  reuseAddr: true,
+  nodelay: true,
+  ipv6Only: false,
+  rtoInfo: { initial: 250, min: 200, max: 5000 },
+  maxMessageSize: 256 * 1024,
+  sendHighWaterMark: 1024 * 1024,
+  defaults: { stream: 0, ppid: 0, unordered: true, ttl: 30000, context: 0 },
+};
+
+function validateSendOptions(opts, name, base) {
+  validateObject(opts, name);
+  const out = { ...base };
+  for (const key of Object.keys(opts)) {
+    const value = opts[key];
+    if (value === undefined) continue;
+    switch (key) {
+      case 'stream': out.stream = validateInteger(value, `${name}.stream`, 0, 65535); break;
+      case 'ppid': out.ppid = validateInteger(value, `${name}.ppid`, 0, U32); break;
+      case 'context': out.context = validateInteger(value, `${name}.context`, 0, U32); break;
+      case 'ttl': out.ttl = validateInteger(value, `${name}.ttl`, 0, U32); break;
+      case 'unordered': out.unordered = validateBoolean(value, `${name}.unordered`); break;
+      default: throw invalidArgValue(name, opts, `has an unknown property '${key}'`);
+    }
+  }
+  return out;
+}
+
+function validateOptions(options) {
+  validateObject(options, 'options');
+  const { type } = options;
+  if (type !== 'sctp4' && type !== 'sctp6') {
+    throw invalidArgValue('options.type', type, "must be 'sctp4' or 'sctp6'");
+  }
+  const o = { ...DEFAULTS, type };
+  for (const key of Object.keys(options)) {
+    const value = options[key];
+    if (value === undefined || key === 'type') continue;
+    const name = `options.${key}`;
+    switch (key) {
+      case 'reuseAddr': case 'nodelay': case 'ipv6Only':
+        o[key] = validateBoolean(value, name);
+        break;
+      case 'recvBufferSize': case 'sendBufferSize':
+        o[key] = validateInteger(value, name, 1, 0x7fffffff);
+        break;
+      case 'maxMessageSize':
+        o[key] = validateInteger(value, name, 1, 256 * 1024 * 1024);
+        break;
+      case 'sendHighWaterMark':
+        o[key] = validateInteger(value, name, 0, Number.MAX_SAFE_INTEGER);
+        break;
+      case 'rtoInfo': {
+        validateObject(value, name);
+        const r = { ...DEFAULTS.rtoInfo };
+        for (const k of ['initial', 'min', 'max']) {
+          if (value[k] !== undefined) r[k] = validateInteger(value[k], `${name}.${k}`, 1, U32);
+        }
+        if (r.min > r.max) throw invalidArgValue(name, value, 'must have min <= max');
+        o.rtoInfo = r;
+        break;
+      }
+      case 'initMsg': {
+        validateObject(value, name);
+        const i = { outStreams: 0, maxInStreams: 0, maxAttempts: 0, maxInitTimeout: 0 };
+        for (const k of Object.keys(i)) {
+          if (value[k] !== undefined) i[k] = validateInteger(value[k], `${name}.${k}`, 0, 65535);
+        }
+        o.initMsg = i;
+        break;
+      }
+      case 'defaults':
+        o.defaults = validateSendOptions(value, name, DEFAULTS.defaults);
+        break;
+      case 'signal':
+        o.signal = validateAbortSignal(value, name);
+        break;
+      default:
+        throw invalidArgValue('options', options, `has an unknown property '${key}'`);
+    }
+  }
+  if (o.ipv6Only && type !== 'sctp6') {
+    throw invalidArgValue('options.ipv6Only', true, "applies to type 'sctp6' only");
+  }
+  return o;
+}
+
+// msg: Buffer | TypedArray | DataView | string | an array of those -> one Buffer.
+function toBuffer(msg, name = 'msg') {
+  if (typeof msg === 'string') return Buffer.from(msg);
+  if (ArrayBuffer.isView(msg)) return Buffer.from(msg.buffer, msg.byteOffset, msg.byteLength);
+  if (Array.isArray(msg) && name === 'msg') {
+    return Buffer.concat(msg.map((part, i) => toBuffer(part, `msg[${i}]`)));
+  }
+  throw invalidArgType(name, 'of type string or an instance of Buffer, TypedArray, or DataView' +
+    (name === 'msg' ? ', or an array of those' : ''), msg);
+}
+
+class Socket extends EventEmitter {
+  #handle;
+  #options;
+  #bound = false;
+  #closed = false;
+  #queue = [];
+  #queueBytes = 0;
+  #onAbort = null;
+
+  constructor(options) {
+    super();
+    const o = validateOptions(options);
+    this.#options = o;
+    const handle = new binding.SocketHandle((kind, ...args) => this.#onEvent(kind, args));
+    const family = o.type === 'sctp6' ? 6 : 4;
+    const openErr = handle.open(family);
+    if (openErr) throw binding.socketError(openErr);
+    this.#handle = handle;
+    const check = (err, what) => {
+      if (!err) return;
+      handle.close();
+      throw binding.systemError(err, `setsockopt ${what}`);
+    };
+    check(handle.setInt(C.SOL_SOCKET, C.SO_REUSEADDR, o.reuseAddr ? 1 : 0), 'SO_REUSEADDR');
+    check(handle.setInt(C.IPPROTO_SCTP, C.SCTP_NODELAY, o.nodelay ? 1 : 0), 'SCTP_NODELAY');
+    if (family === 6) {
+      check(handle.setInt(C.IPPROTO_IPV6, C.IPV6_V6ONLY, o.ipv6Only ? 1 : 0), 'IPV6_V6ONLY');
+    }
+    if (o.recvBufferSize) check(handle.setInt(C.SOL_SOCKET, C.SO_RCVBUF, o.recvBufferSize), 'SO_RCVBUF');
+    if (o.sendBufferSize) check(handle.setInt(C.SOL_SOCKET, C.SO_SNDBUF, o.sendBufferSize), 'SO_SNDBUF');
+    const { initial, min, max } = o.rtoInfo;
+    check(handle.setRtoInfo(initial, min, max), 'SCTP_RTOINFO');
+    if (o.initMsg) {
+      const i = o.initMsg;
+      check(handle.setInitMsg(i.outStreams, i.maxInStreams, i.maxAttempts, i.maxInitTimeout),
+        'SCTP_INITMSG');
+    }
+    handle.setMaxMessageSize(o.maxMessageSize);
+
+    if (o.signal) {
+      if (o.signal.aborted) {
+        process.nextTick(() => this.close());
+      } else {
+        this.#onAbort = () => this.close();
+        o.signal.addEventListener('abort', this.#onAbort, { once: true });
+      }
+    }
+  }
+
+  get type() { return this.#options.type; }
+
+  bind(port, address, callback) {
+    this.#healthCheck();
+    if (port !== null && typeof port === 'object') {
+      callback = address;
+      ({ port, address } = port);
+    } else if (typeof port === 'function') {
+      callback = port;
+      port = undefined;
+    }
+    if (typeof address === 'function') {
+      callback = address;
+      address = undefined;
+    }
+    if (this.#bound) throw coded(Error, 'ERR_SOCKET_ALREADY_BOUND', 'Socket is already bound');
+    port = port === undefined ? 0 : validateInteger(port, 'port', 0, 65535);
+    address = this.#validateAddress(address, 'address', this.type === 'sctp6' ? '::' : '0.0.0.0');
+    if (callback !== undefined) this.once('listening', validateFunction(callback, 'callback'));
+    const err = this.#handle.bind(address, port);
+    if (err) {
+      const error = binding.systemError(err, 'bind', address, port);
+      process.nextTick(() => this.emit('error', error));
+      return this;
+    }
+    this.#bound = true;
+    process.nextTick(() => this.emit('listening'));
+    return this;
+  }
+
+  address() {
+    this.#healthCheck();
+    if (!this.#bound) throw coded(Error, 'ERR_SOCKET_NOT_BOUND', 'Socket is not bound');
+    const result = this.#handle.getsockname();
+    if (typeof result === 'number') throw binding.systemError(result, 'getsockname');
+    const [address, port] = result;
+    return { address, family: net.isIPv6(address) ? 'IPv6' : 'IPv4', port };
+  }
+
+  // send(msg, port[, address][, options][, callback]) -> false while the queue is over the mark.
+  send(msg, port, address, options, callback) {
+    if (typeof address === 'function') {
+      callback = address;
+      address = options = undefined;
+    } else if (address !== null && typeof address === 'object') {
+      callback = options;
+      options = address;
+      address = undefined;
+    }
+    if (typeof options === 'function') {
+      callback = options;
+      options = undefined;
+    }
+    const data = toBuffer(msg);
+    if (data.length === 0) {
+      throw invalidArgValue('msg', msg, 'must not be empty: an SCTP message carries at least one byte');
+    }
+    validateInteger(port, 'port', 1, 65535);
+    address = this.#validateAddress(address, 'address', this.type === 'sctp6' ? '::1' : '127.0.0.1');
+    const info = options === undefined
+      ? this.#options.defaults
+      : validateSendOptions(options, 'options', this.#options.defaults);
+    if (callback !== undefined) validateFunction(callback, 'callback');
+    this.#healthCheck();
+    if (!this.#bound) this.bind();
+
+    const request = { data, port, address, info, callback };
+    if (this.#queue.length === 0) {
+      const result = this.#trySend(request);
+      if (result !== -C.EAGAIN) {
+        process.nextTick(() => this.#complete(request, result));
+        return true;
+      }
+      this.#handle.watchWritable();
+    }
+    this.#queue.push(request);
+    this.#queueBytes += data.length;
+    return this.#queueBytes < this.#options.sendHighWaterMark;
+  }
+
+  // Stops receiving and closes. Messages still in this socket's queue (not yet taken by the
+  // kernel) are not sent: each one's callback gets ERR_SOCKET_CLOSED. 'close' follows on the
+  // next tick. Calling close() again does nothing but call the callback.
+  close(callback) {
+    if (callback !== undefined) validateFunction(callback, 'callback');
+    if (this.#closed) {
+      if (callback) process.nextTick(callback);
+      return this;
+    }
+    if (callback) this.once('close', callback);
+    this.#closed = true;
+    this.#handle.close();
+    if (this.#onAbort) this.#options.signal.removeEventListener('abort', this.#onAbort);
+    const unsent = this.#queue;
+    this.#queue = [];
+    this.#queueBytes = 0;
+    process.nextTick(() => {
+      for (const request of unsent) {
+        if (request.callback) {
+          request.callback(coded(Error, 'ERR_SOCKET_CLOSED', 'Socket closed before the message was sent'));
+        }
+      }
+      this.emit('close');
+    });
+    return this;
+  }
+
+  ref() {
+    if (!this.#closed) this.#handle.ref();
+    return this;
+  }
+
+  unref() {
+    if (!this.#closed) this.#handle.unref();
+    return this;
+  }
+
+  getSendQueueSize() { return this.#queueBytes; }
+  getSendQueueCount() { return this.#queue.length; }
+
+  // for await (const { msg, rinfo } of socket): ends when the socket closes; an 'error' is thrown.
+  [Symbol.asyncIterator]() {
+    const buffered = [];
+    let pending = null;
+    let failure = null;
+    let done = this.#closed;
+    const wake = () => {
+      if (!pending) return;
+      const { resolve, reject } = pending;
+      pending = null;
+      if (buffered.length) resolve({ value: buffered.shift(), done: false });
+      else if (failure) reject(failure);
+      else if (done) resolve({ value: undefined, done: true });
+    };
+    const onMessage = (msg, rinfo) => { buffered.push({ msg, rinfo }); wake(); };
+    const onError = (err) => { failure = err; cleanup(); wake(); };
+    const onClose = () => { done = true; cleanup(); wake(); };
+    const cleanup = () => {
+      this.off('message', onMessage);
+      this.off('error', onError);
+      this.off('close', onClose);
+    };
+    this.on('message', onMessage);
+    this.on('error', onError);
+    this.on('close', onClose);
+    return {
+      next: () => new Promise((resolve, reject) => {
+        pending = { resolve, reject };
+        wake();
+      }),
+      return: async () => {
+        done = true;
+        cleanup();
+        buffered.length = 0;
+        return { value: undefined, done: true };
+      },
+      [Symbol.asyncIterator]() { return this; },
+    };
+  }
+
+  [asyncDispose]() {
+    return new Promise((resolve) => this.close(resolve));
+  }
+
+  #healthCheck() {
+    if (this.#closed) throw coded(Error, 'ERR_SOCKET_CLOSED', 'Socket is closed');
+  }
+
+  #validateAddress(address, name, fallback) {
+    if (address === undefined || address === null) return fallback;
+    if (typeof address !== 'string') throw invalidArgType(name, 'of type string', address);
+    const family = net.isIP(address.split('%')[0]);
+    if (family === 0) throw invalidArgValue(name, address, 'must be a numeric IPv4 or IPv6 address');
+    if (family === 6 && this.type === 'sctp4') {
+      throw invalidArgValue(name, address, "must be an IPv4 address on an 'sctp4' socket");
+    }
+    return address;
+  }
+
+  #trySend({ data, port, address, info }) {
+    return this.#handle.send(data, address, port, info.stream, info.ppid, info.context, info.ttl,
+      info.unordered);
+  }
+
+  #complete(request, result) {
+    const error = result < 0 ? binding.systemError(-result, 'send', request.address, request.port) : null;
+    if (request.callback) request.callback(error, error ? undefined : result);
+    else if (error) this.emit('error', error);
+  }
+
+  #flush() {
+    while (this.#queue.length && !this.#closed) {
+      const request = this.#queue[0];
+      const result = this.#trySend(request);
+      if (result === -C.EAGAIN) {
+        this.#handle.watchWritable();
+        return;
+      }
+      this.#queue.shift();
+      this.#queueBytes -= request.data.length;
+      this.#complete(request, result);
+    }
+    if (!this.#closed) this.emit('drain');
+  }
+
+  #onEvent(kind, args) {
+    switch (kind) {
+      case kMessage: {
+        const [msg, address, port, assocId, stream, ppid, flags, ssn, tsn, context] = args;
+        this.emit('message', msg, {
+          address,
+          family: net.isIPv6(address) ? 'IPv6' : 'IPv4',
+          port,
+          size: msg.length,
+          assocId,
+          stream,
+          ppid,
+          unordered: (flags & C.SCTP_UNORDERED) !== 0,
+          ssn,
+          tsn,
+          context,
+        });
+        break;
+      }
+      case kWritable:
+        this.#flush();
+        break;
+      case kTooLarge: {
+        const [size] = args;
+        const limit = this.#options.maxMessageSize;
+        const err = coded(Error, 'ERR_SCTP_MESSAGE_TOO_LARGE',
+          `Message of ${size} bytes exceeds maxMessageSize (${limit} bytes); discarded`);
+        err.size = size;
+        err.limit = limit;
+        this.emit('error', err);
+        break;
+      }
+      case kError:
+        this.emit('error', binding.systemError(args[0], args[1]));
+        break;
+      default:
+        break;
+    }
+  }
+}
+
+function createSocket(options, callback) {
+  if (typeof options === 'string') options = { type: options };
+  const socket = new Socket(options);
+  if (callback !== undefined) socket.on('message', validateFunction(callback, 'callback'));
+  return socket;
+}
+
+module.exports = { Socket, createSocket };

@@ -1,0 +1,48 @@
+// The native half of createSocket(): a dumb handle in the manner of Node's udp_wrap. Methods
+// return 0 / a byte count or a negative errno; lib/socket.js validates, queues and shapes errors.
+// Events reach JS through one function, onevent(kind, ...), called as a new async callback.
+#pragma once
+
+#include <napi.h>
+
+#include <memory>
+
+#include "endpoint.h"
+
+namespace sctp {
+
+class SocketHandle : public Napi::ObjectWrap<SocketHandle>, private Endpoint {
+ public:
+  // The `kind` argument of onevent.
+  enum Event { kMessage = 0, kWritable = 1, kTooLarge = 2, kError = 3 };
+
+  static Napi::Function Define(Napi::Env env);
+  explicit SocketHandle(const Napi::CallbackInfo& info);  // new SocketHandle(onevent)
+
+ private:
+  Napi::Value Open(const Napi::CallbackInfo& info);       // (family: 4 | 6) -> errno
+  Napi::Value SetInt(const Napi::CallbackInfo& info);     // (level, name, value) -> errno
+  Napi::Value SetRtoInfo(const Napi::CallbackInfo& info); // (initial, min, max) -> errno
+  Napi::Value SetInitMsg(const Napi::CallbackInfo& info); // (out, maxIn, attempts, timeout) -> errno
+  Napi::Value SetMaxMessageSize(const Napi::CallbackInfo& info);  // (bytes)
+  Napi::Value Bind(const Napi::CallbackInfo& info);       // (address, port) -> errno; then listens
+  Napi::Value GetSockName(const Napi::CallbackInfo& info);  // -> [address, port] | errno
+  // (data, address, port, stream, ppid, context, ttl, unordered) -> bytes | -errno
+  Napi::Value Send(const Napi::CallbackInfo& info);
+  Napi::Value WatchWritable(const Napi::CallbackInfo& info);  // one kWritable event
+  Napi::Value Close(const Napi::CallbackInfo& info);
+  Napi::Value Ref(const Napi::CallbackInfo& info);
+  Napi::Value Unref(const Napi::CallbackInfo& info);
+
+  void OnEvents(int status, int events) override;
+  void OnMessage(const char* data, size_t length, const sockaddr* from,
+                 const sctp_rcvinfo* info) override;
+  void OnTooLarge(size_t length) override;
+  void OnReceiveError(int err) override;
+  void Emit(std::initializer_list<napi_value> args);
+
+  Napi::FunctionReference onevent_;
+  std::unique_ptr<Napi::AsyncContext> async_;
+};
+
+}  // namespace sctp

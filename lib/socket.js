@@ -294,12 +294,12 @@ class Socket extends EventEmitter {
     let failure = null;
     let done = this.#closed;
     const wake = () => {
-      if (!pending) return;
+      if (!pending || !(buffered.length || failure || done)) return;
       const { resolve, reject } = pending;
       pending = null;
       if (buffered.length) resolve({ value: buffered.shift(), done: false });
       else if (failure) reject(failure);
-      else if (done) resolve({ value: undefined, done: true });
+      else resolve({ value: undefined, done: true });
     };
     const onMessage = (msg, rinfo) => { buffered.push({ msg, rinfo }); wake(); };
     const onError = (err) => { failure = err; cleanup(); wake(); };

@@ -133,6 +133,7 @@ Napi::Value SocketHandle::WatchWritable(const Napi::CallbackInfo& info) {
 Napi::Value SocketHandle::Close(const Napi::CallbackInfo& info) {
   if (IsOpen()) {
     Endpoint::Close();
+    onevent_.Reset();  // no events after close; and no cycle through a persistent reference
     Napi::ObjectWrap<SocketHandle>::Unref();
   }
   return info.Env().Undefined();
@@ -189,6 +190,7 @@ void SocketHandle::OnReceiveError(int err) {
 }
 
 void SocketHandle::Emit(std::initializer_list<napi_value> args) {
+  if (onevent_.IsEmpty()) return;  // closed by an earlier callback of this batch
   CallAsync(Env(), onevent_, Value(), args, *async_);
 }
 

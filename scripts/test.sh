@@ -4,6 +4,10 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
+# The TypeScript declarations first: they need no kernel, so they are checked here, natively.
+node_modules/.bin/tsc -p test/types || { echo "sctp-napi: index.d.ts fails its type test" >&2; exit 1; }
+echo "types: index.d.ts passes test/types/usage.ts"
+
 # 0: SCTP works here; 1: the kernel has no SCTP; anything else: the addon did not load.
 node -e "
   try { require('./').open('127.0.0.1', 0, 1, () => {}).close() } catch (e) {

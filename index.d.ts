@@ -1,0 +1,128 @@
+/// <reference types="node" />
+import { EventEmitter } from 'events';
+
+// ---- The original SCTP_NAPI API -------------------------------------------------------------
+
+/** `[data, host, port]` for a message, or a string describing a receive failure. */
+export type RecvResult = [data: Buffer, host: string, port: number] | string;
+
+export interface Handle {
+  /** Sends one message (unordered, PR-SCTP TTL 30 s); returns the bytes sent. */
+  send(buffer: NodeJS.ArrayBufferView, host: string, port: number): number;
+  /** Stops receiving and closes the socket; idempotent. */
+  close(): void;
+}
+
+/**
+ * Opens an SCTP one-to-many socket bound to bindHost:bindPort, delivering each message to
+ * onRecv (`this` is the handle).
+ */
+export function open(
+  bindHost: string,
+  bindPort: number,
+  recvMaxlen: number,
+  onRecv: (this: Handle, result: RecvResult) => void,
+): Handle;
+
+// ---- createSocket() -------------------------------------------------------------------------
+
+export type SocketType = 'sctp4' | 'sctp6';
+
+/** Per-message send options; socket-wide defaults come from `SocketOptions.defaults`. */
+export interface SendOptions {
+  /** Stream number, 0..65535 (below the association's outbound stream count). Default 0. */
+  stream?: number;
+  /** Payload protocol identifier, 0..2^32-1; sent in network byte order. Default 0. */
+  ppid?: number;
+  /** Deliver as soon as it arrives, outside the stream's order. Default true. */
+  unordered?: boolean;
+  /** PR-SCTP lifetime in ms; 0: fully reliable. Default 30000. */
+  ttl?: number;
+  /** An opaque number reported back with send failures. Default 0. */
+  context?: number;
+}
+
+export interface SocketOptions {
+  type: SocketType;
+  /** sctp6 only: refuse IPv4 peers. Default false (dual stack). */
+  ipv6Only?: boolean;
+  /** SO_REUSEADDR. Default true. */
+  reuseAddr?: boolean;
+  /** SO_RCVBUF in bytes (the kernel caps it at net.core.rmem_max). */
+  recvBufferSize?: number;
+  /** SO_SNDBUF in bytes (capped at net.core.wmem_max); also the largest message that can be sent. */
+  sendBufferSize?: number;
+  /** SCTP_NODELAY. Default true. */
+  nodelay?: boolean;
+  /** Retransmission timeouts in ms. Default { initial: 250, min: 200, max: 5000 }. */
+  rtoInfo?: { initial?: number; min?: number; max?: number };
+  /** SCTP_INITMSG for new associations; 0 keeps the kernel's value. */
+  initMsg?: { outStreams?: number; maxInStreams?: number; maxAttempts?: number; maxInitTimeout?: number };
+  /** The largest message delivered; longer ones are discarded and reported. Default 256 KiB. */
+  maxMessageSize?: number;
+  /** send() returns false while this many bytes wait in the socket's queue. Default 1 MiB. */
+  sendHighWaterMark?: number;
+  /** Socket-wide send defaults. Default { stream: 0, ppid: 0, unordered: true, ttl: 30000, context: 0 }. */
+  defaults?: SendOptions;
+  /** Aborting it closes the socket. */
+  signal?: AbortSignal;
+}
+
+export interface AddressInfo {
+  address: string;
+  family: 'IPv4' | 'IPv6';
+  port: number;
+}
+
+/** What the kernel says of a received message (SCTP_RCVINFO). */
+export interface RemoteInfo extends AddressInfo {
+  size: number;
+  assocId: number;
+  stream: number;
+  ppid: number;
+  unordered: boolean;
+  ssn: number;
+  tsn: number;
+  context: number;
+}
+
+export type Message = string | NodeJS.ArrayBufferView | ReadonlyArray<string | NodeJS.ArrayBufferView>;
+export type SendCallback = (error: Error | null, bytes?: number) => void;
+
+export class Socket extends EventEmitter implements AsyncIterable<{ msg: Buffer; rinfo: RemoteInfo }> {
+  constructor(options: SocketOptions);
+  readonly type: SocketType;
+
+  bind(port?: number, address?: string, callback?: () => void): this;
+  bind(options: { port?: number; address?: string }, callback?: () => void): this;
+  bind(callback: () => void): this;
+  address(): AddressInfo;
+
+  send(msg: Message, port: number, address?: string, options?: SendOptions, callback?: SendCallback): boolean;
+  send(msg: Message, port: number, address: string, callback: SendCallback): boolean;
+  send(msg: Message, port: number, options: SendOptions, callback?: SendCallback): boolean;
+  send(msg: Message, port: number, callback: SendCallback): boolean;
+
+  close(callback?: () => void): this;
+  ref(): this;
+  unref(): this;
+  getSendQueueSize(): number;
+  getSendQueueCount(): number;
+
+  [Symbol.asyncIterator](): AsyncIterator<{ msg: Buffer; rinfo: RemoteInfo }>;
+  [Symbol.asyncDispose](): Promise<void>;
+
+  on(event: 'message', listener: (msg: Buffer, rinfo: RemoteInfo) => void): this;
+  on(event: 'listening' | 'close' | 'drain', listener: () => void): this;
+  on(event: 'error', listener: (err: Error & { code?: string; errno?: number; syscall?: string }) => void): this;
+  on(event: string | symbol, listener: (...args: any[]) => void): this;
+  once(event: 'message', listener: (msg: Buffer, rinfo: RemoteInfo) => void): this;
+  once(event: 'listening' | 'close' | 'drain', listener: () => void): this;
+  once(event: 'error', listener: (err: Error & { code?: string; errno?: number; syscall?: string }) => void): this;
+  once(event: string | symbol, listener: (...args: any[]) => void): this;
+}
+
+export function createSocket(
+  options: SocketType | SocketOptions,
+  callback?: (msg: Buffer, rinfo: RemoteInfo) => void,
+): Socket;

@@ -1,0 +1,57 @@
+// Type test: `npm test` compiles this with tsc against index.d.ts (it is never run).
+import sctp = require('../..');
+import { createSocket, open, Socket, RemoteInfo, SocketOptions } from '../..';
+
+const handle = open('127.0.0.1', 5000, 1024, function (result) {
+  if (typeof result === 'string') return;
+  const [data, host, port]: [Buffer, string, number] = result;
+  const sent: number = this.send(data, host, port);
+  void sent;
+});
+handle.close();
+// @ts-expect-error: the port is a number
+open('127.0.0.1', '5000', 1024, () => {});
+// @ts-expect-error: send takes bytes, not a string
+handle.send('text', '127.0.0.1', 5000);
+
+const options: SocketOptions = {
+  type: 'sctp6',
+  ipv6Only: false,
+  rtoInfo: { initial: 250 },
+  initMsg: { outStreams: 10, maxInStreams: 10 },
+  maxMessageSize: 1 << 20,
+  sendHighWaterMark: 1 << 16,
+  defaults: { stream: 1, ppid: 46, unordered: false, ttl: 0 },
+  signal: new AbortController().signal,
+};
+const sock: Socket = createSocket(options);
+sock.bind(0, '::', () => {
+  const { address, family, port } = sock.address();
+  const f: 'IPv4' | 'IPv6' = family;
+  void [address, f, port];
+});
+sock.bind({ port: 0 });
+sock.on('message', (msg: Buffer, rinfo: RemoteInfo) => {
+  const n: number = rinfo.ppid + rinfo.stream + rinfo.assocId + rinfo.tsn + rinfo.ssn;
+  const u: boolean = rinfo.unordered;
+  void [msg, n, u];
+});
+sock.on('error', (err) => void err.code);
+const ok: boolean = sock.send(['a', Buffer.from('b')], 5000, '::1', { ppid: 1 }, (err, bytes) => {
+  void [err, bytes];
+});
+sock.send('x', 5000, (err) => void err);
+sock.send(new Uint8Array(2), 5000, { stream: 2 });
+// @ts-expect-error: no such send option
+sock.send('x', 5000, '::1', { priority: 1 });
+// @ts-expect-error: type is required
+createSocket({});
+sctp.createSocket('sctp4').ref().unref().close();
+
+async function iterate(s: Socket): Promise<number> {
+  let total = 0;
+  for await (const { msg, rinfo } of s) total += msg.length + rinfo.size;
+  await s[Symbol.asyncDispose]();
+  return total + s.getSendQueueSize() + s.getSendQueueCount() + (ok ? 1 : 0);
+}
+void iterate;

@@ -1,19 +1,21 @@
 'use strict';
-// The README's example runs and prints what the README says it prints.
+// The README's examples run and print what the README says they print.
 const assert = require('assert');
 const fs = require('fs');
 const path = require('path');
 const { run } = require('./helpers');
 
 const root = path.join(__dirname, '..');
+const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
 
 describe('examples', () => {
-  it('examples/echo.js prints the README\'s output and exits', async () => {
-    const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
-    const block = readme.split('<!-- echo-output -->')[1].match(/```\n([\s\S]*?)```/)[1];
-    const res = await run([path.join(root, 'examples', 'echo.js')]);
-    assert.strictEqual(res.stderr, '');
-    assert.strictEqual(res.code, 0);
-    assert.strictEqual(res.stdout, block);
-  });
+  for (const [file, marker] of [['echo.js', 'echo-output'], ['socket.js', 'socket-output']]) {
+    it(`examples/${file} prints the README's output and exits`, async () => {
+      const block = readme.split(`<!-- ${marker} -->`)[1].match(/```\n([\s\S]*?)```/)[1];
+      const res = await run([path.join(root, 'examples', file)]);
+      assert.strictEqual(res.stderr, '');
+      assert.strictEqual(res.code, 0);
+      assert.strictEqual(res.stdout, block);
+    });
+  }
 });

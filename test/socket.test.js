@@ -110,6 +110,16 @@ describe('createSocket(): sending and receiving', () => {
     assert.strictEqual(emitted.code, err.code);
   });
 
+  it('first message to a new peer is not lost, with a TTL set (20 fresh sockets, ttl 1000)', async () => {
+    const [b] = await pair();
+    const got = messages(b, 20);
+    for (let i = 0; i < 20; i++) {
+      socket({ type: 'sctp4' }).send(`fresh ${i}`, b.address().port, '127.0.0.1', { ttl: 1000 });
+    }
+    const texts = (await got).map(([m]) => m.toString()).sort();
+    assert.deepStrictEqual(texts, Array.from({ length: 20 }, (_, i) => `fresh ${i}`).sort());
+  });
+
   it('an unbound socket binds itself on its first send, like dgram', async () => {
     const [b] = await pair();
     const a = socket({ type: 'sctp4' });

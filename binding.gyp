@@ -6,7 +6,8 @@
       "dependencies": ["<!(node -p \"require('node-addon-api').targets\"):node_addon_api_except"],
       "defines": ["NAPI_VERSION=8"],
       "cflags_cc": ["-std=c++17", "-Wall", "-Wextra", "-Wno-missing-field-initializers"],
-      "libraries": ["-l:libsctp.a"]
+      "libraries": ["-l:libsctp.a"],
+      "ldflags": ["-static-libstdc++", "-static-libgcc"]
     }
   ]
 }

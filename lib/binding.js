@@ -1,3 +1,14 @@
 'use strict';
 // The native addon: a prebuild from prebuilds/ when one matches, else build/Release/sctp_dgram.node.
-module.exports = require('node-gyp-build')(require('path').join(__dirname, '..'));
+// On a platform without kernel SCTP the package still loads; using it throws ERR_SCTP_UNSUPPORTED.
+const path = require('path');
+
+function unsupported() {
+  const err = new Error(`SCTP is not available: sctp-napi needs Linux's kernel SCTP (this is ${process.platform})`);
+  err.code = 'ERR_SCTP_UNSUPPORTED';
+  throw err;
+}
+
+module.exports = process.platform === 'linux'
+  ? require('node-gyp-build')(path.join(__dirname, '..'))
+  : { open: unsupported, SocketHandle: unsupported, constants: {} };

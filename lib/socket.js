@@ -110,7 +110,10 @@ function validateOptions(options) {
 // msg: Buffer | TypedArray | DataView | string | an array of those -> one Buffer.
 function toBuffer(msg, name = 'msg') {
   if (typeof msg === 'string') return Buffer.from(msg);
-  if (ArrayBuffer.isView(msg)) return Buffer.from(msg.buffer, msg.byteOffset, msg.byteLength);
+  if (ArrayBuffer.isView(msg)) {
+    // A detached view has no bytes (and its buffer cannot be viewed again).
+    return msg.byteLength === 0 ? Buffer.alloc(0) : Buffer.from(msg.buffer, msg.byteOffset, msg.byteLength);
+  }
   if (Array.isArray(msg) && name === 'msg') {
     return Buffer.concat(msg.map((part, i) => toBuffer(part, `msg[${i}]`)));
   }

@@ -42,6 +42,52 @@ describe('createSocket(): lifecycle', () => {
     assert.strictEqual(count, 1);
   });
 
+  it('close() inside every other callback: send callback, \'listening\', \'drain\', \'error\'', async () => {
+    const receiver = await bound();
+    const to = receiver.address().port;
+
+    const a = socket({ type: 'sctp4' });
+    await new Promise((resolve) => a.send('x', to, '127.0.0.1', () => { a.close(resolve); }));
+
+    const b = socket({ type: 'sctp4' });
+    b.bind(0, () => b.close());
+    await once(b, 'close');
+
+    const c = socket({ type: 'sctp4', sendHighWaterMark: 1 });
+    while (c.send(Buffer.alloc(32 * 1024), to, '127.0.0.1', { ttl: 0 })) { /* until queued */ }
+    c.on('drain', () => c.close());
+    await once(c, 'close');
+
+    const d = socket({ type: 'sctp4' });
+    const dClosed = new Promise((resolve) => d.on('close', resolve)); // events.once rejects on 'error'
+    d.on('error', () => d.close());
+    d.bind(0, '192.0.2.1');
+    await dClosed;
+  });
+
+  it('close() during a send burst: every callback is called once, nothing after \'close\'', async () => {
+    const receiver = await bound();
+    const sender = await bound();
+    const calls = new Map();
+    let afterClose = 0;
+    let closed = false;
+    sender.on('close', () => { closed = true; });
+    for (let i = 0; i < 2000; i++) {
+      sender.send(Buffer.alloc(4096), receiver.address().port, '127.0.0.1', { ttl: 0 }, () => {
+        calls.set(i, (calls.get(i) || 0) + 1);
+        if (closed) afterClose++;
+      });
+      if (i === 1000) {
+        sender.close();
+        break;
+      }
+    }
+    await sleep(300);
+    assert.strictEqual(calls.size, 1001);
+    assert.ok([...calls.values()].every((n) => n === 1));
+    assert.strictEqual(afterClose, 0);
+  });
+
   it('unref() lets the process exit; ref() keeps it running', async () => {
     const unrefd = await run([fixture('socket-ref.js'), 'unref']);
     assert.strictEqual(unrefd.code, 0, unrefd.stderr);

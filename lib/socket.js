@@ -4,6 +4,7 @@
 // lib/dgram.js.
 const EventEmitter = require('events');
 const net = require('net');
+const { errno: E } = require('os').constants;
 const binding = require('./binding');
 const {
   coded, invalidArgType, invalidArgValue, validateInteger, validateBoolean, validateFunction,
@@ -16,6 +17,7 @@ const kMessage = 0;
 const kWritable = 1;
 const kTooLarge = 2;
 const kError = 3;
+const kNotification = 4;
 
 const asyncDispose = Symbol.asyncDispose || Symbol.for('nodejs.asyncDispose');
 
@@ -129,6 +131,8 @@ class Socket extends EventEmitter {
   #queue = [];
   #queueBytes = 0;
   #onAbort = null;
+  #associations = new Map(); // assocId -> { assocId, address, port }
+  #connecting = new Map(); // assocId -> settle(err, info)
 
   constructor(options) {
     super();
@@ -250,6 +254,92 @@ class Socket extends EventEmitter {
     return this.#queueBytes < this.#options.sendHighWaterMark;
   }
 
+  // Opens an association to port on address (or several addresses of one peer: sctp_connectx).
+  // Resolves with the 'association' event's info once it is up; rejects if it cannot start, on
+  // timeout (ms) or when signal aborts (the association is aborted then).
+  connect(port, addresses, options = {}) {
+    try {
+      validateInteger(port, 'port', 1, 65535);
+      const list = Array.isArray(addresses) ? addresses : [addresses];
+      if (list.length === 0) throw invalidArgValue('addresses', addresses, 'must not be empty');
+      list.forEach((a, i) => {
+        const name = Array.isArray(addresses) ? `addresses[${i}]` : 'address';
+        if (typeof a !== 'string') throw invalidArgType(name, 'of type string', a);
+        this.#validateAddress(a, name);
+      });
+      validateObject(options, 'options');
+      const { timeout, signal } = options;
+      if (timeout !== undefined) validateInteger(timeout, 'options.timeout', 1, 2 ** 31 - 1);
+      if (signal !== undefined) validateAbortSignal(signal, 'options.signal');
+      this.#healthCheck();
+      if (signal && signal.aborted) return Promise.reject(abortError(signal));
+      if (!this.#bound) this.bind();
+      const [err, assocId] = this.#handle.connect(list, port);
+      if (err) return Promise.reject(binding.systemError(err, 'connect', list[0], port));
+      return new Promise((resolve, reject) => {
+        let timer = null;
+        const onAbort = () => fail(abortError(signal));
+        const settle = (error, info) => {
+          this.#connecting.delete(assocId);
+          clearTimeout(timer);
+          if (signal) signal.removeEventListener('abort', onAbort);
+          if (error) reject(error);
+          else resolve(info);
+        };
+        const fail = (error) => {
+          if (!this.#closed) this.#control(assocId, C.SCTP_ABORT, null);
+          settle(error);
+        };
+        this.#connecting.set(assocId, settle);
+        if (timeout !== undefined) {
+          timer = setTimeout(() => fail(binding.systemError(E.ETIMEDOUT, 'connect', list[0], port)), timeout);
+        }
+        if (signal) signal.addEventListener('abort', onAbort, { once: true });
+      });
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  // Ends one association gracefully (SHUTDOWN), after what was sent on it is delivered.
+  eof(assocId) {
+    this.#control(validateInteger(assocId, 'assocId', 1, 2 ** 31 - 1), C.SCTP_EOF, null, true);
+    return this;
+  }
+
+  // Ends one association at once (ABORT), with an optional reason for the peer.
+  abort(assocId, reason) {
+    validateInteger(assocId, 'assocId', 1, 2 ** 31 - 1);
+    const data = reason === undefined ? null : toBuffer(reason, 'reason');
+    this.#control(assocId, C.SCTP_ABORT, data && data.length ? data : null, true);
+    return this;
+  }
+
+  // The associations that are up: [{ assocId, address, port, addresses }].
+  associations() {
+    this.#healthCheck();
+    return [...this.#associations.values()].map((a) => ({ ...a, addresses: this.peerAddresses(a.assocId) }));
+  }
+
+  // SCTP_STATUS of one association: state, windows, streams and the primary path.
+  status(assocId) {
+    validateInteger(assocId, 'assocId', 1, 2 ** 31 - 1);
+    this.#healthCheck();
+    const result = this.#handle.status(assocId);
+    if (typeof result === 'number') throw binding.systemError(result, 'getsockopt SCTP_STATUS');
+    return result;
+  }
+
+  peerAddresses(assocId) {
+    validateInteger(assocId, 'assocId', 1, 2 ** 31 - 1);
+    return this.#addressList(this.#handle.peerAddresses(assocId), 'sctp_getpaddrs');
+  }
+
+  localAddresses(assocId = 0) {
+    validateInteger(assocId, 'assocId', 0, 2 ** 31 - 1);
+    return this.#addressList(this.#handle.localAddresses(assocId), 'sctp_getladdrs');
+  }
+
   // Stops receiving and closes. Messages still in this socket's queue (not yet taken by the
   // kernel) are not sent: each one's callback gets ERR_SOCKET_CLOSED. 'close' follows on the
   // next tick. Calling close() again does nothing but call the callback.
@@ -263,6 +353,10 @@ class Socket extends EventEmitter {
     this.#closed = true;
     this.#handle.close();
     if (this.#onAbort) this.#options.signal.removeEventListener('abort', this.#onAbort);
+    for (const settle of this.#connecting.values()) {
+      settle(coded(Error, 'ERR_SOCKET_CLOSED', 'Socket closed before the association was up'));
+    }
+    this.#associations.clear();
     const unsent = this.#queue;
     this.#queue = [];
     this.#queueBytes = 0;
@@ -349,9 +443,79 @@ class Socket extends EventEmitter {
     return address;
   }
 
+  #addressList(result, syscall) {
+    if (typeof result === 'number') throw binding.systemError(result, syscall);
+    return result.map(([address, port]) => ({ address, port }));
+  }
+
+  // A data-less (or reason-only) message with SCTP_EOF or SCTP_ABORT on one association.
+  #control(assocId, flag, data, throws = false) {
+    if (throws) this.#healthCheck();
+    const r = this.#handle.send(data, null, 0, 0, 0, 0, 0, false, assocId, flag);
+    if (r < 0 && throws) throw binding.systemError(-r, flag === C.SCTP_EOF ? 'eof' : 'abort');
+  }
+
+  #onNotification(type, args) {
+    switch (type) {
+      case 'association': {
+        const [assocId, state, error, address, port, inStreams, outStreams] = args;
+        const known = this.#associations.get(assocId);
+        const info = {
+          assocId,
+          state,
+          address: address || (known ? known.address : ''),
+          port: port || (known ? known.port : 0),
+          inStreams,
+          outStreams,
+          error,
+        };
+        if (state === 'up' || state === 'restart') {
+          this.#associations.set(assocId, { assocId, address: info.address, port: info.port });
+        } else {
+          this.#associations.delete(assocId);
+        }
+        const settle = this.#connecting.get(assocId);
+        if (settle) {
+          if (state === 'up' || state === 'restart') settle(null, info);
+          else settle(binding.systemError(error || E.ECONNREFUSED, 'connect', info.address, info.port));
+        }
+        this.emit('association', info);
+        break;
+      }
+      case 'peeraddrchange': {
+        const [assocId, state, error, address, port] = args;
+        this.emit('peeraddrchange', { assocId, address, port, state, error });
+        break;
+      }
+      case 'sendfailed': {
+        const [assocId, error, sent, stream, ppid, context, data] = args;
+        const info = { assocId, error, sent: sent === 'sent', data, stream, ppid, context };
+        // Never silent: with no 'sendfailed' listener it is an 'error'.
+        if (this.listenerCount('sendfailed') > 0) {
+          this.emit('sendfailed', info);
+        } else {
+          const err = coded(Error, 'ERR_SCTP_SEND_FAILED',
+            `A message of ${data.length} bytes on association ${assocId} was not delivered`);
+          this.emit('error', Object.assign(err, info));
+        }
+        break;
+      }
+      case 'shutdown':
+        this.emit('shutdown', { assocId: args[0] });
+        break;
+      case 'remoteerror': {
+        const [assocId, cause, data] = args;
+        this.emit('remoteerror', { assocId, cause, data });
+        break;
+      }
+      default:
+        break;
+    }
+  }
+
   #trySend({ data, port, address, info }) {
     return this.#handle.send(data, address, port, info.stream, info.ppid, info.context, info.ttl,
-      info.unordered);
+      info.unordered, 0, 0);
   }
 
   #complete(request, result) {
@@ -410,10 +574,20 @@ class Socket extends EventEmitter {
       case kError:
         this.emit('error', binding.systemError(args[0], args[1]));
         break;
+      case kNotification:
+        this.#onNotification(args[0], args.slice(1));
+        break;
       default:
         break;
     }
   }
+}
+
+function abortError(signal) {
+  const err = new Error('The operation was aborted', { cause: signal.reason });
+  err.name = 'AbortError';
+  err.code = 'ABORT_ERR';
+  return err;
 }
 
 function createSocket(options, callback) {

@@ -42,6 +42,8 @@ class Addon : public Napi::Addon<Addon> {
     c["IPPROTO_SCTP"] = static_cast<int>(IPPROTO_SCTP);
     c["SCTP_NODELAY"] = SCTP_NODELAY;
     c["SCTP_UNORDERED"] = static_cast<int>(SCTP_UNORDERED);
+    c["SCTP_EOF"] = static_cast<int>(SCTP_EOF);
+    c["SCTP_ABORT"] = static_cast<int>(SCTP_ABORT);
     c["EAGAIN"] = EAGAIN;
     return c;
   }

@@ -25,18 +25,6 @@ Endpoint::~Endpoint() { Close(); }
 int Endpoint::Open(napi_env env, int family) {
   int fd = socket(family, SOCK_SEQPACKET | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_SCTP);
   if (fd < 0) return errno;
-  // The notifications that tell which peers have an association (see PeerTable).
-  for (uint16_t type : {SCTP_ASSOC_CHANGE, SCTP_PEER_ADDR_CHANGE}) {
-    sctp_event event{};  // zeroed: every field not set here must be 0
-    event.se_assoc_id = SCTP_FUTURE_ASSOC;
-    event.se_type = type;
-    event.se_on = 1;
-    if (setsockopt(fd, IPPROTO_SCTP, SCTP_EVENT, &event, sizeof event) < 0) {
-      int err = errno;
-      ::close(fd);
-      return err;
-    }
-  }
   uv_loop_t* loop = nullptr;
   napi_get_uv_event_loop(env, &loop);  // this environment's loop (a worker's, in a worker)
   auto* poll = new uv_poll_t;
@@ -53,7 +41,22 @@ int Endpoint::Open(napi_env env, int family) {
   family_ = family;
   napi_add_env_cleanup_hook(env, OnEnvironmentExit, this);
   SetLimit(limit_ ? limit_ : kMinBuffer);
+  // The notifications that tell which peers have an association (see PeerTable).
+  for (uint16_t type : {SCTP_ASSOC_CHANGE, SCTP_PEER_ADDR_CHANGE}) {
+    if (int err = Subscribe(type)) {
+      Close();
+      return err;
+    }
+  }
   return 0;
+}
+
+int Endpoint::Subscribe(uint16_t type) {
+  sctp_event event{};  // zeroed: every field not set here must be 0
+  event.se_assoc_id = SCTP_FUTURE_ASSOC;
+  event.se_type = type;
+  event.se_on = 1;
+  return setsockopt(fd_, IPPROTO_SCTP, SCTP_EVENT, &event, sizeof event) < 0 ? errno : 0;
 }
 
 void Endpoint::SetLimit(size_t limit) {
@@ -110,17 +113,18 @@ ssize_t Endpoint::Send(const void* data, size_t length, const sockaddr* to, cons
   spa.sendv_sndinfo.snd_sid = info.stream;
   spa.sendv_sndinfo.snd_ppid = htonl(info.ppid);
   spa.sendv_sndinfo.snd_context = info.context;
-  spa.sendv_sndinfo.snd_flags = info.unordered ? SCTP_UNORDERED : 0;
+  spa.sendv_sndinfo.snd_flags = info.flags | (info.unordered ? SCTP_UNORDERED : 0);
+  spa.sendv_sndinfo.snd_assoc_id = info.assoc;
   // The kernel drops a new association's first message when it carries SCTP_PRINFO: until the
   // association is up, messages go fully reliable.
-  if (info.ttl != 0 && peers_.Has(to)) {
+  if (info.ttl != 0 && (to == nullptr || peers_.Has(to))) {  // an assocId names a live one
     spa.sendv_flags |= SCTP_SEND_PRINFO_VALID;
     spa.sendv_prinfo.pr_policy = SCTP_PR_SCTP_TTL;
     spa.sendv_prinfo.pr_value = info.ttl;
   }
   iovec iov{const_cast<void*>(data), length};
-  ssize_t sent = sctp_sendv(fd_, &iov, 1, const_cast<sockaddr*>(to), 1, &spa, sizeof spa,
-                            SCTP_SENDV_SPA, MSG_NOSIGNAL);
+  ssize_t sent = sctp_sendv(fd_, &iov, 1, const_cast<sockaddr*>(to), to ? 1 : 0, &spa,
+                            sizeof spa, SCTP_SENDV_SPA, MSG_NOSIGNAL);
   if (sent >= 0) return sent;
   return sent == -1 ? -errno : sent;  // libsctp returns -EINVAL itself for bad arguments
 }
@@ -174,14 +178,17 @@ void Endpoint::Drain() {
     }
     filled_ += n;
     if (!end && filled_ < buffer_.size()) continue;  // partial delivery: more pieces follow
-    if (notification) peers_.OnNotification(fd_, buffer_.data(), filled_);
+    length = std::exchange(filled_, 0);
     if (!end) {  // the buffer is full and the message goes on: read it to its end, then drop it
       discarding_ = true;
-      discarded_ = std::exchange(filled_, 0);
+      discarded_ = length;
+    }
+    if (notification) {
+      peers_.OnNotification(fd_, buffer_.data(), length);
+      OnNotification(buffer_.data(), length, reinterpret_cast<const sockaddr*>(&from));
       continue;
     }
-    length = std::exchange(filled_, 0);
-    if (notification) continue;
+    if (!end) continue;  // reported at its end
     if (length > limit_) {
       OnTooLarge(length);
       continue;

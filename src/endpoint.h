@@ -22,6 +22,8 @@ struct UvPollCloser {
 using UvPoll = std::unique_ptr<uv_poll_t, UvPollCloser>;
 
 struct SendInfo {
+  sctp_assoc_t assoc = 0;  // with no address: the association to send on
+  uint16_t flags = 0;      // SCTP_EOF, SCTP_ABORT (with no data or an abort reason)
   uint16_t stream = 0;
   uint32_t ppid = 0;  // host byte order; sent in network byte order
   uint32_t context = 0;
@@ -40,12 +42,16 @@ class Endpoint {
   int fd() const { return fd_; }
   int family() const { return family_; }
 
+  // Subscribes to one more notification type (SCTP_EVENT); returns 0 or an errno.
+  int Subscribe(uint16_t type);
+
   // listen() and start reading; returns 0 or an errno.
   int Listen();
   // Asks for one OnEvents(UV_WRITABLE) when the socket can take more (after an EAGAIN).
   int WatchWritable();
-  // Bytes sent, or -errno. The first message(s) to a peer with no association yet go without
-  // PR-SCTP information, which the kernel would otherwise drop (see README).
+  // Bytes sent, or -errno. `to` may be null: info.assoc says where. The first message(s) to a
+  // peer with no association yet go without PR-SCTP information, which the kernel would otherwise
+  // drop (see README).
   ssize_t Send(const void* data, size_t length, const sockaddr* to, const SendInfo& info);
   void Close();  // the poll first, then the fd; idempotent
   void SetRef(bool ref);
@@ -58,6 +64,9 @@ class Endpoint {
                          const sctp_rcvinfo* info) = 0;
   virtual void OnTooLarge(size_t length) = 0;
   virtual void OnReceiveError(int err) = 0;
+  // A notification (the peer's primary address in `from`); possibly cut short if it was longer
+  // than the receive buffer.
+  virtual void OnNotification(const char* /*data*/, size_t /*length*/, const sockaddr* /*from*/) {}
 
   // Up to kMaxReadsPerTick reads, stopping early when the socket is closed by a callback.
   void Drain();

@@ -4,6 +4,8 @@
 #include <sys/socket.h>
 
 #include <cerrno>
+#include <cstddef>
+#include <vector>
 
 #include "errors.h"
 
@@ -19,6 +21,71 @@ int SetOption(int fd, int level, int name, const void* value, socklen_t length) 
 
 uint32_t U32(const Napi::Value& value) { return value.As<Napi::Number>().Uint32Value(); }
 
+const char* AssocState(int state) {  // SCTP_ASSOC_CHANGE's sac_state
+  switch (state) {
+    case SCTP_COMM_UP: return "up";
+    case SCTP_COMM_LOST: return "lost";
+    case SCTP_RESTART: return "restart";
+    case SCTP_SHUTDOWN_COMP: return "shutdown";
+    case SCTP_CANT_STR_ASSOC: return "cant-start";
+    default: return "unknown";
+  }
+}
+
+const char* PeerAddressState(int state) {  // SCTP_PEER_ADDR_CHANGE's spc_state
+  switch (state) {
+    case SCTP_ADDR_AVAILABLE: return "available";
+    case SCTP_ADDR_UNREACHABLE: return "unreachable";
+    case SCTP_ADDR_REMOVED: return "removed";
+    case SCTP_ADDR_ADDED: return "added";
+    case SCTP_ADDR_MADE_PRIM: return "made-primary";
+    case SCTP_ADDR_CONFIRMED: return "confirmed";
+    case SCTP_ADDR_POTENTIALLY_FAILED: return "potentially-failed";
+    default: return "unknown";
+  }
+}
+
+const char* AssociationState(int state) {  // SCTP_STATUS's sstat_state
+  switch (state) {
+    case SCTP_EMPTY: return "empty";
+    case SCTP_CLOSED: return "closed";
+    case SCTP_COOKIE_WAIT: return "cookie-wait";
+    case SCTP_COOKIE_ECHOED: return "cookie-echoed";
+    case SCTP_ESTABLISHED: return "established";
+    case SCTP_SHUTDOWN_PENDING: return "shutdown-pending";
+    case SCTP_SHUTDOWN_SENT: return "shutdown-sent";
+    case SCTP_SHUTDOWN_RECEIVED: return "shutdown-received";
+    case SCTP_SHUTDOWN_ACK_SENT: return "shutdown-ack-sent";
+    default: return "unknown";
+  }
+}
+
+const char* PathState(int state) {  // spinfo_state
+  switch (state) {
+    case SCTP_INACTIVE: return "inactive";
+    case SCTP_PF: return "potentially-failed";
+    case SCTP_ACTIVE: return "active";
+    case SCTP_UNCONFIRMED: return "unconfirmed";
+    default: return "unknown";
+  }
+}
+
+// sctp_getpaddrs()/sctp_getladdrs() results (packed sockaddrs) as [[address, port], ...].
+Napi::Value AddressList(Napi::Env env, int count, sockaddr* addrs) {
+  if (count < 0) return Napi::Number::New(env, errno);
+  Napi::Array list = Napi::Array::New(env, count);
+  const char* p = reinterpret_cast<const char*>(addrs);
+  for (int i = 0; i < count; i++) {
+    const auto* sa = reinterpret_cast<const sockaddr*>(p);
+    Napi::Array pair = Napi::Array::New(env, 2);
+    pair.Set(0u, Napi::String::New(env, FormatHost(sa)));
+    pair.Set(1u, Napi::Number::New(env, PortOf(sa)));
+    list.Set(i, pair);
+    p += sa->sa_family == AF_INET ? sizeof(sockaddr_in) : sizeof(sockaddr_in6);
+  }
+  return list;
+}
+
 }  // namespace
 
 Napi::Function SocketHandle::Define(Napi::Env env) {
@@ -32,6 +99,10 @@ Napi::Function SocketHandle::Define(Napi::Env env) {
                          InstanceMethod("bind", &SocketHandle::Bind),
                          InstanceMethod("getsockname", &SocketHandle::GetSockName),
                          InstanceMethod("send", &SocketHandle::Send),
+                         InstanceMethod("connect", &SocketHandle::Connect),
+                         InstanceMethod("status", &SocketHandle::Status),
+                         InstanceMethod("peerAddresses", &SocketHandle::PeerAddresses),
+                         InstanceMethod("localAddresses", &SocketHandle::LocalAddresses),
                          InstanceMethod("watchWritable", &SocketHandle::WatchWritable),
                          InstanceMethod("close", &SocketHandle::Close),
                          InstanceMethod("ref", &SocketHandle::Ref),
@@ -50,6 +121,9 @@ Napi::Value SocketHandle::Open(const Napi::CallbackInfo& info) {
   int err = Endpoint::Open(info.Env(), family);
   int on = 1;
   if (!err) err = SetOption(fd(), IPPROTO_SCTP, SCTP_RECVRCVINFO, &on, sizeof on);
+  for (uint16_t type : {SCTP_SHUTDOWN_EVENT, SCTP_SEND_FAILED_EVENT, SCTP_REMOTE_ERROR}) {
+    if (!err) err = Subscribe(type);
+  }
   if (err) {
     Endpoint::Close();
     return Errno(info.Env(), err);
@@ -110,20 +184,153 @@ Napi::Value SocketHandle::GetSockName(const Napi::CallbackInfo& info) {
 Napi::Value SocketHandle::Send(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (!IsOpen()) return Errno(env, -EBADF);
-  ByteView data = ArgBytes(info[0], "msg");
+  ByteView data = info[0].IsNull() ? ByteView{nullptr, 0} : ArgBytes(info[0], "msg");
   Address peer;
-  if (!ParseAddress(info[1].As<Napi::String>().Utf8Value(), static_cast<uint16_t>(U32(info[2])),
+  if (info[1].IsString() &&
+      !ParseAddress(info[1].As<Napi::String>().Utf8Value(), static_cast<uint16_t>(U32(info[2])),
                     &peer)) {
     return Errno(env, -EINVAL);
   }
   SendInfo send;
+  send.assoc = info[8].As<Napi::Number>().Int32Value();
+  send.flags = static_cast<uint16_t>(U32(info[9]));
   send.stream = static_cast<uint16_t>(U32(info[3]));
   send.ppid = U32(info[4]);
   send.context = U32(info[5]);
   send.ttl = U32(info[6]);
   send.unordered = info[7].ToBoolean();
-  return Napi::Number::New(env, static_cast<double>(Endpoint::Send(data.data, data.length,
-                                                                   peer.get(), send)));
+  const sockaddr* to = info[1].IsString() ? peer.get() : nullptr;
+  return Napi::Number::New(env, static_cast<double>(Endpoint::Send(data.data, data.length, to,
+                                                                   send)));
+}
+
+Napi::Value SocketHandle::Connect(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Napi::Array list = info[0].As<Napi::Array>();
+  uint16_t port = static_cast<uint16_t>(U32(info[1]));
+  std::vector<char> packed;  // sctp_connectx() takes the addresses back to back
+  for (uint32_t i = 0; i < list.Length(); i++) {
+    Address address;
+    if (!ParseAddress(list.Get(i).As<Napi::String>().Utf8Value(), port, &address)) {
+      packed.clear();
+      break;
+    }
+    const char* bytes = reinterpret_cast<const char*>(address.get());
+    packed.insert(packed.end(), bytes, bytes + address.length);
+  }
+  // What libsctp's sctp_connectx() does; its versioned symbol cannot be linked statically into
+  // a shared object. addr_num is the size of the packed addresses in bytes.
+  sctp_getaddrs_old param{};
+  param.addr_num = static_cast<int>(packed.size());
+  param.addrs = reinterpret_cast<sockaddr*>(packed.data());
+  socklen_t length = sizeof param;
+  int err = EINVAL;
+  if (!packed.empty()) {
+    err = getsockopt(fd(), IPPROTO_SCTP, SCTP_SOCKOPT_CONNECTX3, &param, &length) < 0 ? errno : 0;
+  }
+  if (err == EINPROGRESS) err = 0;  // non-blocking: 'association' tells how it ends
+  sctp_assoc_t id = err ? 0 : param.assoc_id;
+  Napi::Array result = Napi::Array::New(env, 2);
+  result.Set(0u, Errno(env, err));
+  result.Set(1u, Napi::Number::New(env, id));
+  return result;
+}
+
+Napi::Value SocketHandle::Status(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  sctp_status st{};
+  st.sstat_assoc_id = info[0].As<Napi::Number>().Int32Value();
+  socklen_t length = sizeof st;
+  if (getsockopt(fd(), IPPROTO_SCTP, SCTP_STATUS, &st, &length) < 0) return Errno(env, errno);
+  const auto* primary = reinterpret_cast<const sockaddr*>(&st.sstat_primary.spinfo_address);
+  Napi::Object path = Napi::Object::New(env);
+  path["address"] = FormatHost(primary);
+  path["port"] = PortOf(primary);
+  path["state"] = PathState(st.sstat_primary.spinfo_state);
+  path["cwnd"] = st.sstat_primary.spinfo_cwnd;
+  path["srtt"] = st.sstat_primary.spinfo_srtt;
+  path["rto"] = st.sstat_primary.spinfo_rto;
+  path["mtu"] = st.sstat_primary.spinfo_mtu;
+  Napi::Object out = Napi::Object::New(env);
+  out["assocId"] = st.sstat_assoc_id;
+  out["state"] = AssociationState(st.sstat_state);
+  out["rwnd"] = st.sstat_rwnd;
+  out["unackData"] = st.sstat_unackdata;
+  out["pendingData"] = st.sstat_penddata;
+  out["inStreams"] = st.sstat_instrms;
+  out["outStreams"] = st.sstat_outstrms;
+  out["fragmentationPoint"] = st.sstat_fragmentation_point;
+  out["primary"] = path;
+  return out;
+}
+
+Napi::Value SocketHandle::PeerAddresses(const Napi::CallbackInfo& info) {
+  sockaddr* addrs = nullptr;
+  int count = sctp_getpaddrs(fd(), info[0].As<Napi::Number>().Int32Value(), &addrs);
+  Napi::Value list = AddressList(info.Env(), count, addrs);
+  if (count > 0) sctp_freepaddrs(addrs);
+  return list;
+}
+
+Napi::Value SocketHandle::LocalAddresses(const Napi::CallbackInfo& info) {
+  sockaddr* addrs = nullptr;
+  int count = sctp_getladdrs(fd(), info[0].As<Napi::Number>().Int32Value(), &addrs);
+  Napi::Value list = AddressList(info.Env(), count, addrs);
+  if (count > 0) sctp_freeladdrs(addrs);
+  return list;
+}
+
+void SocketHandle::OnNotification(const char* data, size_t length, const sockaddr* from) {
+  const auto* n = reinterpret_cast<const sctp_notification*>(data);
+  if (length < sizeof(n->sn_header)) return;
+  Napi::Env env = Env();
+  Napi::HandleScope scope(env);
+  auto num = [&](double value) { return Napi::Number::New(env, value); };
+  auto str = [&](const char* value) { return Napi::String::New(env, value); };
+  auto tail = [&](size_t offset) {  // the variable-length bytes after a notification's header
+    return Napi::Buffer<char>::Copy(env, data + offset, length > offset ? length - offset : 0);
+  };
+  switch (n->sn_header.sn_type) {
+    case SCTP_ASSOC_CHANGE: {
+      const auto& c = n->sn_assoc_change;
+      if (length < sizeof c) return;
+      Emit({num(kNotification), str("association"), num(c.sac_assoc_id), str(AssocState(c.sac_state)),
+            num(c.sac_error), Napi::String::New(env, FormatHost(from)), num(PortOf(from)),
+            num(c.sac_inbound_streams), num(c.sac_outbound_streams)});
+      break;
+    }
+    case SCTP_PEER_ADDR_CHANGE: {
+      const auto& c = n->sn_paddr_change;
+      if (length < sizeof c) return;
+      const auto* addr = reinterpret_cast<const sockaddr*>(&c.spc_aaddr);
+      Emit({num(kNotification), str("peeraddrchange"), num(c.spc_assoc_id),
+            str(PeerAddressState(c.spc_state)), num(c.spc_error),
+            Napi::String::New(env, FormatHost(addr)), num(PortOf(addr))});
+      break;
+    }
+    case SCTP_SEND_FAILED_EVENT: {
+      const auto& f = n->sn_send_failed_event;
+      if (length < sizeof f) return;
+      Emit({num(kNotification), str("sendfailed"), num(f.ssf_assoc_id), num(f.ssf_error),
+            str(f.ssf_flags == SCTP_DATA_SENT ? "sent" : "unsent"), num(f.ssfe_info.snd_sid),
+            num(ntohl(f.ssfe_info.snd_ppid)), num(f.ssfe_info.snd_context),
+            tail(offsetof(sctp_send_failed_event, ssf_data))});
+      break;
+    }
+    case SCTP_SHUTDOWN_EVENT:
+      if (length < sizeof(sctp_shutdown_event)) return;
+      Emit({num(kNotification), str("shutdown"), num(n->sn_shutdown_event.sse_assoc_id)});
+      break;
+    case SCTP_REMOTE_ERROR: {
+      const auto& r = n->sn_remote_error;
+      if (length < sizeof r) return;
+      Emit({num(kNotification), str("remoteerror"), num(r.sre_assoc_id), num(ntohs(r.sre_error)),
+            tail(offsetof(sctp_remote_error, sre_data))});
+      break;
+    }
+    default:
+      break;
+  }
 }
 
 Napi::Value SocketHandle::WatchWritable(const Napi::CallbackInfo& info) {

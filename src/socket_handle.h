@@ -14,7 +14,7 @@ namespace sctp {
 class SocketHandle : public Napi::ObjectWrap<SocketHandle>, private Endpoint {
  public:
   // The `kind` argument of onevent.
-  enum Event { kMessage = 0, kWritable = 1, kTooLarge = 2, kError = 3 };
+  enum Event { kMessage = 0, kWritable = 1, kTooLarge = 2, kError = 3, kNotification = 4 };
 
   static Napi::Function Define(Napi::Env env);
   explicit SocketHandle(const Napi::CallbackInfo& info);  // new SocketHandle(onevent)
@@ -27,8 +27,13 @@ class SocketHandle : public Napi::ObjectWrap<SocketHandle>, private Endpoint {
   Napi::Value SetMaxMessageSize(const Napi::CallbackInfo& info);  // (bytes)
   Napi::Value Bind(const Napi::CallbackInfo& info);       // (address, port) -> errno; then listens
   Napi::Value GetSockName(const Napi::CallbackInfo& info);  // -> [address, port] | errno
-  // (data, address, port, stream, ppid, context, ttl, unordered) -> bytes | -errno
+  // (data|null, address|null, port, stream, ppid, context, ttl, unordered, assocId, flags)
+  //   -> bytes | -errno. With no address, assocId names the association; flags: SCTP_EOF, SCTP_ABORT.
   Napi::Value Send(const Napi::CallbackInfo& info);
+  Napi::Value Connect(const Napi::CallbackInfo& info);    // (addresses[], port) -> [errno, assocId]
+  Napi::Value Status(const Napi::CallbackInfo& info);     // (assocId) -> status object | errno
+  Napi::Value PeerAddresses(const Napi::CallbackInfo& info);   // (assocId) -> [[address, port]] | errno
+  Napi::Value LocalAddresses(const Napi::CallbackInfo& info);  // (assocId) -> [[address, port]] | errno
   Napi::Value WatchWritable(const Napi::CallbackInfo& info);  // one kWritable event
   Napi::Value Close(const Napi::CallbackInfo& info);
   Napi::Value Ref(const Napi::CallbackInfo& info);
@@ -39,6 +44,7 @@ class SocketHandle : public Napi::ObjectWrap<SocketHandle>, private Endpoint {
                  const sctp_rcvinfo* info) override;
   void OnTooLarge(size_t length) override;
   void OnReceiveError(int err) override;
+  void OnNotification(const char* data, size_t length, const sockaddr* from) override;
   void Emit(std::initializer_list<napi_value> args);
 
   Napi::FunctionReference onevent_;

@@ -1,0 +1,149 @@
+'use strict';
+// Associations on a createSocket() socket: connect(), eof(), abort(), the events around them,
+// associations(), status(), local and peer addresses.
+const assert = require('assert');
+const { execFileSync, execFile } = require('child_process');
+const { promisify } = require('util');
+const { socket, once, messages, fixture } = require('./helpers');
+
+const EVENTS = ['association', 'shutdown', 'peeraddrchange', 'sendfailed', 'remoteerror'];
+
+async function bound(options = {}) {
+  const s = socket({ type: 'sctp4', ...options });
+  s.bind(0, '127.0.0.1');
+  await once(s, 'listening');
+  s.log = [];
+  for (const event of EVENTS) s.on(event, (info) => s.log.push([event, info.state]));
+  return s;
+}
+
+const until = async (predicate, ms = 30000) => {
+  const start = Date.now();
+  while (!predicate()) {
+    if (Date.now() - start > ms) throw new Error('timed out waiting');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+};
+
+describe('createSocket(): associations', () => {
+  it('connect() resolves on COMM_UP; eof(): shutdown events in order on both sides', async () => {
+    const server = await bound();
+    const client = await bound();
+    const info = await client.connect(server.address().port, '127.0.0.1', { timeout: 20000 });
+    assert.strictEqual(info.state, 'up');
+    assert.strictEqual(info.address, '127.0.0.1');
+    assert.strictEqual(info.port, server.address().port);
+    assert.ok(info.assocId > 0 && info.outStreams > 0 && info.inStreams > 0);
+    assert.deepStrictEqual(client.associations().map((a) => [a.assocId, a.port, a.addresses]),
+      [[info.assocId, server.address().port, [{ address: '127.0.0.1', port: server.address().port }]]]);
+    await until(() => server.log.length === 1);
+
+    assert.strictEqual(client.eof(info.assocId), client);
+    await until(() => client.log.length === 2 && server.log.length === 3);
+    assert.deepStrictEqual(client.log, [['association', 'up'], ['association', 'shutdown']]);
+    assert.deepStrictEqual(server.log, [['association', 'up'], ['shutdown', undefined], ['association', 'shutdown']]);
+    assert.deepStrictEqual(client.associations(), []);
+    assert.deepStrictEqual(server.associations(), []);
+  });
+
+  it('abort(): the association is lost on both sides, at once', async () => {
+    const server = await bound();
+    const client = await bound();
+    const { assocId } = await client.connect(server.address().port, '127.0.0.1');
+    await until(() => server.log.length === 1);
+    client.abort(assocId, 'going away');
+    await until(() => client.log.length === 2 && server.log.length === 2);
+    assert.deepStrictEqual(client.log, [['association', 'up'], ['association', 'lost']]);
+    assert.deepStrictEqual(server.log, [['association', 'up'], ['association', 'lost']]);
+    assert.throws(() => client.status(assocId), { syscall: 'getsockopt SCTP_STATUS', code: 'EINVAL' });
+  });
+
+  it('status(): plausible fields of an established association', async () => {
+    const server = await bound();
+    const client = await bound({ initMsg: { outStreams: 5, maxInStreams: 7 } });
+    const { assocId } = await client.connect(server.address().port, '127.0.0.1');
+    const got = messages(server, 20);
+    for (let i = 0; i < 20; i++) client.send(Buffer.alloc(1000), server.address().port, '127.0.0.1');
+    await got;
+    const st = client.status(assocId);
+    assert.strictEqual(st.assocId, assocId);
+    assert.strictEqual(st.state, 'established');
+    assert.strictEqual(st.outStreams, 5);
+    assert.ok(st.inStreams >= 1);
+    assert.ok(st.rwnd > 0);
+    assert.ok(st.fragmentationPoint > 0);
+    assert.strictEqual(st.primary.address, '127.0.0.1');
+    assert.strictEqual(st.primary.port, server.address().port);
+    assert.strictEqual(st.primary.state, 'active');
+    assert.ok(st.primary.srtt >= 0, `srtt ${st.primary.srtt}`); // ms: 0 is plausible on loopback
+    assert.ok(st.primary.rto >= 200, `rto ${st.primary.rto}`); // rtoInfo.min is 200
+    assert.ok(st.primary.cwnd > 0 && st.primary.mtu > 0);
+    assert.deepStrictEqual(client.localAddresses(assocId), [{ address: '127.0.0.1', port: client.address().port }]);
+    assert.deepStrictEqual(client.peerAddresses(assocId), [{ address: '127.0.0.1', port: server.address().port }]);
+  });
+
+  it('connect() to a closed port rejects with ECONNREFUSED within the timeout', async () => {
+    const client = await bound();
+    const start = Date.now();
+    await assert.rejects(client.connect(9, '127.0.0.1', { timeout: 10000 }),
+      { code: 'ECONNREFUSED', syscall: 'connect', message: 'connect ECONNREFUSED 127.0.0.1:9' });
+    assert.ok(Date.now() - start < 10000);
+    assert.deepStrictEqual(client.log, [['association', 'cant-start']]);
+  });
+
+  it('connect() arguments are validated', async () => {
+    const client = await bound();
+    await assert.rejects(client.connect(0, '127.0.0.1'), { code: 'ERR_OUT_OF_RANGE' });
+    await assert.rejects(client.connect(9), { code: 'ERR_INVALID_ARG_TYPE' });
+    await assert.rejects(client.connect(9, []), { code: 'ERR_INVALID_ARG_VALUE' });
+    await assert.rejects(client.connect(9, 'localhost'), { code: 'ERR_INVALID_ARG_VALUE' });
+    await assert.rejects(client.connect(9, '127.0.0.1', { timeout: 0 }), { code: 'ERR_OUT_OF_RANGE' });
+    await assert.rejects(client.connect(9, '127.0.0.1', { signal: 1 }), { code: 'ERR_INVALID_ARG_TYPE' });
+    assert.throws(() => client.eof(0), { code: 'ERR_OUT_OF_RANGE' });
+    assert.throws(() => client.abort('1'), { code: 'ERR_INVALID_ARG_TYPE' });
+    assert.throws(() => client.status(-1), { code: 'ERR_OUT_OF_RANGE' });
+  });
+
+  it('status(): srtt follows the path\'s delay (netem 20 ms each way, in a namespace)', async function () {
+    const ns = `sctp-delay-${process.pid}`;
+    try {
+      execFileSync('ip', ['netns', 'add', ns], { stdio: 'pipe' });
+    } catch {
+      this.skip(); // needs root and ip/tc (the VM has them)
+    }
+    try {
+      execFileSync('ip', ['-n', ns, 'link', 'set', 'lo', 'up']);
+      execFileSync('ip', ['netns', 'exec', ns, 'tc', 'qdisc', 'add', 'dev', 'lo', 'root', 'netem', 'delay', '20ms']);
+      const { stdout } = await promisify(execFile)('ip', ['netns', 'exec', ns, process.execPath, fixture('status-delay.js')]);
+      const st = JSON.parse(stdout);
+      assert.strictEqual(st.state, 'established');
+      // Each packet waits 20 ms on its way out of lo: round trips of 40 ms give a smoothed RTT
+      // the kernel reports as non-zero (its unit differs across kernel lines: ms or jiffies).
+      assert.ok(st.primary.srtt > 0 && st.primary.srtt < 2000, `srtt ${st.primary.srtt}`);
+    } finally {
+      execFileSync('ip', ['netns', 'del', ns]);
+    }
+  });
+
+  it('connect() to a peer that never answers: timeout rejects ETIMEDOUT, a signal AbortError', async function () {
+    // A network namespace whose loopback drops everything (needs root, ip, tc: the VM has them).
+    const ns = `sctp-silent-${process.pid}`;
+    try {
+      execFileSync('ip', ['netns', 'add', ns], { stdio: 'pipe' });
+    } catch {
+      this.skip();
+    }
+    try {
+      execFileSync('ip', ['-n', ns, 'link', 'set', 'lo', 'up']);
+      execFileSync('ip', ['netns', 'exec', ns, 'tc', 'qdisc', 'add', 'dev', 'lo', 'root', 'netem', 'loss', '100%']);
+      const { stdout } = await promisify(execFile)('ip', ['netns', 'exec', ns, process.execPath, fixture('connect-silent.js')]);
+      assert.deepStrictEqual(JSON.parse(stdout), {
+        timeout: ['ETIMEDOUT', 'connect ETIMEDOUT 127.0.0.1:9'],
+        signal: ['ABORT_ERR', 'AbortError'],
+        closed: 'ERR_SOCKET_CLOSED',
+      });
+    } finally {
+      execFileSync('ip', ['netns', 'del', ns]);
+    }
+  });
+});

@@ -261,6 +261,18 @@ Napi::Value SocketHandle::Status(const Napi::CallbackInfo& info) {
   out["outStreams"] = st.sstat_outstrms;
   out["fragmentationPoint"] = st.sstat_fragmentation_point;
   out["primary"] = path;
+  // PR-SCTP: how many messages were abandoned (the kernel reports only never-sent ones as
+  // SCTP_SEND_FAILED_EVENT; these counters also cover those abandoned after transmission).
+  sctp_prstatus pr{};
+  pr.sprstat_assoc_id = st.sstat_assoc_id;
+  pr.sprstat_policy = SCTP_PR_SCTP_ALL;
+  length = sizeof pr;
+  if (getsockopt(fd(), IPPROTO_SCTP, SCTP_PR_ASSOC_STATUS, &pr, &length) == 0) {
+    Napi::Object abandoned = Napi::Object::New(env);
+    abandoned["sent"] = static_cast<double>(pr.sprstat_abandoned_sent);
+    abandoned["unsent"] = static_cast<double>(pr.sprstat_abandoned_unsent);
+    out["abandoned"] = abandoned;
+  }
   return out;
 }
 

@@ -44,6 +44,10 @@ function validateSendOptions(opts, name, base) {
       case 'context': out.context = validateInteger(value, `${name}.context`, 0, U32); break;
       case 'ttl': out.ttl = validateInteger(value, `${name}.ttl`, 0, U32); break;
       case 'unordered': out.unordered = validateBoolean(value, `${name}.unordered`); break;
+      case 'assocId':
+        if (name !== 'options') throw invalidArgValue(name, opts, "cannot set 'assocId'");
+        out.assocId = validateInteger(value, `${name}.assocId`, 1, 2 ** 31 - 1);
+        break;
       default: throw invalidArgValue(name, opts, `has an unknown property '${key}'`);
     }
   }
@@ -73,6 +77,12 @@ function validateOptions(options) {
         break;
       case 'sendHighWaterMark':
         o[key] = validateInteger(value, name, 0, Number.MAX_SAFE_INTEGER);
+        break;
+      case 'heartbeatInterval': // ms; 0 turns heartbeats off
+        o[key] = validateInteger(value, name, 0, 2 ** 31 - 1);
+        break;
+      case 'pathMaxRetrans':
+        o[key] = validateInteger(value, name, 1, 65535);
         break;
       case 'rtoInfo': {
         validateObject(value, name);
@@ -163,6 +173,9 @@ class Socket extends EventEmitter {
         'SCTP_INITMSG');
     }
     handle.setMaxMessageSize(o.maxMessageSize);
+    if (o.heartbeatInterval !== undefined || o.pathMaxRetrans !== undefined) {
+      check(handle.setPeerParams(o.heartbeatInterval ?? -1, o.pathMaxRetrans ?? -1), 'SCTP_PEER_ADDR_PARAMS');
+    }
 
     if (o.signal) {
       if (o.signal.aborted) {
@@ -178,9 +191,10 @@ class Socket extends EventEmitter {
 
   bind(port, address, callback) {
     this.#healthCheck();
+    let addresses;
     if (port !== null && typeof port === 'object') {
       callback = address;
-      ({ port, address } = port);
+      ({ port, address, addresses } = port);
     } else if (typeof port === 'function') {
       callback = port;
       port = undefined;
@@ -191,11 +205,16 @@ class Socket extends EventEmitter {
     }
     if (this.#bound) throw coded(Error, 'ERR_SOCKET_ALREADY_BOUND', 'Socket is already bound');
     port = port === undefined ? 0 : validateInteger(port, 'port', 0, 65535);
-    address = this.#validateAddress(address, 'address', this.type === 'sctp6' ? '::' : '0.0.0.0');
+    if (addresses !== undefined) { // multi-homing: sctp_bindx() of every address
+      addresses = this.#validateAddresses(addresses, 'options.addresses');
+      address = addresses[0];
+    } else {
+      address = this.#validateAddress(address, 'address', this.type === 'sctp6' ? '::' : '0.0.0.0');
+    }
     if (callback !== undefined) this.once('listening', validateFunction(callback, 'callback'));
-    const err = this.#handle.bind(address, port);
+    const err = addresses ? this.#handle.bindx(addresses, port, 1) : this.#handle.bind(address, port);
     if (err) {
-      const error = binding.systemError(err, 'bind', address, port);
+      const error = binding.systemError(err, addresses ? 'sctp_bindx' : 'bind', address, port);
       process.nextTick(() => this.emit('error', error));
       return this;
     }
@@ -227,15 +246,25 @@ class Socket extends EventEmitter {
       callback = options;
       options = undefined;
     }
+    if (port !== null && typeof port === 'object') { // send(msg, { assocId, ... }[, callback])
+      callback = address;
+      options = port;
+      port = address = undefined;
+    }
     const data = toBuffer(msg);
     if (data.length === 0) {
       throw invalidArgValue('msg', msg, 'must not be empty: an SCTP message carries at least one byte');
     }
-    validateInteger(port, 'port', 1, 65535);
-    address = this.#validateAddress(address, 'address', this.type === 'sctp6' ? '::1' : '127.0.0.1');
     const info = options === undefined
       ? this.#options.defaults
       : validateSendOptions(options, 'options', this.#options.defaults);
+    if (info.assocId) {
+      port = 0;
+      address = null; // the association says where
+    } else {
+      validateInteger(port, 'port', 1, 65535);
+      address = this.#validateAddress(address, 'address', this.type === 'sctp6' ? '::1' : '127.0.0.1');
+    }
     if (callback !== undefined) validateFunction(callback, 'callback');
     this.#healthCheck();
     if (!this.#bound) this.bind();
@@ -260,13 +289,7 @@ class Socket extends EventEmitter {
   connect(port, addresses, options = {}) {
     try {
       validateInteger(port, 'port', 1, 65535);
-      const list = Array.isArray(addresses) ? addresses : [addresses];
-      if (list.length === 0) throw invalidArgValue('addresses', addresses, 'must not be empty');
-      list.forEach((a, i) => {
-        const name = Array.isArray(addresses) ? `addresses[${i}]` : 'address';
-        if (typeof a !== 'string') throw invalidArgType(name, 'of type string', a);
-        this.#validateAddress(a, name);
-      });
+      const list = this.#validateAddresses(addresses, 'addresses');
       validateObject(options, 'options');
       const { timeout, signal } = options;
       if (timeout !== undefined) validateInteger(timeout, 'options.timeout', 1, 2 ** 31 - 1);
@@ -338,6 +361,27 @@ class Socket extends EventEmitter {
   localAddresses(assocId = 0) {
     validateInteger(assocId, 'assocId', 0, 2 ** 31 - 1);
     return this.#addressList(this.#handle.localAddresses(assocId), 'sctp_getladdrs');
+  }
+
+  // Multi-homing: adds or removes a local address of the bound socket (sctp_bindx).
+  addAddress(address) {
+    return this.#bindx(address, 2);
+  }
+
+  removeAddress(address) {
+    return this.#bindx(address, 3);
+  }
+
+  // Makes address (one of the peer's) the primary path of an association.
+  setPrimary(assocId, address) {
+    validateInteger(assocId, 'assocId', 1, 2 ** 31 - 1);
+    this.#validateAddress(address, 'address');
+    this.#healthCheck();
+    const known = this.#associations.get(assocId);
+    const port = known ? known.port : 0;
+    const err = this.#handle.setPrimary(assocId, address, port);
+    if (err) throw binding.systemError(err, 'setsockopt SCTP_PRIMARY_ADDR', address, port);
+    return this;
   }
 
   // Stops receiving and closes. Messages still in this socket's queue (not yet taken by the
@@ -433,7 +477,10 @@ class Socket extends EventEmitter {
   }
 
   #validateAddress(address, name, fallback) {
-    if (address === undefined || address === null) return fallback;
+    if (address === undefined || address === null) {
+      if (fallback === undefined) throw invalidArgType(name, 'of type string', address);
+      return fallback;
+    }
     if (typeof address !== 'string') throw invalidArgType(name, 'of type string', address);
     const family = net.isIP(address.split('%')[0]);
     if (family === 0) throw invalidArgValue(name, address, 'must be a numeric IPv4 or IPv6 address');
@@ -441,6 +488,28 @@ class Socket extends EventEmitter {
       throw invalidArgValue(name, address, "must be an IPv4 address on an 'sctp4' socket");
     }
     return address;
+  }
+
+  #bindx(address, op) {
+    this.#validateAddress(address, 'address');
+    this.#healthCheck();
+    if (!this.#bound) throw coded(Error, 'ERR_SOCKET_NOT_BOUND', 'Socket is not bound');
+    const { port } = this.address();
+    const err = this.#handle.bindx([address], port, op);
+    if (err) throw binding.systemError(err, 'sctp_bindx', address, port);
+    return this;
+  }
+
+  // A string or a non-empty array of numeric addresses -> an array.
+  #validateAddresses(addresses, name) {
+    const list = Array.isArray(addresses) ? addresses : [addresses];
+    if (list.length === 0) throw invalidArgValue(name, addresses, 'must not be empty');
+    list.forEach((a, i) => {
+      const item = Array.isArray(addresses) ? `${name}[${i}]` : name;
+      if (typeof a !== 'string') throw invalidArgType(item, 'of type string', a);
+      this.#validateAddress(a, item);
+    });
+    return list;
   }
 
   #addressList(result, syscall) {
@@ -515,11 +584,14 @@ class Socket extends EventEmitter {
 
   #trySend({ data, port, address, info }) {
     return this.#handle.send(data, address, port, info.stream, info.ppid, info.context, info.ttl,
-      info.unordered, 0, 0);
+      info.unordered, info.assocId || 0, 0);
   }
 
   #complete(request, result) {
-    const error = result < 0 ? binding.systemError(-result, 'send', request.address, request.port) : null;
+    const error = result < 0
+      ? binding.systemError(-result, 'send', request.address || `association ${request.info.assocId}`,
+        request.address ? request.port : undefined)
+      : null;
     if (request.callback) request.callback(error, error ? undefined : result);
     else if (error) this.emit('error', error);
   }

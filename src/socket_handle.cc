@@ -5,6 +5,7 @@
 
 #include <cerrno>
 #include <cstddef>
+#include <cstring>
 #include <vector>
 
 #include "errors.h"
@@ -97,6 +98,9 @@ Napi::Function SocketHandle::Define(Napi::Env env) {
                          InstanceMethod("setInitMsg", &SocketHandle::SetInitMsg),
                          InstanceMethod("setMaxMessageSize", &SocketHandle::SetMaxMessageSize),
                          InstanceMethod("bind", &SocketHandle::Bind),
+                         InstanceMethod("bindx", &SocketHandle::BindX),
+                         InstanceMethod("setPrimary", &SocketHandle::SetPrimary),
+                         InstanceMethod("setPeerParams", &SocketHandle::SetPeerParams),
                          InstanceMethod("getsockname", &SocketHandle::GetSockName),
                          InstanceMethod("send", &SocketHandle::Send),
                          InstanceMethod("connect", &SocketHandle::Connect),
@@ -170,6 +174,56 @@ Napi::Value SocketHandle::Bind(const Napi::CallbackInfo& info) {
   return Errno(info.Env(), Listen());
 }
 
+// Addresses given as strings, with one port, packed back to back as the SCTP calls take them.
+static bool Pack(const Napi::Array& list, uint16_t port, std::vector<char>* packed) {
+  for (uint32_t i = 0; i < list.Length(); i++) {
+    Address address;
+    if (!ParseAddress(list.Get(i).As<Napi::String>().Utf8Value(), port, &address)) return false;
+    const char* bytes = reinterpret_cast<const char*>(address.get());
+    packed->insert(packed->end(), bytes, bytes + address.length);
+  }
+  return !packed->empty();
+}
+
+Napi::Value SocketHandle::BindX(const Napi::CallbackInfo& info) {
+  Napi::Array list = info[0].As<Napi::Array>();
+  std::vector<char> packed;
+  if (!Pack(list, static_cast<uint16_t>(U32(info[1])), &packed)) return Errno(info.Env(), EINVAL);
+  int op = info[2].As<Napi::Number>().Int32Value();
+  int flags = op == 3 ? SCTP_BINDX_REM_ADDR : SCTP_BINDX_ADD_ADDR;
+  if (sctp_bindx(fd(), reinterpret_cast<sockaddr*>(packed.data()), static_cast<int>(list.Length()),
+                 flags) < 0) {
+    return Errno(info.Env(), errno);
+  }
+  return Errno(info.Env(), op == 1 ? Listen() : 0);
+}
+
+Napi::Value SocketHandle::SetPrimary(const Napi::CallbackInfo& info) {
+  sctp_prim prim{};
+  prim.ssp_assoc_id = info[0].As<Napi::Number>().Int32Value();
+  Address address;
+  if (!ParseAddress(info[1].As<Napi::String>().Utf8Value(), static_cast<uint16_t>(U32(info[2])),
+                    &address)) {
+    return Errno(info.Env(), EINVAL);
+  }
+  std::memcpy(&prim.ssp_addr, &address.storage, sizeof prim.ssp_addr);
+  return Errno(info.Env(), SetOption(fd(), IPPROTO_SCTP, SCTP_PRIMARY_ADDR, &prim, sizeof prim));
+}
+
+Napi::Value SocketHandle::SetPeerParams(const Napi::CallbackInfo& info) {
+  sctp_paddrparams params{};
+  params.spp_assoc_id = SCTP_FUTURE_ASSOC;
+  int heartbeat = info[0].As<Napi::Number>().Int32Value();
+  int retrans = info[1].As<Napi::Number>().Int32Value();
+  if (heartbeat == 0) params.spp_flags |= SPP_HB_DISABLE;
+  if (heartbeat > 0) {
+    params.spp_flags |= SPP_HB_ENABLE;
+    params.spp_hbinterval = static_cast<uint32_t>(heartbeat);
+  }
+  if (retrans >= 0) params.spp_pathmaxrxt = static_cast<uint16_t>(retrans);
+  return Errno(info.Env(), SetOption(fd(), IPPROTO_SCTP, SCTP_PEER_ADDR_PARAMS, &params, sizeof params));
+}
+
 Napi::Value SocketHandle::GetSockName(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Address local;
@@ -208,16 +262,8 @@ Napi::Value SocketHandle::Connect(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Napi::Array list = info[0].As<Napi::Array>();
   uint16_t port = static_cast<uint16_t>(U32(info[1]));
-  std::vector<char> packed;  // sctp_connectx() takes the addresses back to back
-  for (uint32_t i = 0; i < list.Length(); i++) {
-    Address address;
-    if (!ParseAddress(list.Get(i).As<Napi::String>().Utf8Value(), port, &address)) {
-      packed.clear();
-      break;
-    }
-    const char* bytes = reinterpret_cast<const char*>(address.get());
-    packed.insert(packed.end(), bytes, bytes + address.length);
-  }
+  std::vector<char> packed;
+  if (!Pack(list, port, &packed)) packed.clear();
   // What libsctp's sctp_connectx() does; its versioned symbol cannot be linked statically into
   // a shared object. addr_num is the size of the packed addresses in bytes.
   sctp_getaddrs_old param{};

@@ -26,6 +26,10 @@ class SocketHandle : public Napi::ObjectWrap<SocketHandle>, private Endpoint {
   Napi::Value SetInitMsg(const Napi::CallbackInfo& info); // (out, maxIn, attempts, timeout) -> errno
   Napi::Value SetMaxMessageSize(const Napi::CallbackInfo& info);  // (bytes)
   Napi::Value Bind(const Napi::CallbackInfo& info);       // (address, port) -> errno; then listens
+  // (addresses[], port, op: 1 bind and listen | 2 add | 3 remove) -> errno (sctp_bindx)
+  Napi::Value BindX(const Napi::CallbackInfo& info);
+  Napi::Value SetPrimary(const Napi::CallbackInfo& info);  // (assocId, address, port) -> errno
+  Napi::Value SetPeerParams(const Napi::CallbackInfo& info);  // (heartbeat ms | -1, pathMaxRetrans | -1)
   Napi::Value GetSockName(const Napi::CallbackInfo& info);  // -> [address, port] | errno
   // (data|null, address|null, port, stream, ppid, context, ttl, unordered, assocId, flags)
   //   -> bytes | -errno. With no address, assocId names the association; flags: SCTP_EOF, SCTP_ABORT.

@@ -87,17 +87,15 @@ exports.run = (args, options = {}) => new Promise((resolve) => {
 
 exports.fixture = (name) => path.join(__dirname, 'fixtures', name);
 
-// A Python kernel-SCTP peer (test/peers/peer.py); lines() yields its JSON output lines.
-// Peers still running when a test ends are killed.
-const python = fs.existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
-const peers = new Set();
+// A child process that prints JSON lines: lines holds them; waitLines(n) resolves with the first
+// n; waitFor(predicate) with the first line that matches. Killed after the test if still running.
+const children = new Set();
 afterEach(() => {
-  for (const child of peers) child.kill();
+  for (const child of children) child.kill();
 });
-exports.pythonPeer = (...args) => {
-  const child = spawn(python, [path.join(__dirname, 'peers', 'peer.py'), ...args.map(String)],
-    { stdio: ['pipe', 'pipe', 'inherit'] });
-  peers.add(child);
+exports.spawnJson = (command, args) => {
+  const child = spawn(command, args.map(String), { stdio: ['pipe', 'pipe', 'inherit'] });
+  children.add(child);
   const lines = [];
   let buffered = '';
   let notify = () => {};
@@ -110,19 +108,24 @@ exports.pythonPeer = (...args) => {
       notify();
     }
   });
-  const exited = new Promise((resolve) => child.on('exit', (code) => {
-    peers.delete(child);
+  child.exited = new Promise((resolve) => child.on('exit', (code) => {
+    children.delete(child);
     resolve(code);
   }));
-  exited.then(() => notify());
-  // Resolves with the first n lines (the "ready" line included).
-  child.waitLines = (n, ms = 60000) => new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`python peer: ${lines.length}/${n} lines`)), ms);
+  child.exited.then(() => notify());
+  child.lines = lines;
+  child.waitFor = (predicate, ms = 60000) => new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${command}: no line matched; got ${JSON.stringify(lines.slice(-5))}`)), ms);
     notify = () => {
-      if (lines.length >= n) { clearTimeout(timer); resolve(lines.slice(0, n)); }
+      const line = lines.find(predicate);
+      if (line !== undefined) { clearTimeout(timer); resolve(line); }
     };
     notify();
   });
-  child.exited = exited;
+  child.waitLines = (n, ms) => child.waitFor(() => lines.length >= n, ms).then(() => lines.slice(0, n));
   return child;
 };
+
+// A Python kernel-SCTP peer (test/peers/peer.py).
+const python = fs.existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
+exports.pythonPeer = (...args) => exports.spawnJson(python, [path.join(__dirname, 'peers', 'peer.py'), ...args]);

@@ -18,6 +18,8 @@ const kWritable = 1;
 const kTooLarge = 2;
 const kError = 3;
 const kNotification = 4;
+const kEnd = 5;
+const kPeel = Symbol('peeloff'); // the constructor's private second argument
 
 const asyncDispose = Symbol.asyncDispose || Symbol.for('nodejs.asyncDispose');
 
@@ -143,9 +145,20 @@ class Socket extends EventEmitter {
   #onAbort = null;
   #associations = new Map(); // assocId -> { assocId, address, port }
   #connecting = new Map(); // assocId -> settle(err, info)
+  #peeled = 0; // the association of a socket made by peeloff()
 
-  constructor(options) {
+  constructor(options, peel) {
     super();
+    if (peel && peel.token === kPeel) {
+      this.#options = peel.options;
+      const handle = new binding.SocketHandle((kind, ...args) => this.#onEvent(kind, args));
+      const err = handle.peeloff(peel.handle, peel.assocId);
+      if (err) throw binding.systemError(err, 'sctp_peeloff');
+      this.#handle = handle;
+      this.#bound = true;
+      this.#peeled = peel.assocId;
+      return;
+    }
     const o = validateOptions(options);
     this.#options = o;
     const handle = new binding.SocketHandle((kind, ...args) => this.#onEvent(kind, args));
@@ -233,8 +246,21 @@ class Socket extends EventEmitter {
   }
 
   // send(msg, port[, address][, options][, callback]) -> false while the queue is over the mark.
+  // On a socket from peeloff(): send(msg[, options][, callback]).
   send(msg, port, address, options, callback) {
-    if (typeof address === 'function') {
+    if (this.#peeled) {
+      if (typeof port === 'function') return this.#send(msg, {}, port);
+      return this.#send(msg, port === undefined ? {} : port, address);
+    }
+    return this.#send(msg, port, address, options, callback);
+  }
+
+  #send(msg, port, address, options, callback) {
+    if (port !== null && typeof port === 'object') { // send(msg, { assocId, ... }[, callback])
+      callback = address;
+      options = port;
+      port = address = undefined;
+    } else if (typeof address === 'function') {
       callback = address;
       address = options = undefined;
     } else if (address !== null && typeof address === 'object') {
@@ -246,21 +272,17 @@ class Socket extends EventEmitter {
       callback = options;
       options = undefined;
     }
-    if (port !== null && typeof port === 'object') { // send(msg, { assocId, ... }[, callback])
-      callback = address;
-      options = port;
-      port = address = undefined;
-    }
     const data = toBuffer(msg);
     if (data.length === 0) {
       throw invalidArgValue('msg', msg, 'must not be empty: an SCTP message carries at least one byte');
     }
-    const info = options === undefined
+    let info = options === undefined
       ? this.#options.defaults
       : validateSendOptions(options, 'options', this.#options.defaults);
+    if (this.#peeled) info = { ...info, assocId: this.#peeled };
     if (info.assocId) {
       port = 0;
-      address = null; // the association says where
+      address = null; // the association says where (a peeled-off socket has but one)
     } else {
       validateInteger(port, 'port', 1, 65535);
       address = this.#validateAddress(address, 'address', this.type === 'sctp6' ? '::1' : '127.0.0.1');
@@ -361,6 +383,18 @@ class Socket extends EventEmitter {
   localAddresses(assocId = 0) {
     validateInteger(assocId, 'assocId', 0, 2 ** 31 - 1);
     return this.#addressList(this.#handle.localAddresses(assocId), 'sctp_getladdrs');
+  }
+
+  // Branches one association off into a socket of its own (sctp_peeloff), with the same message
+  // API: send(msg[, options][, callback]), 'message', 'close'. Its 'end' is the association's.
+  peeloff(assocId) {
+    validateInteger(assocId, 'assocId', 1, 2 ** 31 - 1);
+    this.#healthCheck();
+    const socket = new Socket(undefined, {
+      token: kPeel, handle: this.#handle, assocId, options: this.#options,
+    });
+    this.#associations.delete(assocId);
+    return socket;
   }
 
   // Multi-homing: adds or removes a local address of the bound socket (sctp_bindx).
@@ -549,6 +583,7 @@ class Socket extends EventEmitter {
           else settle(binding.systemError(error || E.ECONNREFUSED, 'connect', info.address, info.port));
         }
         this.emit('association', info);
+        if (this.#peeled && state !== 'up' && state !== 'restart') this.#end();
         break;
       }
       case 'peeraddrchange': {
@@ -558,15 +593,7 @@ class Socket extends EventEmitter {
       }
       case 'sendfailed': {
         const [assocId, error, sent, stream, ppid, context, data] = args;
-        const info = { assocId, error, sent: sent === 'sent', data, stream, ppid, context };
-        // Never silent: with no 'sendfailed' listener it is an 'error'.
-        if (this.listenerCount('sendfailed') > 0) {
-          this.emit('sendfailed', info);
-        } else {
-          const err = coded(Error, 'ERR_SCTP_SEND_FAILED',
-            `A message of ${data.length} bytes on association ${assocId} was not delivered`);
-          this.emit('error', Object.assign(err, info));
-        }
+        this.emit('sendfailed', { assocId, error, sent: sent === 'sent', data, stream, ppid, context });
         break;
       }
       case 'shutdown':
@@ -582,9 +609,16 @@ class Socket extends EventEmitter {
     }
   }
 
+  // A peeled-off socket's association is over: 'end', then close.
+  #end() {
+    if (this.#closed) return;
+    this.emit('end');
+    this.close();
+  }
+
   #trySend({ data, port, address, info }) {
     return this.#handle.send(data, address, port, info.stream, info.ppid, info.context, info.ttl,
-      info.unordered, info.assocId || 0, 0);
+      info.unordered, this.#peeled ? 0 : info.assocId || 0, 0);
   }
 
   #complete(request, result) {
@@ -648,6 +682,9 @@ class Socket extends EventEmitter {
         break;
       case kNotification:
         this.#onNotification(args[0], args.slice(1));
+        break;
+      case kEnd: // end of file on a peeled-off socket
+        this.#end();
         break;
       default:
         break;

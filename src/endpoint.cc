@@ -25,6 +25,18 @@ Endpoint::~Endpoint() { Close(); }
 int Endpoint::Open(napi_env env, int family) {
   int fd = socket(family, SOCK_SEQPACKET | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_SCTP);
   if (fd < 0) return errno;
+  if (int err = Adopt(env, fd, family)) return err;
+  // The notifications that tell which peers have an association (see PeerTable).
+  for (uint16_t type : {SCTP_ASSOC_CHANGE, SCTP_PEER_ADDR_CHANGE}) {
+    if (int err = Subscribe(type)) {
+      Close();
+      return err;
+    }
+  }
+  return 0;
+}
+
+int Endpoint::Adopt(napi_env env, int fd, int family) {
   uv_loop_t* loop = nullptr;
   napi_get_uv_event_loop(env, &loop);  // this environment's loop (a worker's, in a worker)
   auto* poll = new uv_poll_t;
@@ -41,14 +53,12 @@ int Endpoint::Open(napi_env env, int family) {
   family_ = family;
   napi_add_env_cleanup_hook(env, OnEnvironmentExit, this);
   SetLimit(limit_ ? limit_ : kMinBuffer);
-  // The notifications that tell which peers have an association (see PeerTable).
-  for (uint16_t type : {SCTP_ASSOC_CHANGE, SCTP_PEER_ADDR_CHANGE}) {
-    if (int err = Subscribe(type)) {
-      Close();
-      return err;
-    }
-  }
   return 0;
+}
+
+int Endpoint::StartReading() {
+  listening_ = true;
+  return Watch();
 }
 
 int Endpoint::Subscribe(uint16_t type) {
@@ -67,8 +77,7 @@ void Endpoint::SetLimit(size_t limit) {
 
 int Endpoint::Listen() {
   if (listen(fd_, SOMAXCONN) < 0) return errno;
-  listening_ = true;
-  return Watch();
+  return StartReading();
 }
 
 int Endpoint::WatchWritable() {
@@ -168,6 +177,12 @@ void Endpoint::Drain() {
     }
     bool notification = (msg.msg_flags & MSG_NOTIFICATION) != 0;
     bool end = (msg.msg_flags & MSG_EOR) != 0;
+    if (n == 0 && !notification && !end) {  // a one-to-one (peeled-off) socket's association ended
+      listening_ = false;
+      Watch();
+      OnEnd();
+      return;
+    }
     size_t length = 0;
     if (discarding_) {
       discarded_ += n;

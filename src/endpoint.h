@@ -42,6 +42,11 @@ class Endpoint {
   int fd() const { return fd_; }
   int family() const { return family_; }
 
+  // Takes over a socket made elsewhere (sctp_peeloff); returns 0 or an errno (fd closed then).
+  int Adopt(napi_env env, int fd, int family);
+  // Starts reading without listen() (a peeled-off socket is connected already).
+  int StartReading();
+
   // Subscribes to one more notification type (SCTP_EVENT); returns 0 or an errno.
   int Subscribe(uint16_t type);
 
@@ -67,6 +72,8 @@ class Endpoint {
   // A notification (the peer's primary address in `from`); possibly cut short if it was longer
   // than the receive buffer.
   virtual void OnNotification(const char* /*data*/, size_t /*length*/, const sockaddr* /*from*/) {}
+  // End of file on a one-to-one socket: its association is gone. Reading has stopped.
+  virtual void OnEnd() {}
 
   // Up to kMaxReadsPerTick reads, stopping early when the socket is closed by a callback.
   void Drain();

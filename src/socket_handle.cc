@@ -1,6 +1,7 @@
 #include "socket_handle.h"  // first: <netinet/in.h> before <netinet/sctp.h>
 
 #include <netinet/sctp.h>
+#include <fcntl.h>
 #include <sys/socket.h>
 
 #include <cerrno>
@@ -93,6 +94,7 @@ Napi::Function SocketHandle::Define(Napi::Env env) {
   return DefineClass(env, "SocketHandle",
                      {
                          InstanceMethod("open", &SocketHandle::Open),
+                         InstanceMethod("peeloff", &SocketHandle::Peeloff),
                          InstanceMethod("setInt", &SocketHandle::SetInt),
                          InstanceMethod("setRtoInfo", &SocketHandle::SetRtoInfo),
                          InstanceMethod("setInitMsg", &SocketHandle::SetInitMsg),
@@ -120,19 +122,45 @@ SocketHandle::SocketHandle(const Napi::CallbackInfo& info) : Napi::ObjectWrap<So
                                                 info.This().As<Napi::Object>());
 }
 
+int SocketHandle::Configure() {
+  int on = 1;
+  int err = SetOption(fd(), IPPROTO_SCTP, SCTP_RECVRCVINFO, &on, sizeof on);
+  for (uint16_t type : {SCTP_ASSOC_CHANGE, SCTP_PEER_ADDR_CHANGE, SCTP_SHUTDOWN_EVENT,
+                        SCTP_SEND_FAILED_EVENT, SCTP_REMOTE_ERROR}) {
+    if (!err) err = Subscribe(type);
+  }
+  return err;
+}
+
 Napi::Value SocketHandle::Open(const Napi::CallbackInfo& info) {
   int family = info[0].As<Napi::Number>().Int32Value() == 6 ? AF_INET6 : AF_INET;
   int err = Endpoint::Open(info.Env(), family);
-  int on = 1;
-  if (!err) err = SetOption(fd(), IPPROTO_SCTP, SCTP_RECVRCVINFO, &on, sizeof on);
-  for (uint16_t type : {SCTP_SHUTDOWN_EVENT, SCTP_SEND_FAILED_EVENT, SCTP_REMOTE_ERROR}) {
-    if (!err) err = Subscribe(type);
-  }
+  if (!err) err = Configure();
   if (err) {
     Endpoint::Close();
     return Errno(info.Env(), err);
   }
   Napi::ObjectWrap<SocketHandle>::Ref();  // open sockets are not garbage, referenced or not
+  return Errno(info.Env(), 0);
+}
+
+Napi::Value SocketHandle::Peeloff(const Napi::CallbackInfo& info) {
+  SocketHandle* parent = Unwrap(info[0].As<Napi::Object>());
+  sctp_assoc_t id = info[1].As<Napi::Number>().Int32Value();
+  if (!parent->IsOpen()) return Errno(info.Env(), EBADF);
+  int fd = sctp_peeloff(parent->fd(), id);
+  if (fd < 0) return Errno(info.Env(), errno);
+  int flags = fcntl(fd, F_GETFL);
+  fcntl(fd, F_SETFL, flags | O_NONBLOCK);
+  fcntl(fd, F_SETFD, FD_CLOEXEC);
+  int err = Adopt(info.Env(), fd, parent->family());
+  if (!err) err = Configure();
+  if (!err) err = StartReading();
+  if (err) {
+    Endpoint::Close();
+    return Errno(info.Env(), err);
+  }
+  Napi::ObjectWrap<SocketHandle>::Ref();
   return Errno(info.Env(), 0);
 }
 
@@ -452,6 +480,11 @@ void SocketHandle::OnReceiveError(int err) {
   Napi::HandleScope scope(Env());
   Emit({Napi::Number::New(Env(), kError), Napi::Number::New(Env(), err),
         Napi::String::New(Env(), "recvmsg")});
+}
+
+void SocketHandle::OnEnd() {
+  Napi::HandleScope scope(Env());
+  Emit({Napi::Number::New(Env(), kEnd)});
 }
 
 void SocketHandle::Emit(std::initializer_list<napi_value> args) {

@@ -14,13 +14,15 @@ namespace sctp {
 class SocketHandle : public Napi::ObjectWrap<SocketHandle>, private Endpoint {
  public:
   // The `kind` argument of onevent.
-  enum Event { kMessage = 0, kWritable = 1, kTooLarge = 2, kError = 3, kNotification = 4 };
+  enum Event { kMessage = 0, kWritable = 1, kTooLarge = 2, kError = 3, kNotification = 4, kEnd = 5 };
 
   static Napi::Function Define(Napi::Env env);
   explicit SocketHandle(const Napi::CallbackInfo& info);  // new SocketHandle(onevent)
 
  private:
   Napi::Value Open(const Napi::CallbackInfo& info);       // (family: 4 | 6) -> errno
+  // (parent SocketHandle, assocId) -> errno: this handle takes the association, one-to-one.
+  Napi::Value Peeloff(const Napi::CallbackInfo& info);
   Napi::Value SetInt(const Napi::CallbackInfo& info);     // (level, name, value) -> errno
   Napi::Value SetRtoInfo(const Napi::CallbackInfo& info); // (initial, min, max) -> errno
   Napi::Value SetInitMsg(const Napi::CallbackInfo& info); // (out, maxIn, attempts, timeout) -> errno
@@ -49,6 +51,8 @@ class SocketHandle : public Napi::ObjectWrap<SocketHandle>, private Endpoint {
   void OnTooLarge(size_t length) override;
   void OnReceiveError(int err) override;
   void OnNotification(const char* data, size_t length, const sockaddr* from) override;
+  void OnEnd() override;
+  int Configure();  // what every socket of ours gets: SCTP_RECVRCVINFO and the notifications
   void Emit(std::initializer_list<napi_value> args);
 
   Napi::FunctionReference onevent_;

@@ -18,8 +18,8 @@ exports.open = (...args) => {
 };
 // createSocket() whose socket is closed after the current test.
 const sockets = [];
-exports.socket = (options) => {
-  const s = sctp.createSocket(options);
+exports.socket = (options) => exports.track(sctp.createSocket(options));
+exports.track = (s) => {
   sockets.push(s);
   return s;
 };

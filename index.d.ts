@@ -40,6 +40,8 @@ export interface SendOptions {
   ttl?: number;
   /** An opaque number reported back with send failures. Default 0. */
   context?: number;
+  /** Send on this association instead of to port/address. */
+  assocId?: number;
 }
 
 export interface SocketOptions {
@@ -64,8 +66,69 @@ export interface SocketOptions {
   sendHighWaterMark?: number;
   /** Socket-wide send defaults. Default { stream: 0, ppid: 0, unordered: true, ttl: 30000, context: 0 }. */
   defaults?: SendOptions;
+  /** Heartbeat interval for peer addresses in ms; 0 turns heartbeats off (SCTP_PEER_ADDR_PARAMS). */
+  heartbeatInterval?: number;
+  /** Retransmissions before a path is deemed unreachable (SCTP_PEER_ADDR_PARAMS). */
+  pathMaxRetrans?: number;
   /** Aborting it closes the socket. */
   signal?: AbortSignal;
+}
+
+export interface AssociationInfo {
+  assocId: number;
+  state: 'up' | 'lost' | 'restart' | 'shutdown' | 'cant-start';
+  address: string;
+  port: number;
+  inStreams: number;
+  outStreams: number;
+  /** The kernel's sac_error. */
+  error: number;
+}
+
+export interface PeerAddressChange {
+  assocId: number;
+  address: string;
+  port: number;
+  state: 'available' | 'unreachable' | 'removed' | 'added' | 'made-primary' | 'confirmed' | 'potentially-failed' | 'unknown';
+  error: number;
+}
+
+export interface SendFailed {
+  assocId: number;
+  error: number;
+  /** Whether the message had been transmitted (and then abandoned) or never was. */
+  sent: boolean;
+  /** The undelivered bytes. */
+  data: Buffer;
+  stream: number;
+  ppid: number;
+  context: number;
+}
+
+export interface PeerAddress {
+  address: string;
+  port: number;
+}
+
+export interface AssociationStatus {
+  assocId: number;
+  state: 'empty' | 'closed' | 'cookie-wait' | 'cookie-echoed' | 'established' | 'shutdown-pending' |
+    'shutdown-sent' | 'shutdown-received' | 'shutdown-ack-sent' | 'unknown';
+  rwnd: number;
+  unackData: number;
+  pendingData: number;
+  inStreams: number;
+  outStreams: number;
+  fragmentationPoint: number;
+  primary: PeerAddress & {
+    state: 'inactive' | 'potentially-failed' | 'active' | 'unconfirmed' | 'unknown';
+    cwnd: number;
+    srtt: number;
+    rto: number;
+    mtu: number;
+  };
+  /** PR-SCTP messages abandoned on this association (SCTP_PR_ASSOC_STATUS), where the kernel has it. */
+  abandoned?: { sent: number; unsent: number };
 }
 
 export interface AddressInfo {
@@ -94,7 +157,7 @@ export class Socket extends EventEmitter implements AsyncIterable<{ msg: Buffer;
   readonly type: SocketType;
 
   bind(port?: number, address?: string, callback?: () => void): this;
-  bind(options: { port?: number; address?: string }, callback?: () => void): this;
+  bind(options: { port?: number; address?: string; addresses?: string[] }, callback?: () => void): this;
   bind(callback: () => void): this;
   address(): AddressInfo;
 
@@ -102,6 +165,22 @@ export class Socket extends EventEmitter implements AsyncIterable<{ msg: Buffer;
   send(msg: Message, port: number, address: string, callback: SendCallback): boolean;
   send(msg: Message, port: number, options: SendOptions, callback?: SendCallback): boolean;
   send(msg: Message, port: number, callback: SendCallback): boolean;
+  /** On an association: `options.assocId` (required here, except on a socket from peeloff()). */
+  send(msg: Message, options: SendOptions, callback?: SendCallback): boolean;
+  /** On a socket from peeloff(). */
+  send(msg: Message, callback?: SendCallback): boolean;
+
+  connect(port: number, addresses: string | string[], options?: { timeout?: number; signal?: AbortSignal }): Promise<AssociationInfo>;
+  eof(assocId: number): this;
+  abort(assocId: number, reason?: string | NodeJS.ArrayBufferView): this;
+  associations(): Array<{ assocId: number; address: string; port: number; addresses: PeerAddress[] }>;
+  status(assocId: number): AssociationStatus;
+  peerAddresses(assocId: number): PeerAddress[];
+  localAddresses(assocId?: number): PeerAddress[];
+  addAddress(address: string): this;
+  removeAddress(address: string): this;
+  setPrimary(assocId: number, address: string): this;
+  peeloff(assocId: number): Socket;
 
   close(callback?: () => void): this;
   ref(): this;
@@ -113,11 +192,19 @@ export class Socket extends EventEmitter implements AsyncIterable<{ msg: Buffer;
   [Symbol.asyncDispose](): Promise<void>;
 
   on(event: 'message', listener: (msg: Buffer, rinfo: RemoteInfo) => void): this;
-  on(event: 'listening' | 'close' | 'drain', listener: () => void): this;
+  on(event: 'listening' | 'close' | 'drain' | 'end', listener: () => void): this;
+  on(event: 'association', listener: (info: AssociationInfo) => void): this;
+  on(event: 'peeraddrchange', listener: (info: PeerAddressChange) => void): this;
+  on(event: 'sendfailed', listener: (info: SendFailed) => void): this;
+  on(event: 'shutdown', listener: (info: { assocId: number }) => void): this;
+  on(event: 'remoteerror', listener: (info: { assocId: number; cause: number; data: Buffer }) => void): this;
   on(event: 'error', listener: (err: Error & { code?: string; errno?: number; syscall?: string }) => void): this;
   on(event: string | symbol, listener: (...args: any[]) => void): this;
   once(event: 'message', listener: (msg: Buffer, rinfo: RemoteInfo) => void): this;
-  once(event: 'listening' | 'close' | 'drain', listener: () => void): this;
+  once(event: 'listening' | 'close' | 'drain' | 'end', listener: () => void): this;
+  once(event: 'association', listener: (info: AssociationInfo) => void): this;
+  once(event: 'peeraddrchange', listener: (info: PeerAddressChange) => void): this;
+  once(event: 'sendfailed', listener: (info: SendFailed) => void): this;
   once(event: 'error', listener: (err: Error & { code?: string; errno?: number; syscall?: string }) => void): this;
   once(event: string | symbol, listener: (...args: any[]) => void): this;
 }

@@ -48,6 +48,31 @@ sock.send('x', 5000, '::1', { priority: 1 });
 createSocket({});
 sctp.createSocket('sctp4').ref().unref().close();
 
+// Associations and multi-homing.
+const multi = createSocket({ type: 'sctp4', heartbeatInterval: 1000, pathMaxRetrans: 3 });
+multi.bind({ port: 0, addresses: ['127.0.0.1', '127.0.0.2'] });
+multi.on('association', (a) => {
+  const state: 'up' | 'lost' | 'restart' | 'shutdown' | 'cant-start' = a.state;
+  void state;
+});
+multi.on('peeraddrchange', (p) => void p.state);
+multi.on('sendfailed', (f) => void f.data.length);
+async function associate(): Promise<void> {
+  const { assocId } = await multi.connect(3868, ['127.0.0.1', '127.0.0.2'], { timeout: 5000 });
+  const st = multi.status(assocId);
+  const srtt: number = st.primary.srtt;
+  void [srtt, st.abandoned?.sent, multi.peerAddresses(assocId)[0].address, multi.associations()[0].addresses];
+  multi.send('on the association', { assocId, ppid: 46 }, (err) => void err);
+  multi.setPrimary(assocId, '127.0.0.2').addAddress('127.0.0.3').removeAddress('127.0.0.3');
+  const branch: Socket = multi.peeloff(assocId);
+  branch.send('one-to-one');
+  branch.on('end', () => branch.close());
+  multi.eof(assocId).abort(assocId, 'reason');
+  // @ts-expect-error: connect needs an address
+  await multi.connect(3868);
+}
+void associate;
+
 async function iterate(s: Socket): Promise<number> {
   let total = 0;
   for await (const { msg, rinfo } of s) total += msg.length + rinfo.size;

@@ -350,20 +350,22 @@ Napi::Value SocketHandle::Status(const Napi::CallbackInfo& info) {
   return out;
 }
 
-Napi::Value SocketHandle::PeerAddresses(const Napi::CallbackInfo& info) {
+// sctp_getpaddrs()/sctp_getladdrs() and their free functions, as [[address, port], ...] or errno.
+static Napi::Value Addresses(const Napi::CallbackInfo& info, int fd,
+                             int (*get)(int, sctp_assoc_t, sockaddr**), int (*release)(sockaddr*)) {
   sockaddr* addrs = nullptr;
-  int count = sctp_getpaddrs(fd(), info[0].As<Napi::Number>().Int32Value(), &addrs);
+  int count = get(fd, info[0].As<Napi::Number>().Int32Value(), &addrs);
   Napi::Value list = AddressList(info.Env(), count, addrs);
-  if (count > 0) sctp_freepaddrs(addrs);
+  if (count > 0) release(addrs);
   return list;
 }
 
+Napi::Value SocketHandle::PeerAddresses(const Napi::CallbackInfo& info) {
+  return Addresses(info, fd(), sctp_getpaddrs, sctp_freepaddrs);
+}
+
 Napi::Value SocketHandle::LocalAddresses(const Napi::CallbackInfo& info) {
-  sockaddr* addrs = nullptr;
-  int count = sctp_getladdrs(fd(), info[0].As<Napi::Number>().Int32Value(), &addrs);
-  Napi::Value list = AddressList(info.Env(), count, addrs);
-  if (count > 0) sctp_freeladdrs(addrs);
-  return list;
+  return Addresses(info, fd(), sctp_getladdrs, sctp_freeladdrs);
 }
 
 void SocketHandle::OnNotification(const char* data, size_t length, const sockaddr* from) {

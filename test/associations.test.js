@@ -2,16 +2,14 @@
 // Associations on a createSocket() socket: connect(), eof(), abort(), the events around them,
 // associations(), status(), local and peer addresses.
 const assert = require('assert');
-const { execFileSync, execFile } = require('child_process');
-const { promisify } = require('util');
-const { socket, once, messages, fixture } = require('./helpers');
+const helpers = require('./helpers');
+
+const { messages, inNamespace } = helpers;
 
 const EVENTS = ['association', 'shutdown', 'peeraddrchange', 'sendfailed', 'remoteerror'];
 
 async function bound(options = {}) {
-  const s = socket({ type: 'sctp4', ...options });
-  s.bind(0, '127.0.0.1');
-  await once(s, 'listening');
+  const s = await helpers.bound(options);
   s.log = [];
   for (const event of EVENTS) s.on(event, (info) => s.log.push([event, info.state]));
   return s;
@@ -105,68 +103,36 @@ describe('createSocket(): associations', () => {
   });
 
   it('status(): srtt follows the path\'s delay (netem 20 ms each way, in a namespace)', async function () {
-    const ns = `sctp-delay-${process.pid}`;
-    try {
-      execFileSync('ip', ['netns', 'add', ns], { stdio: 'pipe' });
-    } catch {
-      this.skip(); // needs root and ip/tc (the VM has them)
-    }
-    try {
-      execFileSync('ip', ['-n', ns, 'link', 'set', 'lo', 'up']);
-      execFileSync('ip', ['netns', 'exec', ns, 'tc', 'qdisc', 'add', 'dev', 'lo', 'root', 'netem', 'delay', '20ms']);
-      const { stdout } = await promisify(execFile)('ip', ['netns', 'exec', ns, process.execPath, fixture('status-delay.js')]);
-      const st = JSON.parse(stdout);
-      assert.strictEqual(st.state, 'established');
-      // Each packet waits 20 ms on its way out of lo: round trips of 40 ms give a smoothed RTT
-      // the kernel reports as non-zero (its unit differs across kernel lines: ms or jiffies).
-      assert.ok(st.primary.srtt > 0 && st.primary.srtt < 2000, `srtt ${st.primary.srtt}`);
-    } finally {
-      execFileSync('ip', ['netns', 'del', ns]);
-    }
+    const st = await inNamespace('delay', 'status-delay.js',
+      [['tc', 'qdisc', 'add', 'dev', 'lo', 'root', 'netem', 'delay', '20ms']]);
+    if (st === null) this.skip(); // needs root and ip/tc (the VM has them)
+    assert.strictEqual(st.state, 'established');
+    // Each packet waits 20 ms on its way out of lo: round trips of 40 ms give a smoothed RTT
+    // the kernel reports as non-zero (its unit differs across kernel lines: ms or jiffies).
+    assert.ok(st.primary.srtt > 0 && st.primary.srtt < 2000, `srtt ${st.primary.srtt}`);
   });
 
   it('\'sendfailed\' carries the data of messages abandoned by a short TTL over a lossy path', async function () {
-    const ns = `sctp-abandon-${process.pid}`;
-    try {
-      execFileSync('ip', ['netns', 'add', ns], { stdio: 'pipe' });
-    } catch {
-      this.skip(); // needs root and ip/tc (the VM has them)
-    }
-    try {
-      execFileSync('ip', ['-n', ns, 'link', 'set', 'lo', 'up']);
-      const { stdout } = await promisify(execFile)('ip', ['netns', 'exec', ns, process.execPath, fixture('abandoned.js')]);
-      const r = JSON.parse(stdout);
-      console.log(`      (${JSON.stringify(r)})`);
-      assert.ok(r.failed > 0, 'no message was reported');
-      assert.strictEqual(r.intact, true, 'a report lacks its data, stream, ppid or context');
-      // Linux reports each message abandoned before transmission with its data; those abandoned
-      // after transmission only as status().abandoned.sent. Together they cover every loss.
-      if (!r.abandoned.lost) assert.strictEqual(r.failed, r.abandoned.unsent); // (unless the loss killed it)
-      assert.ok(r.unaccounted <= r.abandoned.sent, `${r.unaccounted} lost, ${r.abandoned.sent} counted`);
-    } finally {
-      execFileSync('ip', ['netns', 'del', ns]);
-    }
+    const r = await inNamespace('abandon', 'abandoned.js'); // it adds the netem loss itself
+    if (r === null) this.skip(); // needs root and ip/tc (the VM has them)
+    console.log(`      (${JSON.stringify(r)})`);
+    assert.ok(r.failed > 0, 'no message was reported');
+    assert.strictEqual(r.intact, true, 'a report lacks its data, stream, ppid or context');
+    // Linux reports each message abandoned before transmission with its data; those abandoned
+    // after transmission only as status().abandoned.sent. Together they cover every loss.
+    if (!r.abandoned.lost) assert.strictEqual(r.failed, r.abandoned.unsent); // (unless the loss killed it)
+    assert.ok(r.unaccounted <= r.abandoned.sent, `${r.unaccounted} lost, ${r.abandoned.sent} counted`);
   });
 
   it('connect() to a peer that never answers: timeout rejects ETIMEDOUT, a signal AbortError', async function () {
-    // A network namespace whose loopback drops everything (needs root, ip, tc: the VM has them).
-    const ns = `sctp-silent-${process.pid}`;
-    try {
-      execFileSync('ip', ['netns', 'add', ns], { stdio: 'pipe' });
-    } catch {
-      this.skip();
-    }
-    try {
-      execFileSync('ip', ['-n', ns, 'link', 'set', 'lo', 'up']);
-      execFileSync('ip', ['netns', 'exec', ns, 'tc', 'qdisc', 'add', 'dev', 'lo', 'root', 'netem', 'loss', '100%']);
-      const { stdout } = await promisify(execFile)('ip', ['netns', 'exec', ns, process.execPath, fixture('connect-silent.js')]);
-      assert.deepStrictEqual(JSON.parse(stdout), {
-        timeout: ['ETIMEDOUT', 'connect ETIMEDOUT 127.0.0.1:9'],
-        signal: ['ABORT_ERR', 'AbortError'],
-        closed: 'ERR_SOCKET_CLOSED',
-      });
-    } finally {
-      execFileSync('ip', ['netns', 'del', ns]);
-    }
+    // A loopback that drops everything.
+    const result = await inNamespace('silent', 'connect-silent.js',
+      [['tc', 'qdisc', 'add', 'dev', 'lo', 'root', 'netem', 'loss', '100%']]);
+    if (result === null) this.skip(); // needs root and ip/tc (the VM has them)
+    assert.deepStrictEqual(result, {
+      timeout: ['ETIMEDOUT', 'connect ETIMEDOUT 127.0.0.1:9'],
+      signal: ['ABORT_ERR', 'AbortError'],
+      closed: 'ERR_SOCKET_CLOSED',
+    });
   });
 });

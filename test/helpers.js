@@ -28,6 +28,36 @@ afterEach(() => {
   while (sockets.length) sockets.pop().close();
 });
 
+// An sctp4 socket bound to an ephemeral port on 127.0.0.1, once it is listening.
+exports.bound = async (options = {}) => {
+  const s = exports.socket({ type: 'sctp4', ...options });
+  s.bind(0, '127.0.0.1');
+  await exports.once(s, 'listening');
+  return s;
+};
+
+// Runs a fixture as root inside a network namespace of its own with loopback up, after
+// `setup` (arrays of arguments to `ip netns exec NS ...`, e.g. a tc qdisc); resolves with the
+// JSON it prints, or null where namespaces cannot be made (not root, no iproute2).
+exports.inNamespace = async (name, fixtureName, setup = [], args = []) => {
+  const { execFileSync, execFile } = require('child_process');
+  const ns = `sctp-${name}-${process.pid}`;
+  try {
+    execFileSync('ip', ['netns', 'add', ns], { stdio: 'pipe' });
+  } catch {
+    return null;
+  }
+  try {
+    execFileSync('ip', ['-n', ns, 'link', 'set', 'lo', 'up']);
+    for (const command of setup) execFileSync('ip', ['netns', 'exec', ns, ...command]);
+    const { stdout } = await require('util').promisify(execFile)('ip',
+      ['netns', 'exec', ns, process.execPath, exports.fixture(fixtureName), ...args]);
+    return JSON.parse(stdout);
+  } finally {
+    execFileSync('ip', ['netns', 'del', ns]);
+  }
+};
+
 // Resolves with the arguments of the next `event` (rejects on 'error' first).
 exports.once = (emitter, event) => require('events').once(emitter, event);
 

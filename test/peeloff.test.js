@@ -1,14 +1,11 @@
 'use strict';
 // peeloff(): one association branched off into a socket of its own, delivering both ways.
 const assert = require('assert');
-const { socket, track, once, messages } = require('./helpers');
+const helpers = require('./helpers');
 
-async function bound() {
-  const s = socket({ type: 'sctp4', defaults: { unordered: false, ttl: 0 } });
-  s.bind(0, '127.0.0.1');
-  await once(s, 'listening');
-  return s;
-}
+const { track, once, messages } = helpers;
+
+const bound = () => helpers.bound({ defaults: { unordered: false, ttl: 0 } });
 
 describe('createSocket(): peeloff', () => {
   it('a peeled-off association delivers both ways; the parent no longer sees it', async () => {

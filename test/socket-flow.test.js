@@ -2,14 +2,7 @@
 // createSocket() flow control: EAGAIN never reaches the app; messages queue in order with their
 // own options; send() returns false over the high-water mark; 'drain' when the queue empties.
 const assert = require('assert');
-const { socket, once, messages } = require('./helpers');
-
-async function bound(options = {}) {
-  const s = socket({ type: 'sctp4', ...options });
-  s.bind(0, '127.0.0.1');
-  await once(s, 'listening');
-  return s;
-}
+const { socket, once, messages, bound } = require('./helpers');
 
 describe('createSocket(): flow control', () => {
   it('10 000 messages sent in a tight loop: no exception, all received in order', async () => {

@@ -3,14 +3,7 @@
 // longer one is discarded whole and reported; the socket keeps working.
 const assert = require('assert');
 const fs = require('fs');
-const { socket, once, messages } = require('./helpers');
-
-async function bound(options = {}) {
-  const s = socket({ type: 'sctp4', ...options });
-  s.bind(0, '127.0.0.1');
-  await once(s, 'listening');
-  return s;
-}
+const { socket, once, messages, bound } = require('./helpers');
 
 // The kernel refuses a message larger than the sender's send buffer (EMSGSIZE), and caps
 // SO_SNDBUF at net.core.wmem_max: raise it for this file where we may (root, as in the VM).

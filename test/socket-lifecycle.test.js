@@ -3,14 +3,7 @@
 // AbortSignal, garbage collection.
 const assert = require('assert');
 const sctp = require('..');
-const { socket, once, messages, run, fixture, sleep } = require('./helpers');
-
-async function bound(options = {}) {
-  const s = socket({ type: 'sctp4', ...options });
-  s.bind(0, '127.0.0.1');
-  await once(s, 'listening');
-  return s;
-}
+const { socket, once, messages, run, fixture, sleep, bound } = require('./helpers');
 
 const asyncDispose = Symbol.asyncDispose || Symbol.for('nodejs.asyncDispose');
 

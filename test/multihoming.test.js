@@ -5,11 +5,42 @@
 // Needs root, ip and the veth module (the VM has them); skipped elsewhere.
 const assert = require('assert');
 const { execFileSync } = require('child_process');
-const { spawnJson, fixture } = require('./helpers');
+const { spawnJson, fixture, socket, once } = require('./helpers');
 
 const A = `sctp-mh-a-${process.pid}`;
 const B = `sctp-mh-b-${process.pid}`;
 const ip = (...args) => execFileSync('ip', args, { stdio: 'pipe' });
+
+describe('multi-homing on loopback addresses', () => {
+  it('bind({ addresses }), addAddress(), removeAddress(), localAddresses()', async () => {
+    const s = socket({ type: 'sctp4' });
+    s.bind({ port: 0, addresses: ['127.0.0.1', '127.0.0.2'] });
+    await once(s, 'listening');
+    const { port } = s.address();
+    const local = () => s.localAddresses().map((a) => `${a.address}:${a.port}`).sort();
+    assert.deepStrictEqual(local(), [`127.0.0.1:${port}`, `127.0.0.2:${port}`]);
+    assert.strictEqual(s.addAddress('127.0.0.3'), s);
+    assert.deepStrictEqual(local(), [`127.0.0.1:${port}`, `127.0.0.2:${port}`, `127.0.0.3:${port}`]);
+    s.removeAddress('127.0.0.1');
+    assert.deepStrictEqual(local(), [`127.0.0.2:${port}`, `127.0.0.3:${port}`]);
+    assert.throws(() => s.removeAddress('127.0.0.9'), { syscall: 'sctp_bindx' });
+    assert.throws(() => socket({ type: 'sctp4' }).addAddress('127.0.0.1'), { code: 'ERR_SOCKET_NOT_BOUND' });
+  });
+
+  it('a two-address peer: peerAddresses() lists both; setPrimary() moves the primary path', async () => {
+    const server = socket({ type: 'sctp4' });
+    server.bind({ port: 0, addresses: ['127.0.0.1', '127.0.0.2'] });
+    await once(server, 'listening');
+    const { port } = server.address();
+    const client = socket({ type: 'sctp4' });
+    const { assocId } = await client.connect(port, ['127.0.0.1', '127.0.0.2']);
+    assert.deepStrictEqual(client.peerAddresses(assocId).map((a) => a.address).sort(), ['127.0.0.1', '127.0.0.2']);
+    assert.strictEqual(client.status(assocId).primary.address, '127.0.0.1');
+    assert.strictEqual(client.setPrimary(assocId, '127.0.0.2'), client);
+    assert.strictEqual(client.status(assocId).primary.address, '127.0.0.2');
+    assert.throws(() => client.setPrimary(assocId, '127.0.0.7'), { code: 'EINVAL' });
+  });
+});
 
 describe('multi-homing (two veth paths between two namespaces)', () => {
   before(function () {

@@ -26,12 +26,14 @@ int Endpoint::Open(napi_env env, int family) {
   int fd = socket(family, SOCK_SEQPACKET | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_SCTP);
   if (fd < 0) return errno;
   if (int err = Adopt(env, fd, family)) return err;
-  // The notifications that tell which peers have an association (see PeerTable).
+  int err = SubscribeAssociations();
+  if (err) Close();
+  return err;
+}
+
+int Endpoint::SubscribeAssociations() {
   for (uint16_t type : {SCTP_ASSOC_CHANGE, SCTP_PEER_ADDR_CHANGE}) {
-    if (int err = Subscribe(type)) {
-      Close();
-      return err;
-    }
+    if (int err = Subscribe(type)) return err;
   }
   return 0;
 }
@@ -56,7 +58,8 @@ int Endpoint::Adopt(napi_env env, int fd, int family) {
   return 0;
 }
 
-int Endpoint::StartReading() {
+int Endpoint::StartReadingOneToOne() {
+  oneToOne_ = true;
   listening_ = true;
   return Watch();
 }
@@ -77,7 +80,8 @@ void Endpoint::SetLimit(size_t limit) {
 
 int Endpoint::Listen() {
   if (listen(fd_, SOMAXCONN) < 0) return errno;
-  return StartReading();
+  listening_ = true;
+  return Watch();
 }
 
 int Endpoint::WatchWritable() {
@@ -177,7 +181,7 @@ void Endpoint::Drain() {
     }
     bool notification = (msg.msg_flags & MSG_NOTIFICATION) != 0;
     bool end = (msg.msg_flags & MSG_EOR) != 0;
-    if (n == 0 && !notification && !end) {  // a one-to-one (peeled-off) socket's association ended
+    if (oneToOne_ && n == 0 && !notification && !end) {  // end of file: the association is over
       listening_ = false;
       Watch();
       OnEnd();

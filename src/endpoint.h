@@ -44,11 +44,13 @@ class Endpoint {
 
   // Takes over a socket made elsewhere (sctp_peeloff); returns 0 or an errno (fd closed then).
   int Adopt(napi_env env, int fd, int family);
-  // Starts reading without listen() (a peeled-off socket is connected already).
-  int StartReading();
+  // Starts reading a one-to-one socket (from sctp_peeloff: connected already, no listen()).
+  int StartReadingOneToOne();
 
   // Subscribes to one more notification type (SCTP_EVENT); returns 0 or an errno.
   int Subscribe(uint16_t type);
+  // The notifications every socket needs: which peers have an association (see PeerTable).
+  int SubscribeAssociations();
 
   // listen() and start reading; returns 0 or an errno.
   int Listen();
@@ -92,6 +94,7 @@ class Endpoint {
   int family_ = 0;
   UvPoll poll_;
   bool listening_ = false;
+  bool oneToOne_ = false;  // end of file means the association is over
   bool wantWritable_ = false;
   PeerTable peers_;
 

@@ -125,8 +125,7 @@ SocketHandle::SocketHandle(const Napi::CallbackInfo& info) : Napi::ObjectWrap<So
 int SocketHandle::Configure() {
   int on = 1;
   int err = SetOption(fd(), IPPROTO_SCTP, SCTP_RECVRCVINFO, &on, sizeof on);
-  for (uint16_t type : {SCTP_ASSOC_CHANGE, SCTP_PEER_ADDR_CHANGE, SCTP_SHUTDOWN_EVENT,
-                        SCTP_SEND_FAILED_EVENT, SCTP_REMOTE_ERROR}) {
+  for (uint16_t type : {SCTP_SHUTDOWN_EVENT, SCTP_SEND_FAILED_EVENT, SCTP_REMOTE_ERROR}) {
     if (!err) err = Subscribe(type);
   }
   return err;
@@ -154,8 +153,9 @@ Napi::Value SocketHandle::Peeloff(const Napi::CallbackInfo& info) {
   fcntl(fd, F_SETFL, flags | O_NONBLOCK);
   fcntl(fd, F_SETFD, FD_CLOEXEC);
   int err = Adopt(info.Env(), fd, parent->family());
+  if (!err) err = SubscribeAssociations();
   if (!err) err = Configure();
-  if (!err) err = StartReading();
+  if (!err) err = StartReadingOneToOne();
   if (err) {
     Endpoint::Close();
     return Errno(info.Env(), err);

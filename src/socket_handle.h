@@ -52,7 +52,7 @@ class SocketHandle : public Napi::ObjectWrap<SocketHandle>, private Endpoint {
   void OnReceiveError(int err) override;
   void OnNotification(const char* data, size_t length, const sockaddr* from) override;
   void OnEnd() override;
-  int Configure();  // what every socket of ours gets: SCTP_RECVRCVINFO and the notifications
+  int Configure();  // what createSocket()'s sockets get beyond Endpoint's: RCVINFO, more events
   void Emit(std::initializer_list<napi_value> args);
 
   Napi::FunctionReference onevent_;

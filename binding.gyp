@@ -1,4 +1,7 @@
 {
+  "variables": {
+    "asan%": 0
+  },
   "targets": [
     {
       "target_name": "sctp_dgram",
@@ -7,7 +10,14 @@
       "defines": ["NAPI_VERSION=8"],
       "cflags_cc": ["-std=c++17", "-Wall", "-Wextra", "-Wno-missing-field-initializers"],
       "libraries": ["-l:libsctp.a"],
-      "ldflags": ["-static-libstdc++", "-static-libgcc"]
+      "conditions": [
+        ["asan==1", {
+          "cflags_cc": ["-fsanitize=address", "-fno-omit-frame-pointer", "-g"],
+          "ldflags": ["-fsanitize=address"]
+        }, {
+          "ldflags": ["-static-libstdc++", "-static-libgcc"]
+        }]
+      ]
     }
   ]
 }

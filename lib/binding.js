@@ -9,6 +9,7 @@ function unsupported() {
   throw err;
 }
 
-module.exports = process.platform === 'linux'
-  ? require('node-gyp-build')(path.join(__dirname, '..'))
+// SCTP_NAPI_BINDING names another build of the addon (the AddressSanitizer run uses it).
+module.exports = process.env.SCTP_NAPI_BINDING ? require(process.env.SCTP_NAPI_BINDING)
+  : process.platform === 'linux' ? require('node-gyp-build')(path.join(__dirname, '..'))
   : { open: unsupported, SocketHandle: unsupported, constants: {} };

@@ -154,6 +154,7 @@ class Socket extends EventEmitter {
       const handle = new binding.SocketHandle((kind, ...args) => this.#onEvent(kind, args));
       const err = handle.peeloff(peel.handle, peel.assocId);
       if (err) throw binding.systemError(err, 'sctp_peeloff');
+      handle.setMaxMessageSize(peel.options.maxMessageSize);
       this.#handle = handle;
       this.#bound = true;
       this.#peeled = peel.assocId;

@@ -28,6 +28,11 @@ describe('createSocket(): peeloff', () => {
     assert.deepStrictEqual(got.map(([m, r]) => [m.toString(), r.ppid, r.port]),
       [['one', 0, client.address().port], ['two', 9, client.address().port]]);
 
+    // The parent's maxMessageSize (256 KiB by default) holds on the peeled-off socket too.
+    const big = messages(peer, 1);
+    client.send(Buffer.alloc(100 * 1024, 7), server.address().port, '127.0.0.1');
+    assert.strictEqual((await big)[0][0].length, 100 * 1024);
+
     const atClient = messages(client, 2);
     assert.strictEqual(peer.send('back'), true);
     await new Promise((resolve, reject) => peer.send(Buffer.from('again'), { ppid: 3 }, (err) => (err ? reject(err) : resolve())));

@@ -196,6 +196,7 @@ export class Socket extends EventEmitter implements AsyncIterable<{ msg: Buffer;
   on(event: 'association', listener: (info: AssociationInfo) => void): this;
   on(event: 'peeraddrchange', listener: (info: PeerAddressChange) => void): this;
   on(event: 'sendfailed', listener: (info: SendFailed) => void): this;
+  on(event: 'abandoned', listener: (info: { assocId: number; count: number }) => void): this;
   on(event: 'shutdown', listener: (info: { assocId: number }) => void): this;
   on(event: 'remoteerror', listener: (info: { assocId: number; cause: number; data: Buffer }) => void): this;
   on(event: 'error', listener: (err: Error & { code?: string; errno?: number; syscall?: string }) => void): this;
@@ -205,6 +206,7 @@ export class Socket extends EventEmitter implements AsyncIterable<{ msg: Buffer;
   once(event: 'association', listener: (info: AssociationInfo) => void): this;
   once(event: 'peeraddrchange', listener: (info: PeerAddressChange) => void): this;
   once(event: 'sendfailed', listener: (info: SendFailed) => void): this;
+  once(event: 'abandoned', listener: (info: { assocId: number; count: number }) => void): this;
   once(event: 'error', listener: (err: Error & { code?: string; errno?: number; syscall?: string }) => void): this;
   once(event: string | symbol, listener: (...args: any[]) => void): this;
 }

@@ -146,6 +146,7 @@ class Socket extends EventEmitter {
   #associations = new Map(); // assocId -> { assocId, address, port }
   #connecting = new Map(); // assocId -> settle(err, info)
   #peeled = 0; // the association of a socket made by peeloff()
+  #abandonedSent = null; // assocId -> abandoned.sent last reported; a Map while 'abandoned' is listened to
 
   constructor(options, peel) {
     super();
@@ -202,6 +203,34 @@ class Socket extends EventEmitter {
   }
 
   get type() { return this.#options.type; }
+
+  // As Node's Readable does for 'data': the first 'abandoned' listener turns the reports on.
+  on(event, listener) {
+    super.on(event, listener);
+    if (event === 'abandoned') this.#watchAbandoned();
+    return this;
+  }
+
+  // Linux reports a message abandoned after transmission (PR-SCTP) only in a counter. Watching
+  // SCTP_SENDER_DRY_EVENT (all data acknowledged or abandoned), we read it and report the increase:
+  // 'abandoned' { assocId, count }. Costs a notification each time an association's queue empties.
+  #watchAbandoned() {
+    if (this.#abandonedSent || this.#closed) return;
+    const err = this.#handle.subscribe(C.SCTP_SENDER_DRY_EVENT, true);
+    if (err) throw binding.systemError(err, 'setsockopt SCTP_EVENT');
+    this.#abandonedSent = new Map();
+  }
+
+  #onSenderDry(assocId) {
+    if (!this.#abandonedSent) return;
+    const status = this.#handle.status(assocId);
+    if (typeof status === 'number' || !status.abandoned) return;
+    const total = status.abandoned.sent;
+    const before = this.#abandonedSent.get(assocId) || 0;
+    if (total <= before) return;
+    this.#abandonedSent.set(assocId, total);
+    this.emit('abandoned', { assocId, count: total - before });
+  }
 
   bind(port, address, callback) {
     this.#healthCheck();
@@ -577,6 +606,7 @@ class Socket extends EventEmitter {
           this.#associations.set(assocId, { assocId, address: info.address, port: info.port });
         } else {
           this.#associations.delete(assocId);
+          if (this.#abandonedSent) this.#abandonedSent.delete(assocId);
         }
         const settle = this.#connecting.get(assocId);
         if (settle) {
@@ -599,6 +629,9 @@ class Socket extends EventEmitter {
       }
       case 'shutdown':
         this.emit('shutdown', { assocId: args[0] });
+        break;
+      case 'senderdry':
+        this.#onSenderDry(args[0]);
         break;
       case 'remoteerror': {
         const [assocId, cause, data] = args;
@@ -692,6 +725,8 @@ class Socket extends EventEmitter {
     }
   }
 }
+
+Socket.prototype.addListener = Socket.prototype.on;
 
 function abortError(signal) {
   const err = new Error('The operation was aborted', { cause: signal.reason });

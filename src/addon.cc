@@ -44,6 +44,7 @@ class Addon : public Napi::Addon<Addon> {
     c["SCTP_UNORDERED"] = static_cast<int>(SCTP_UNORDERED);
     c["SCTP_EOF"] = static_cast<int>(SCTP_EOF);
     c["SCTP_ABORT"] = static_cast<int>(SCTP_ABORT);
+    c["SCTP_SENDER_DRY_EVENT"] = static_cast<int>(SCTP_SENDER_DRY_EVENT);
     c["EAGAIN"] = EAGAIN;
     return c;
   }

@@ -64,11 +64,11 @@ int Endpoint::StartReadingOneToOne() {
   return Watch();
 }
 
-int Endpoint::Subscribe(uint16_t type) {
+int Endpoint::Subscribe(uint16_t type, bool on) {
   sctp_event event{};  // zeroed: every field not set here must be 0
-  event.se_assoc_id = SCTP_FUTURE_ASSOC;
+  event.se_assoc_id = SCTP_ALL_ASSOC;  // the associations there are, and those to come
   event.se_type = type;
-  event.se_on = 1;
+  event.se_on = on ? 1 : 0;
   return setsockopt(fd_, IPPROTO_SCTP, SCTP_EVENT, &event, sizeof event) < 0 ? errno : 0;
 }
 

@@ -47,8 +47,9 @@ class Endpoint {
   // Starts reading a one-to-one socket (from sctp_peeloff: connected already, no listen()).
   int StartReadingOneToOne();
 
-  // Subscribes to one more notification type (SCTP_EVENT); returns 0 or an errno.
-  int Subscribe(uint16_t type);
+  // Subscribes to (or with on = false, unsubscribes from) one notification type (SCTP_EVENT);
+  // returns 0 or an errno.
+  int Subscribe(uint16_t type, bool on = true);
   // The notifications every socket needs: which peers have an association (see PeerTable).
   int SubscribeAssociations();
 

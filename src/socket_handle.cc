@@ -99,6 +99,7 @@ Napi::Function SocketHandle::Define(Napi::Env env) {
                          InstanceMethod("setRtoInfo", &SocketHandle::SetRtoInfo),
                          InstanceMethod("setInitMsg", &SocketHandle::SetInitMsg),
                          InstanceMethod("setMaxMessageSize", &SocketHandle::SetMaxMessageSize),
+                         InstanceMethod("subscribe", &SocketHandle::SubscribeEvent),
                          InstanceMethod("bind", &SocketHandle::Bind),
                          InstanceMethod("bindx", &SocketHandle::BindX),
                          InstanceMethod("setPrimary", &SocketHandle::SetPrimary),
@@ -162,6 +163,11 @@ Napi::Value SocketHandle::Peeloff(const Napi::CallbackInfo& info) {
   }
   Napi::ObjectWrap<SocketHandle>::Ref();
   return Errno(info.Env(), 0);
+}
+
+Napi::Value SocketHandle::SubscribeEvent(const Napi::CallbackInfo& info) {
+  return Errno(info.Env(), Endpoint::Subscribe(static_cast<uint16_t>(info[0].As<Napi::Number>().Uint32Value()),
+                                               info[1].ToBoolean()));
 }
 
 Napi::Value SocketHandle::SetInt(const Napi::CallbackInfo& info) {
@@ -416,6 +422,10 @@ void SocketHandle::OnNotification(const char* data, size_t length, const sockadd
             tail(offsetof(sctp_remote_error, sre_data))});
       break;
     }
+    case SCTP_SENDER_DRY_EVENT:  // subscribed while JS listens for 'abandoned'
+      if (length < sizeof(sctp_sender_dry_event)) return;
+      Emit({num(kNotification), str("senderdry"), num(n->sn_sender_dry_event.sender_dry_assoc_id)});
+      break;
     default:
       break;
   }

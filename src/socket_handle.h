@@ -27,6 +27,7 @@ class SocketHandle : public Napi::ObjectWrap<SocketHandle>, private Endpoint {
   Napi::Value SetRtoInfo(const Napi::CallbackInfo& info); // (initial, min, max) -> errno
   Napi::Value SetInitMsg(const Napi::CallbackInfo& info); // (out, maxIn, attempts, timeout) -> errno
   Napi::Value SetMaxMessageSize(const Napi::CallbackInfo& info);  // (bytes)
+  Napi::Value SubscribeEvent(const Napi::CallbackInfo& info);  // (SCTP_*_EVENT type, on) -> errno
   Napi::Value Bind(const Napi::CallbackInfo& info);       // (address, port) -> errno; then listens
   // (addresses[], port, op: 1 bind and listen | 2 add | 3 remove) -> errno (sctp_bindx)
   Napi::Value BindX(const Napi::CallbackInfo& info);

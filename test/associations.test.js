@@ -112,16 +112,21 @@ describe('createSocket(): associations', () => {
     assert.ok(st.primary.srtt > 0 && st.primary.srtt < 2000, `srtt ${st.primary.srtt}`);
   });
 
-  it('\'sendfailed\' carries the data of messages abandoned by a short TTL over a lossy path', async function () {
+  it('every message a short TTL abandons over a lossy path is reported: \'sendfailed\' with its data, or \'abandoned\'', async function () {
     const r = await inNamespace('abandon', 'abandoned.js'); // it adds the netem loss itself
     if (r === null) this.skip(); // needs root and ip/tc (the VM has them)
     console.log(`      (${JSON.stringify(r)})`);
     assert.ok(r.failed > 0, 'no message was reported');
     assert.strictEqual(r.intact, true, 'a report lacks its data, stream, ppid or context');
     // Linux reports each message abandoned before transmission with its data; those abandoned
-    // after transmission only as status().abandoned.sent. Together they cover every loss.
-    if (!r.abandoned.lost) assert.strictEqual(r.failed, r.abandoned.unsent); // (unless the loss killed it)
-    assert.ok(r.unaccounted <= r.abandoned.sent, `${r.unaccounted} lost, ${r.abandoned.sent} counted`);
+    // after transmission only in a counter, which 'abandoned' events report as it grows. Together
+    // they cover every loss (an abandoned message may still have arrived: hence <=).
+    // If the loss killed the association (rare at 20 %), its 'lost' event accounts for the rest.
+    if (r.abandoned.lost) return;
+    assert.strictEqual(r.failed, r.abandoned.unsent);
+    assert.ok(r.abandoned.sent > 0, 'nothing was abandoned after transmission: the test shows nothing');
+    assert.strictEqual(r.reported, r.abandoned.sent, 'the \'abandoned\' events miss some');
+    assert.ok(r.unaccounted <= r.reported, `${r.unaccounted} lost, ${r.reported} reported`);
   });
 
   it('connect() to a peer that never answers: timeout rejects ETIMEDOUT, a signal AbortError', async function () {

@@ -57,6 +57,7 @@ multi.on('association', (a) => {
 });
 multi.on('peeraddrchange', (p) => void p.state);
 multi.on('sendfailed', (f) => void f.data.length);
+multi.on('abandoned', ({ assocId, count }) => void (assocId + count));
 async function associate(): Promise<void> {
   const { assocId } = await multi.connect(3868, ['127.0.0.1', '127.0.0.2'], { timeout: 5000 });
   const st = multi.status(assocId);

@@ -123,6 +123,7 @@ function validateOptions(options) {
 
 // msg: Buffer | TypedArray | DataView | string | an array of those -> one Buffer.
 function toBuffer(msg, name = 'msg') {
+  if (Buffer.isBuffer(msg)) return msg;
   if (typeof msg === 'string') return Buffer.from(msg);
   if (ArrayBuffer.isView(msg)) {
     // A detached view has no bytes (and its buffer cannot be viewed again).
@@ -146,13 +147,14 @@ class Socket extends EventEmitter {
   #associations = new Map(); // assocId -> { assocId, address, port }
   #connecting = new Map(); // assocId -> settle(err, info)
   #peeled = 0; // the association of a socket made by peeloff()
+  #lastAddress = null; // the last address #validateAddress accepted (sends repeat it)
   #abandonedSent = null; // assocId -> abandoned.sent last reported; a Map while 'abandoned' is listened to
 
   constructor(options, peel) {
     super();
     if (peel && peel.token === kPeel) {
       this.#options = peel.options;
-      const handle = new binding.SocketHandle((kind, ...args) => this.#onEvent(kind, args));
+      const handle = new binding.SocketHandle(this.#onEvent.bind(this));
       const err = handle.peeloff(peel.handle, peel.assocId);
       if (err) throw binding.systemError(err, 'sctp_peeloff');
       handle.setMaxMessageSize(peel.options.maxMessageSize);
@@ -163,7 +165,7 @@ class Socket extends EventEmitter {
     }
     const o = validateOptions(options);
     this.#options = o;
-    const handle = new binding.SocketHandle((kind, ...args) => this.#onEvent(kind, args));
+    const handle = new binding.SocketHandle(this.#onEvent.bind(this));
     const family = o.type === 'sctp6' ? 6 : 4;
     const openErr = handle.open(family);
     if (openErr) throw binding.socketError(openErr);
@@ -324,8 +326,8 @@ class Socket extends EventEmitter {
     const request = { data, port, address, info, callback };
     if (this.#queue.length === 0) {
       const result = this.#trySend(request);
-      if (result !== -C.EAGAIN) {
-        process.nextTick(() => this.#complete(request, result));
+      if (result !== -C.EAGAIN) { // a success with no callback needs nothing more
+        if (request.callback || result < 0) process.nextTick(() => this.#complete(request, result));
         return true;
       }
       this.#handle.watchWritable();
@@ -541,6 +543,7 @@ class Socket extends EventEmitter {
   }
 
   #validateAddress(address, name, fallback) {
+    if (address === this.#lastAddress) return address;
     if (address === undefined || address === null) {
       if (fallback === undefined) throw invalidArgType(name, 'of type string', address);
       return fallback;
@@ -551,6 +554,7 @@ class Socket extends EventEmitter {
     if (family === 6 && this.type === 'sctp4') {
       throw invalidArgValue(name, address, "must be an IPv4 address on an 'sctp4' socket");
     }
+    this.#lastAddress = address;
     return address;
   }
 
@@ -679,22 +683,24 @@ class Socket extends EventEmitter {
     if (!this.#closed) this.emit('drain');
   }
 
-  #onEvent(kind, args) {
+  // From the native handle: onevent(kind, ...up to 10 values), spelled out (no rest array).
+  #onEvent(kind, a, b, c, d, e, f, g, h, i, j) {
     switch (kind) {
-      case kMessage: {
-        const [msg, address, port, assocId, stream, ppid, flags, ssn, tsn, context] = args;
+      case kMessage: { // msg, address, port, assocId, stream, ppid, flags, ssn, tsn, context
+        const msg = a;
+        const address = b;
         this.emit('message', msg, {
           address,
-          family: net.isIPv6(address) ? 'IPv6' : 'IPv4',
-          port,
+          family: address.includes(':') ? 'IPv6' : 'IPv4', // numeric, from the kernel
+          port: c,
           size: msg.length,
-          assocId,
-          stream,
-          ppid,
-          unordered: (flags & C.SCTP_UNORDERED) !== 0,
-          ssn,
-          tsn,
-          context,
+          assocId: d,
+          stream: e,
+          ppid: f,
+          unordered: (g & C.SCTP_UNORDERED) !== 0,
+          ssn: h,
+          tsn: i,
+          context: j,
         });
         break;
       }
@@ -702,7 +708,7 @@ class Socket extends EventEmitter {
         this.#flush();
         break;
       case kTooLarge: {
-        const [size] = args;
+        const size = a;
         const limit = this.#options.maxMessageSize;
         const err = coded(Error, 'ERR_SCTP_MESSAGE_TOO_LARGE',
           `Message of ${size} bytes exceeds maxMessageSize (${limit} bytes); discarded`);
@@ -712,10 +718,10 @@ class Socket extends EventEmitter {
         break;
       }
       case kError:
-        this.emit('error', binding.systemError(args[0], args[1]));
+        this.emit('error', binding.systemError(a, b));
         break;
       case kNotification:
-        this.#onNotification(args[0], args.slice(1));
+        this.#onNotification(a, [b, c, d, e, f, g, h, i, j]);
         break;
       case kEnd: // end of file on a peeled-off socket
         this.#end();

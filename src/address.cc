@@ -39,6 +39,28 @@ bool ParseAddress(const std::string& host, uint16_t port, Address* out) {
   return true;
 }
 
+bool HostCache::Parse(napi_env env, napi_value host, uint16_t port, Address* out) {
+  char text[sizeof last_];
+  size_t length = 0;
+  if (napi_get_value_string_utf8(env, host, text, sizeof text, &length) != napi_ok ||
+      length + 1 >= sizeof text) {
+    return false;  // not a string, or too long to be a numeric address
+  }
+  if (last_[0] == '\0' || std::strcmp(text, last_) != 0) {
+    Address parsed;
+    if (!ParseAddress(text, 0, &parsed)) return false;
+    address_ = parsed;
+    std::memcpy(last_, text, length + 1);
+  }
+  *out = address_;
+  if (out->family() == AF_INET) {
+    reinterpret_cast<sockaddr_in*>(&out->storage)->sin_port = htons(port);
+  } else {
+    reinterpret_cast<sockaddr_in6*>(&out->storage)->sin6_port = htons(port);
+  }
+  return true;
+}
+
 std::string FormatHost(const sockaddr* sa) {
   char text[INET6_ADDRSTRLEN + IF_NAMESIZE + 1] = "";
   if (sa->sa_family == AF_INET) {

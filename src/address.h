@@ -1,6 +1,7 @@
 // Numeric IP addresses <-> socket addresses, without name resolution.
 #pragma once
 
+#include <node_api.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 
@@ -21,6 +22,17 @@ struct Address {
 
 // Parses a numeric IPv4 or IPv6 address ("127.0.0.1", "::1", "fe80::1%lo"); false if it is not one.
 bool ParseAddress(const std::string& host, uint16_t port, Address* out);
+
+// The last host parsed, kept: a stream of sends to one peer parses its address once. Parse()
+// reads a JS string without allocating (numeric addresses are short).
+class HostCache {
+ public:
+  bool Parse(napi_env env, napi_value host, uint16_t port, Address* out);
+
+ private:
+  char last_[64] = "";
+  Address address_;
+};
 
 // The numeric host ("::ffff:127.0.0.1", "fe80::1%eth0") and port of a socket address.
 std::string FormatHost(const sockaddr* sa);

@@ -84,6 +84,7 @@ class Endpoint {
   int TakeSocketError();
 
   static constexpr int kMaxReadsPerTick = 64;
+  HostCache hosts_;  // the destinations of send()
 
  private:
   static void OnPoll(uv_poll_t* poll, int status, int events);

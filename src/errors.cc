@@ -113,17 +113,23 @@ ByteView ArgBytes(const Napi::Value& value, const char* name) {
                        "\" argument must be an instance of Buffer, TypedArray, or DataView. " +
                        Received(value));
   }
-  // Buffer, every TypedArray and DataView share these three properties.
-  Napi::Object view = value.As<Napi::Object>();
-  size_t length = view.Get("byteLength").As<Napi::Number>().Int64Value();
-  size_t offset = view.Get("byteOffset").As<Napi::Number>().Int64Value();
-  const char* base = static_cast<const char*>(view.Get("buffer").As<Napi::ArrayBuffer>().Data());
-  if (length == 0 || base == nullptr) {
+  // One call, not three property reads: this is on every send. A detached view has no data.
+  void* data = nullptr;
+  size_t length = 0;
+  if (value.IsTypedArray()) {
+    napi_typedarray_type type;
+    size_t elements = 0;
+    napi_get_typedarray_info(env, value, &type, &elements, &data, nullptr, nullptr);
+    length = elements * value.As<Napi::TypedArray>().ElementSize();
+  } else {
+    napi_get_dataview_info(env, value, &length, &data, nullptr, nullptr);
+  }
+  if (length == 0 || data == nullptr) {
     ThrowTypeError(env, "ERR_INVALID_ARG_VALUE",
                    std::string("The argument '") + name +
                        "' must not be empty: an SCTP message carries at least one byte");
   }
-  return {base + offset, length};
+  return {static_cast<const char*>(data), length};
 }
 
 std::string ArgString(const Napi::Value& value, const char* name) {

@@ -84,15 +84,21 @@ Napi::Value Handle::Send(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (!IsOpen()) ThrowError(env, "ERR_SOCKET_CLOSED", "Socket is closed");
   ByteView data = ArgBytes(info[0], "buffer");
-  std::string host = ArgString(info[1], "host");
+  if (!info[1].IsString()) ArgString(info[1], "host");  // throws the type error
   int64_t port = ArgInteger(info[2], "port", 1, 65535);
-  Address peer = ArgAddress(env, host, port, "host");
+  Address peer;
+  if (!hosts_.Parse(env, info[1], static_cast<uint16_t>(port), &peer)) {
+    peer = ArgAddress(env, info[1].As<Napi::String>().Utf8Value(), port, "host");  // throws
+  }
 
   SendInfo send;
   send.unordered = true;  // the original's fixed send options: unordered, PR-SCTP TTL 30 s
   send.ttl = 30000;
   ssize_t sent = Endpoint::Send(data.data, data.length, peer.get(), send);
-  if (sent < 0) throw SystemError(env, static_cast<int>(-sent), "send", host, static_cast<int>(port));
+  if (sent < 0) {
+    throw SystemError(env, static_cast<int>(-sent), "send", info[1].As<Napi::String>().Utf8Value(),
+                      static_cast<int>(port));
+  }
   return Napi::Number::New(env, static_cast<double>(sent));
 }
 

@@ -274,9 +274,7 @@ Napi::Value SocketHandle::Send(const Napi::CallbackInfo& info) {
   if (!IsOpen()) return Errno(env, -EBADF);
   ByteView data = info[0].IsNull() ? ByteView{nullptr, 0} : ArgBytes(info[0], "msg");
   Address peer;
-  if (info[1].IsString() &&
-      !ParseAddress(info[1].As<Napi::String>().Utf8Value(), static_cast<uint16_t>(U32(info[2])),
-                    &peer)) {
+  if (info[1].IsString() && !hosts_.Parse(env, info[1], static_cast<uint16_t>(U32(info[2])), &peer)) {
     return Errno(env, -EINVAL);
   }
   SendInfo send;

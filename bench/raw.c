@@ -1,0 +1,156 @@
+// The ceiling for `npm run bench`: the same kernel path as the addon, from a plain C loop with
+// blocking calls. Sockets get the options createSocket() and open() use (SO_REUSEADDR,
+// SCTP_NODELAY, RTO 250/200/5000 ms, SCTP_RECVRCVINFO); messages go unordered with a PR-SCTP
+// lifetime of 30 s, as theirs do by default (the first one without, as the addon does).
+//   raw recv PORT COUNT WARM      -> {"received":N,"seconds":S} timed from message WARM to COUNT
+//   raw send PORT SIZE COUNT
+//   raw pong PORT                 echoes every message to its sender
+//   raw ping PORT SIZE COUNT WARM -> {"rtts":[microseconds...]}
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/sctp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+#include <fcntl.h>
+#include <poll.h>
+
+static double now(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return t.tv_sec + t.tv_nsec / 1e9;
+}
+
+static void die(const char* what) {
+  perror(what);
+  exit(1);
+}
+
+static int open_socket(int port) {
+  int fd = socket(AF_INET, SOCK_SEQPACKET, IPPROTO_SCTP);
+  if (fd < 0) die("socket");
+  int on = 1;
+  setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
+  setsockopt(fd, IPPROTO_SCTP, SCTP_NODELAY, &on, sizeof on);
+  setsockopt(fd, IPPROTO_SCTP, SCTP_RECVRCVINFO, &on, sizeof on);
+  struct sctp_rtoinfo rto = {.srto_initial = 250, .srto_min = 200, .srto_max = 5000};
+  setsockopt(fd, IPPROTO_SCTP, SCTP_RTOINFO, &rto, sizeof rto);
+  struct sockaddr_in local = {.sin_family = AF_INET, .sin_port = htons(port)};
+  inet_pton(AF_INET, "127.0.0.1", &local.sin_addr);
+  if (bind(fd, (struct sockaddr*)&local, sizeof local) < 0) die("bind");
+  if (listen(fd, 128) < 0) die("listen");
+  return fd;
+}
+
+static struct sockaddr_in peer_at(int port) {
+  struct sockaddr_in to = {.sin_family = AF_INET, .sin_port = htons(port)};
+  inet_pton(AF_INET, "127.0.0.1", &to.sin_addr);
+  return to;
+}
+
+// One whole message (or notification: *notification set); returns its length.
+static ssize_t receive(int fd, char* buf, size_t size, struct sockaddr_in* from, int* notification) {
+  struct iovec iov = {buf, size};
+  char control[CMSG_SPACE(sizeof(struct sctp_rcvinfo))];
+  socklen_t fromlen = sizeof *from;
+  unsigned int infolen = sizeof control, infotype = 0;
+  int flags = 0;
+  ssize_t n = sctp_recvv(fd, &iov, 1, (struct sockaddr*)from, &fromlen, control, &infolen,
+                         &infotype, &flags);
+  if (n < 0) die("sctp_recvv");
+  *notification = (flags & MSG_NOTIFICATION) != 0;
+  return n;
+}
+
+static void send_one(int fd, const char* buf, size_t size, struct sockaddr_in* to, int first) {
+  struct sctp_sendv_spa spa;
+  memset(&spa, 0, sizeof spa);
+  spa.sendv_flags = SCTP_SEND_SNDINFO_VALID;
+  spa.sendv_sndinfo.snd_flags = SCTP_UNORDERED;
+  if (!first) {
+    spa.sendv_flags |= SCTP_SEND_PRINFO_VALID;
+    spa.sendv_prinfo.pr_policy = SCTP_PR_SCTP_TTL;
+    spa.sendv_prinfo.pr_value = 30000;
+  }
+  struct iovec iov = {(void*)buf, size};
+  if (sctp_sendv(fd, &iov, 1, (struct sockaddr*)to, 1, &spa, sizeof spa, SCTP_SENDV_SPA, 0) < 0)
+    die("sctp_sendv");
+}
+
+int main(int argc, char** argv) {
+  if (argc < 3) {
+    fprintf(stderr, "usage: raw recv|send|pong|ping PORT ...\n");
+    return 2;
+  }
+  const char* mode = argv[1];
+  int port = atoi(argv[2]);
+  static char buf[1 << 20];
+  struct sockaddr_in from;
+  int notification;
+  if (!strcmp(mode, "recv")) {
+    long count = atol(argv[3]), warm = atol(argv[4]), got = 0;
+    int fd = open_socket(port);
+    printf("ready\n");
+    fflush(stdout);
+    double start = 0;
+    while (got < count) {
+      receive(fd, buf, sizeof buf, &from, &notification);
+      if (notification) continue;
+      if (++got == warm) start = now();
+    }
+    printf("{\"received\":%ld,\"seconds\":%.6f}\n", count - warm, now() - start);
+  } else if (!strcmp(mode, "send")) {
+    size_t size = atol(argv[3]);
+    long count = atol(argv[4]);
+    int fd = open_socket(0);
+    struct sockaddr_in to = peer_at(port);
+    memset(buf, 'x', size);
+    for (long i = 0; i < count; i++) send_one(fd, buf, size, &to, i == 0);
+    sleep(1);  // let the last messages leave before close
+  } else if (!strcmp(mode, "sendnb")) {  // experiment: non-blocking, poll() on EAGAIN
+    size_t size = atol(argv[3]);
+    long count = atol(argv[4]);
+    int fd = open_socket(0);
+    fcntl(fd, F_SETFL, O_NONBLOCK);
+    struct sockaddr_in to = peer_at(port);
+    memset(buf, 'x', size);
+    for (long i = 0; i < count; i++) {
+      struct sctp_sendv_spa spa;
+      memset(&spa, 0, sizeof spa);
+      spa.sendv_flags = SCTP_SEND_SNDINFO_VALID;
+      spa.sendv_sndinfo.snd_flags = SCTP_UNORDERED;
+      struct iovec iov = {(void*)buf, size};
+      while (sctp_sendv(fd, &iov, 1, (struct sockaddr*)&to, 1, &spa, sizeof spa, SCTP_SENDV_SPA, 0) < 0) {
+        struct pollfd p = {fd, POLLOUT, 0};
+        poll(&p, 1, -1);
+      }
+    }
+    sleep(1);
+  } else if (!strcmp(mode, "pong")) {
+    int fd = open_socket(port);
+    printf("ready\n");
+    fflush(stdout);
+    for (int first = 1;; first = 0) {
+      ssize_t n = receive(fd, buf, sizeof buf, &from, &notification);
+      if (!notification) send_one(fd, buf, n, &from, first);
+    }
+  } else if (!strcmp(mode, "ping")) {
+    size_t size = atol(argv[3]);
+    long count = atol(argv[4]), warm = atol(argv[5]);
+    int fd = open_socket(0);
+    struct sockaddr_in to = peer_at(port);
+    memset(buf, 'x', size);
+    printf("{\"rtts\":[");
+    for (long i = 0; i < count + warm; i++) {
+      double t = now();
+      send_one(fd, buf, size, &to, i == 0);
+      do receive(fd, buf, sizeof buf, &from, &notification); while (notification);
+      if (i >= warm) printf("%s%.1f", i > warm ? "," : "", (now() - t) * 1e6);
+    }
+    printf("]}\n");
+  }
+  return 0;
+}

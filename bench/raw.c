@@ -6,6 +6,8 @@
 //   raw send PORT SIZE COUNT
 //   raw pong PORT                 echoes every message to its sender
 //   raw ping PORT SIZE COUNT WARM -> {"rtts":[microseconds...]}
+//   raw sendnb PORT SIZE COUNT    like send, non-blocking with poll() on EAGAIN (as Node must):
+//                                 measured as fast as send, so the blocking baseline is fair
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/sctp.h>
@@ -65,7 +67,7 @@ static ssize_t receive(int fd, char* buf, size_t size, struct sockaddr_in* from,
   return n;
 }
 
-static void send_one(int fd, const char* buf, size_t size, struct sockaddr_in* to, int first) {
+static int try_send(int fd, const char* buf, size_t size, struct sockaddr_in* to, int first) {
   struct sctp_sendv_spa spa;
   memset(&spa, 0, sizeof spa);
   spa.sendv_flags = SCTP_SEND_SNDINFO_VALID;
@@ -76,8 +78,11 @@ static void send_one(int fd, const char* buf, size_t size, struct sockaddr_in* t
     spa.sendv_prinfo.pr_value = 30000;
   }
   struct iovec iov = {(void*)buf, size};
-  if (sctp_sendv(fd, &iov, 1, (struct sockaddr*)to, 1, &spa, sizeof spa, SCTP_SENDV_SPA, 0) < 0)
-    die("sctp_sendv");
+  return sctp_sendv(fd, &iov, 1, (struct sockaddr*)to, 1, &spa, sizeof spa, SCTP_SENDV_SPA, 0);
+}
+
+static void send_one(int fd, const char* buf, size_t size, struct sockaddr_in* to, int first) {
+  if (try_send(fd, buf, size, to, first) < 0) die("sctp_sendv");
 }
 
 int main(int argc, char** argv) {
@@ -118,12 +123,7 @@ int main(int argc, char** argv) {
     struct sockaddr_in to = peer_at(port);
     memset(buf, 'x', size);
     for (long i = 0; i < count; i++) {
-      struct sctp_sendv_spa spa;
-      memset(&spa, 0, sizeof spa);
-      spa.sendv_flags = SCTP_SEND_SNDINFO_VALID;
-      spa.sendv_sndinfo.snd_flags = SCTP_UNORDERED;
-      struct iovec iov = {(void*)buf, size};
-      while (sctp_sendv(fd, &iov, 1, (struct sockaddr*)&to, 1, &spa, sizeof spa, SCTP_SENDV_SPA, 0) < 0) {
+      while (try_send(fd, buf, size, &to, i == 0) < 0) {
         struct pollfd p = {fd, POLLOUT, 0};
         poll(&p, 1, -1);
       }

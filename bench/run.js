@@ -98,6 +98,12 @@ function raiseBuffers() {
   }
 }
 
+// `node bench/run.js --render`: the table and chart again from results.json, without measuring.
+if (process.argv[2] === '--render') {
+  write(JSON.parse(fs.readFileSync(path.join(process.env.BENCH_OUT || __dirname, 'results.json'), 'utf8')));
+  return;
+}
+
 (async () => {
   const started = Date.now();
   const buffers4MiB = raiseBuffers();
@@ -183,7 +189,7 @@ function write(out) {
 function chart(out) {
   const W = 720, H = 360, left = 70, bottom = 60, top = 40, right = 180;
   const colours = { raw: '#555', open: '#1f77b4', socket: '#2ca02c', dgram: '#ff7f0e' };
-  const values = SIZES.flatMap((s) => impls.map(({ id }) => out.throughput[s][id]?.msgsPerSec || 1));
+  const values = SIZES.flatMap((s) => impls.map(({ id }) => out.throughput[s][id]?.msgsPerSec)).filter(Boolean);
   const max = Math.max(...values);
   const lo = 10 ** Math.floor(Math.log10(Math.max(1, Math.min(...values)) / 2));
   const hi = 10 ** Math.ceil(Math.log10(max));

@@ -543,7 +543,7 @@ class Socket extends EventEmitter {
   }
 
   #validateAddress(address, name, fallback) {
-    if (address === this.#lastAddress) return address;
+    if (address !== null && address === this.#lastAddress) return address; // (null: not yet)
     if (address === undefined || address === null) {
       if (fallback === undefined) throw invalidArgType(name, 'of type string', address);
       return fallback;

@@ -61,6 +61,16 @@ bool HostCache::Parse(napi_env env, napi_value host, uint16_t port, Address* out
   return true;
 }
 
+const std::string& NameCache::Format(const sockaddr* sa) {
+  size_t length = sa->sa_family == AF_INET6 ? sizeof(sockaddr_in6) : sizeof(sockaddr_in);
+  if (text_.empty() || std::memcmp(&last_, sa, length) != 0) {
+    text_ = FormatHost(sa);
+    last_ = {};
+    std::memcpy(&last_, sa, length);
+  }
+  return text_;
+}
+
 std::string FormatHost(const sockaddr* sa) {
   char text[INET6_ADDRSTRLEN + IF_NAMESIZE + 1] = "";
   if (sa->sa_family == AF_INET) {

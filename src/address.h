@@ -34,6 +34,16 @@ class HostCache {
   Address address_;
 };
 
+// The last sender formatted, kept: a stream of messages from one peer formats its address once.
+class NameCache {
+ public:
+  const std::string& Format(const sockaddr* sa);
+
+ private:
+  sockaddr_in6 last_{};  // the larger of sockaddr_in and sockaddr_in6
+  std::string text_;
+};
+
 // The numeric host ("::ffff:127.0.0.1", "fe80::1%eth0") and port of a socket address.
 std::string FormatHost(const sockaddr* sa);
 uint16_t PortOf(const sockaddr* sa);

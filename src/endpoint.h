@@ -85,6 +85,7 @@ class Endpoint {
 
   static constexpr int kMaxReadsPerTick = 64;
   HostCache hosts_;  // the destinations of send()
+  NameCache names_;  // the senders of messages
 
  private:
   static void OnPoll(uv_poll_t* poll, int status, int events);

@@ -122,7 +122,7 @@ void Handle::OnMessage(const char* data, size_t length, const sockaddr* from,
   Napi::HandleScope scope(env);
   Napi::Array result = Napi::Array::New(env, 3);
   result.Set(0u, Napi::Buffer<char>::Copy(env, data, length));
-  result.Set(1u, Napi::String::New(env, FormatHost(from)));
+  result.Set(1u, Napi::String::New(env, names_.Format(from)));
   result.Set(2u, Napi::Number::New(env, PortOf(from)));
   Deliver(result);
 }

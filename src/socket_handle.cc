@@ -474,7 +474,7 @@ void SocketHandle::OnMessage(const char* data, size_t length, const sockaddr* fr
   sctp_rcvinfo none{};
   if (info == nullptr) info = &none;
   Emit({Napi::Number::New(env, kMessage), Napi::Buffer<char>::Copy(env, data, length),
-        Napi::String::New(env, FormatHost(from)), Napi::Number::New(env, PortOf(from)),
+        Napi::String::New(env, names_.Format(from)), Napi::Number::New(env, PortOf(from)),
         Napi::Number::New(env, info->rcv_assoc_id), Napi::Number::New(env, info->rcv_sid),
         Napi::Number::New(env, ntohl(info->rcv_ppid)), Napi::Number::New(env, info->rcv_flags),
         Napi::Number::New(env, info->rcv_ssn), Napi::Number::New(env, info->rcv_tsn),

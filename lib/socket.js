@@ -141,10 +141,8 @@ class Socket extends EventEmitter {
   #options;
   #bound = false;
   #closed = false;
-  #queue = []; // sends not yet taken by the kernel, in order
+  #queue = [];
   #queueBytes = 0;
-  #flushing = false; // a flush is due: on the next tick, or when the socket is writable
-  #needDrain = false; // 'drain' when the queue empties (send() said false, or the kernel said EAGAIN)
   #onAbort = null;
   #associations = new Map(); // assocId -> { assocId, address, port }
   #connecting = new Map(); // assocId -> settle(err, info)
@@ -325,17 +323,18 @@ class Socket extends EventEmitter {
     this.#healthCheck();
     if (!this.#bound) this.bind();
 
-    // Sends go to the kernel together, on the next tick: a burst of sendmsg() calls wakes the
-    // receiving side once, not once per message (that wake-up costs more than the call itself).
-    this.#queue.push({ data, port, address, info, callback });
-    this.#queueBytes += data.length;
-    if (!this.#flushing) {
-      this.#flushing = true;
-      process.nextTick(() => this.#flush());
+    const request = { data, port, address, info, callback };
+    if (this.#queue.length === 0) {
+      const result = this.#trySend(request);
+      if (result !== -C.EAGAIN) { // a success with no callback needs nothing more
+        if (request.callback || result < 0) process.nextTick(() => this.#complete(request, result));
+        return true;
+      }
+      this.#handle.watchWritable();
     }
-    if (this.#queueBytes < this.#options.sendHighWaterMark) return true;
-    this.#needDrain = true;
-    return false;
+    this.#queue.push(request);
+    this.#queueBytes += data.length;
+    return this.#queueBytes < this.#options.sendHighWaterMark;
   }
 
   // Opens an association to port on address (or several addresses of one peer: sctp_connectx).
@@ -461,7 +460,6 @@ class Socket extends EventEmitter {
       return this;
     }
     if (callback) this.once('close', callback);
-    this.#sendQueued(); // what the kernel takes now still goes
     this.#closed = true;
     this.#handle.close();
     if (this.#onAbort) this.#options.signal.removeEventListener('abort', this.#onAbort);
@@ -590,7 +588,6 @@ class Socket extends EventEmitter {
   // A data-less (or reason-only) message with SCTP_EOF or SCTP_ABORT on one association.
   #control(assocId, flag, data, throws = false) {
     if (throws) this.#healthCheck();
-    if (flag === C.SCTP_EOF) this.#sendQueued(); // what was sent before goes before the SHUTDOWN
     const r = this.#handle.send(data, null, 0, 0, 0, 0, 0, false, assocId, flag);
     if (r < 0 && throws) throw binding.systemError(-r, flag === C.SCTP_EOF ? 'eof' : 'abort');
   }
@@ -671,42 +668,19 @@ class Socket extends EventEmitter {
     else if (error) this.emit('error', error);
   }
 
-  // Hands the queue to the kernel until it is empty or the kernel says EAGAIN; false then.
-  // Completions (callbacks, errors) run after, in order.
-  #sendQueued() {
-    const queue = this.#queue;
-    let sent = 0;
-    let full = false;
-    const done = [];
-    while (sent < queue.length) {
-      const request = queue[sent];
+  #flush() {
+    while (this.#queue.length && !this.#closed) {
+      const request = this.#queue[0];
       const result = this.#trySend(request);
       if (result === -C.EAGAIN) {
-        full = true;
-        break;
+        this.#handle.watchWritable();
+        return;
       }
-      sent++;
+      this.#queue.shift();
       this.#queueBytes -= request.data.length;
-      if (request.callback || result < 0) done.push(request, result);
+      this.#complete(request, result);
     }
-    queue.splice(0, sent);
-    for (let i = 0; i < done.length; i += 2) this.#complete(done[i], done[i + 1]);
-    return !full;
-  }
-
-  #flush() {
-    this.#flushing = false;
-    if (this.#closed) return;
-    if (!this.#sendQueued()) {
-      this.#flushing = true; // until writable
-      this.#needDrain = true;
-      this.#handle.watchWritable();
-      return;
-    }
-    if (this.#needDrain && !this.#closed) {
-      this.#needDrain = false;
-      this.emit('drain');
-    }
+    if (!this.#closed) this.emit('drain');
   }
 
   // From the native handle: onevent(kind, ...up to 10 values), spelled out (no rest array).

@@ -40,7 +40,7 @@ describe('createSocket(): flow control', () => {
     assert.strictEqual(sender.getSendQueueCount(), 0);
   });
 
-  it('close() with a queue: what the kernel takes goes, each other message\'s callback gets ERR_SOCKET_CLOSED', async () => {
+  it('close() with a queue: each unsent message\'s callback gets ERR_SOCKET_CLOSED', async () => {
     const receiver = await bound();
     const sender = await bound();
     const results = [];
@@ -49,14 +49,12 @@ describe('createSocket(): flow control', () => {
       sender.send(chunk, receiver.address().port, '127.0.0.1', { ttl: 0 },
         (err, bytes) => results.push(err ? err.code : bytes));
     }
-    assert.strictEqual(sender.getSendQueueCount(), 200); // sends go to the kernel on the next tick
+    const queued = sender.getSendQueueCount();
+    assert.ok(queued > 0);
     sender.close();
     await once(sender, 'close');
     assert.strictEqual(results.length, 200, 'a callback was not called');
-    const closed = results.filter((r) => r === 'ERR_SOCKET_CLOSED').length;
-    assert.ok(closed > 0, 'the kernel took 200 × 16 KiB at once: nothing was left to fail');
-    assert.strictEqual(results.filter((r) => r === chunk.length).length, 200 - closed);
-    // in order: the sent ones first
-    assert.deepStrictEqual(results, [...Array(200 - closed).fill(chunk.length), ...Array(closed).fill('ERR_SOCKET_CLOSED')]);
+    assert.strictEqual(results.filter((r) => r === 'ERR_SOCKET_CLOSED').length, queued);
+    assert.strictEqual(results.filter((r) => r === chunk.length).length, 200 - queued);
   });
 });

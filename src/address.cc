@@ -8,20 +8,28 @@
 
 namespace sctp {
 
-bool ParseAddress(const std::string& host, uint16_t port, Address* out) {
+namespace {
+
+void SetPort(Address* address, uint16_t port) {
+  if (address->family() == AF_INET) {
+    reinterpret_cast<sockaddr_in*>(&address->storage)->sin_port = htons(port);
+  } else {
+    reinterpret_cast<sockaddr_in6*>(&address->storage)->sin6_port = htons(port);
+  }
+}
+
+bool ParseHost(const std::string& host, Address* out) {
   *out = Address();
   if (host.find(':') == std::string::npos) {
     auto* sin = reinterpret_cast<sockaddr_in*>(&out->storage);
     if (inet_pton(AF_INET, host.c_str(), &sin->sin_addr) != 1) return false;
     sin->sin_family = AF_INET;
-    sin->sin_port = htons(port);
     out->length = sizeof(sockaddr_in);
     return true;
   }
   auto* sin6 = reinterpret_cast<sockaddr_in6*>(&out->storage);
   if (inet_pton(AF_INET6, host.c_str(), &sin6->sin6_addr) == 1) {
     sin6->sin6_family = AF_INET6;
-    sin6->sin6_port = htons(port);
     out->length = sizeof(sockaddr_in6);
     return true;
   }
@@ -35,7 +43,14 @@ bool ParseAddress(const std::string& host, uint16_t port, Address* out) {
   std::memcpy(&out->storage, res->ai_addr, res->ai_addrlen);
   out->length = res->ai_addrlen;
   freeaddrinfo(res);
-  sin6->sin6_port = htons(port);
+  return true;
+}
+
+}  // namespace
+
+bool ParseAddress(const std::string& host, uint16_t port, Address* out) {
+  if (!ParseHost(host, out)) return false;
+  SetPort(out, port);
   return true;
 }
 
@@ -48,16 +63,12 @@ bool HostCache::Parse(napi_env env, napi_value host, uint16_t port, Address* out
   }
   if (last_[0] == '\0' || std::strcmp(text, last_) != 0) {
     Address parsed;
-    if (!ParseAddress(text, 0, &parsed)) return false;
+    if (!ParseHost(text, &parsed)) return false;
     address_ = parsed;
     std::memcpy(last_, text, length + 1);
   }
   *out = address_;
-  if (out->family() == AF_INET) {
-    reinterpret_cast<sockaddr_in*>(&out->storage)->sin_port = htons(port);
-  } else {
-    reinterpret_cast<sockaddr_in6*>(&out->storage)->sin6_port = htons(port);
-  }
+  SetPort(out, port);
   return true;
 }
 

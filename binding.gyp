@@ -1,6 +1,6 @@
 {
   "variables": {
-    "asan%": 0
+    "sctp_asan%": 0
   },
   "targets": [
     {
@@ -11,7 +11,7 @@
       "cflags_cc": ["-std=c++17", "-Wall", "-Wextra", "-Wno-missing-field-initializers"],
       "libraries": ["-l:libsctp.a"],
       "conditions": [
-        ["asan==1", {
+        ["sctp_asan==1", {
           "cflags_cc": ["-fsanitize=address", "-fno-omit-frame-pointer", "-g"],
           "ldflags": ["-fsanitize=address"]
         }, {

@@ -5,8 +5,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p build
 cc -O2 -Wall -o build/bench-raw bench/raw.c -l:libsctp.a
-if node -e "try { require('./').open('127.0.0.1', 0, 1, () => {}).close() } catch (e) { process.exit(1) }" 2>/dev/null; then
-  exec node bench/run.js
-fi
-echo "sctp-napi: this kernel ($(uname -r)) has no SCTP; running the benchmark in a VM (qemu TCG: every figure ~50x slower than native, ratios still hold)"
-exec bash scripts/vm.sh node bench/run.js
+exec bash scripts/with-sctp.sh "the benchmark (every figure ~50x slower than native; ratios still hold)" \
+  node bench/run.js

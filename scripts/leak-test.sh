@@ -46,11 +46,7 @@ if [ "$tool" = asan ] && ! nm -D "$work/build/Release/sctp_dgram.node" | grep __
   exit 1
 fi
 printf 'export SCTP_NAPI_BINDING=%s\n%s\n' "$work/build/Release/sctp_dgram.node" "$run" >"$work/run.sh"
-if node -e "try { require('./').open('127.0.0.1', 0, 1, () => {}).close() } catch (e) { process.exit(1) }"; then
-  under() { bash "$work/run.sh" "$@"; }
-else
-  under() { bash scripts/vm.sh bash "$work/run.sh" "$@"; }
-fi
+under() { bash scripts/with-sctp.sh "the $tool run" bash "$work/run.sh" "$@"; }
 
 start=$SECONDS
 out=$(under node "$root/test/fixtures/leak-workload.js" "$n" || true)

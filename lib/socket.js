@@ -22,6 +22,33 @@ const kEnd = 5;
 const kPeel = Symbol('peeloff'); // the constructor's private second argument
 
 const asyncDispose = Symbol.asyncDispose || Symbol.for('nodejs.asyncDispose');
+const kInternals = Symbol.for('sctp-napi.internals');
+const ITERATOR_HIGH_WATER = 16; // messages an async iterator holds before reading pauses
+
+// SCTP error cause codes (RFC 9260 section 3.3.10; RFC 5061; RFC 4895), as the ABORT or ERROR
+// chunk carried them: the 'reason' of 'association' and 'remoteerror' events.
+const CAUSES = {
+  1: 'invalid-stream-identifier',
+  2: 'missing-mandatory-parameter',
+  3: 'stale-cookie',
+  4: 'out-of-resource',
+  5: 'unresolvable-address',
+  6: 'unrecognized-chunk-type',
+  7: 'invalid-mandatory-parameter',
+  8: 'unrecognized-parameters',
+  9: 'no-user-data',
+  10: 'cookie-received-while-shutting-down',
+  11: 'restart-with-new-addresses',
+  12: 'user-initiated-abort',
+  13: 'protocol-violation',
+  0xa0: 'delete-last-remaining-address',
+  0xa1: 'resource-shortage',
+  0xa2: 'delete-source-address',
+  0xa3: 'illegal-asconf-ack',
+  0xa4: 'no-authorization',
+  0x105: 'unsupported-hmac-identifier',
+};
+const causeName = (code) => (code ? CAUSES[code] || `cause-${code}` : '');
 
 // Defaults: the original SCTP_NAPI's fixed behaviour where it had one.
 const DEFAULTS = {
@@ -149,6 +176,7 @@ class Socket extends EventEmitter {
   #peeled = 0; // the association of a socket made by peeloff()
   #lastAddress = null; // the last address #validateAddress accepted (sends repeat it)
   #abandonedSent = null; // assocId -> abandoned.sent last reported; a Map while 'abandoned' is listened to
+  #pauses = 0; // async iterators holding reading paused
 
   constructor(options, peel) {
     super();
@@ -206,10 +234,29 @@ class Socket extends EventEmitter {
 
   get type() { return this.#options.type; }
 
-  // As Node's Readable does for 'data': the first 'abandoned' listener turns the reports on.
+  // As Node's Readable does for 'data': the first 'abandoned' listener turns the reports on, and
+  // removing the last turns them off.
   on(event, listener) {
     super.on(event, listener);
     if (event === 'abandoned') this.#watchAbandoned();
+    return this;
+  }
+
+  prependListener(event, listener) {
+    super.prependListener(event, listener);
+    if (event === 'abandoned') this.#watchAbandoned();
+    return this;
+  }
+
+  removeListener(event, listener) {
+    super.removeListener(event, listener);
+    if (event === 'abandoned') this.#unwatchAbandoned();
+    return this;
+  }
+
+  removeAllListeners(event) {
+    super.removeAllListeners(...arguments); // eslint-disable-line prefer-rest-params
+    if (event === undefined || event === 'abandoned') this.#unwatchAbandoned();
     return this;
   }
 
@@ -221,6 +268,12 @@ class Socket extends EventEmitter {
     const err = this.#handle.subscribe(C.SCTP_SENDER_DRY_EVENT, true);
     if (err) throw binding.systemError(err, 'setsockopt SCTP_EVENT');
     this.#abandonedSent = new Map();
+  }
+
+  #unwatchAbandoned() {
+    if (!this.#abandonedSent || this.listenerCount('abandoned') > 0) return;
+    this.#abandonedSent = null;
+    if (!this.#closed) this.#handle.subscribe(C.SCTP_SENDER_DRY_EVENT, false);
   }
 
   #onSenderDry(assocId) {
@@ -257,7 +310,8 @@ class Socket extends EventEmitter {
       address = this.#validateAddress(address, 'address', this.type === 'sctp6' ? '::' : '0.0.0.0');
     }
     if (callback !== undefined) this.once('listening', validateFunction(callback, 'callback'));
-    const err = addresses ? this.#handle.bindx(addresses, port, 1) : this.#handle.bind(address, port);
+    // An explicit bind() accepts associations (listen()); see #bindImplicitly() for the other kind.
+    const err = addresses ? this.#handle.bindx(addresses, port, 1) : this.#handle.bind(address, port, true);
     if (err) {
       const error = binding.systemError(err, addresses ? 'sctp_bindx' : 'bind', address, port);
       process.nextTick(() => this.emit('error', error));
@@ -266,6 +320,15 @@ class Socket extends EventEmitter {
     this.#bound = true;
     process.nextTick(() => this.emit('listening'));
     return this;
+  }
+
+  // A socket that sends or connects before bind() binds itself to an ephemeral port, like dgram,
+  // but does not listen(): it hears its own associations only, and a stranger's INIT gets an
+  // ABORT. Only a socket the app bound accepts associations.
+  #bindImplicitly() {
+    const err = this.#handle.bind(this.type === 'sctp6' ? '::' : '0.0.0.0', 0, false);
+    if (err) throw binding.systemError(err, 'bind');
+    this.#bound = true;
   }
 
   address() {
@@ -321,7 +384,7 @@ class Socket extends EventEmitter {
     }
     if (callback !== undefined) validateFunction(callback, 'callback');
     this.#healthCheck();
-    if (!this.#bound) this.bind();
+    if (!this.#bound) this.#bindImplicitly();
 
     const request = { data, port, address, info, callback };
     if (this.#queue.length === 0) {
@@ -334,7 +397,7 @@ class Socket extends EventEmitter {
     }
     this.#queue.push(request);
     this.#queueBytes += data.length;
-    return this.#queueBytes < this.#options.sendHighWaterMark;
+    return this.#queueBytes <= this.#options.sendHighWaterMark;
   }
 
   // Opens an association to port on address (or several addresses of one peer: sctp_connectx).
@@ -350,7 +413,8 @@ class Socket extends EventEmitter {
       if (signal !== undefined) validateAbortSignal(signal, 'options.signal');
       this.#healthCheck();
       if (signal && signal.aborted) return Promise.reject(abortError(signal));
-      if (!this.#bound) this.bind();
+      if (!this.#bound) this.#bindImplicitly();
+      const started = Date.now();
       const [err, assocId] = this.#handle.connect(list, port);
       if (err) return Promise.reject(binding.systemError(err, 'connect', list[0], port));
       return new Promise((resolve, reject) => {
@@ -367,6 +431,7 @@ class Socket extends EventEmitter {
           if (!this.#closed) this.#control(assocId, C.SCTP_ABORT, null);
           settle(error);
         };
+        settle.started = started;
         this.#connecting.set(assocId, settle);
         if (timeout !== undefined) {
           timer = setTimeout(() => fail(binding.systemError(E.ETIMEDOUT, 'connect', list[0], port)), timeout);
@@ -409,11 +474,13 @@ class Socket extends EventEmitter {
 
   peerAddresses(assocId) {
     validateInteger(assocId, 'assocId', 1, 2 ** 31 - 1);
+    this.#healthCheck();
     return this.#addressList(this.#handle.peerAddresses(assocId), 'sctp_getpaddrs');
   }
 
   localAddresses(assocId = 0) {
     validateInteger(assocId, 'assocId', 0, 2 ** 31 - 1);
+    this.#healthCheck();
     return this.#addressList(this.#handle.localAddresses(assocId), 'sctp_getladdrs');
   }
 
@@ -495,42 +562,84 @@ class Socket extends EventEmitter {
   getSendQueueCount() { return this.#queue.length; }
 
   // for await (const { msg, rinfo } of socket): ends when the socket closes; an 'error' is thrown.
+  // While more than a few messages wait unread, the socket stops reading (the kernel's receive
+  // window then pushes back on the senders) until the loop catches up.
   [Symbol.asyncIterator]() {
     const buffered = [];
-    let pending = null;
+    const waiting = []; // next() calls not yet settled, in order
     let failure = null;
     let done = this.#closed;
-    const wake = () => {
-      if (!pending || !(buffered.length || failure || done)) return;
-      const { resolve, reject } = pending;
-      pending = null;
-      if (buffered.length) resolve({ value: buffered.shift(), done: false });
-      else if (failure) reject(failure);
-      else resolve({ value: undefined, done: true });
+    let paused = false;
+    const pause = (on) => {
+      if (paused === on) return;
+      paused = on;
+      this.#pause(on);
     };
-    const onMessage = (msg, rinfo) => { buffered.push({ msg, rinfo }); wake(); };
-    const onError = (err) => { failure = err; cleanup(); wake(); };
-    const onClose = () => { done = true; cleanup(); wake(); };
+    const settle = () => {
+      while (waiting.length && (buffered.length || failure || done)) {
+        const { resolve, reject } = waiting.shift();
+        if (buffered.length) {
+          resolve({ value: buffered.shift(), done: false });
+        } else if (failure) {
+          reject(failure);
+          failure = null;
+          done = true;
+        } else {
+          resolve({ value: undefined, done: true });
+        }
+      }
+      if (buffered.length < ITERATOR_HIGH_WATER / 2) pause(false);
+    };
+    const onMessage = (msg, rinfo) => {
+      buffered.push({ msg, rinfo });
+      if (buffered.length >= ITERATOR_HIGH_WATER) pause(true);
+      settle();
+    };
     const cleanup = () => {
       this.off('message', onMessage);
       this.off('error', onError);
       this.off('close', onClose);
+      pause(false);
     };
-    this.on('message', onMessage);
-    this.on('error', onError);
-    this.on('close', onClose);
+    const onError = (err) => { failure = err; cleanup(); settle(); };
+    const onClose = () => { done = true; cleanup(); settle(); };
+    if (!done) {
+      this.on('message', onMessage);
+      this.on('error', onError);
+      this.on('close', onClose);
+    }
     return {
       next: () => new Promise((resolve, reject) => {
-        pending = { resolve, reject };
-        wake();
+        waiting.push({ resolve, reject });
+        settle();
       }),
       return: async () => {
         done = true;
-        cleanup();
+        failure = null;
         buffered.length = 0;
+        cleanup();
+        settle(); // a next() still waiting ends too
         return { value: undefined, done: true };
       },
       [Symbol.asyncIterator]() { return this; },
+    };
+  }
+
+  // Reading stops while any async iterator holds it paused.
+  #pause(on) {
+    this.#pauses += on ? 1 : -1;
+    if (!this.#closed && this.#pauses === (on ? 1 : 0)) this.#handle.setReading(!on);
+  }
+
+  // What the addon and this object hold, for diagnostics and tests: table sizes and buffer bytes.
+  [kInternals]() {
+    return {
+      ...(this.#closed ? { peerAddresses: 0, peerAssociations: 0, bufferBytes: 0, partialBytes: 0 }
+        : this.#handle.tables()),
+      associations: this.#associations.size,
+      connecting: this.#connecting.size,
+      abandoned: this.#abandonedSent ? this.#abandonedSent.size : 0,
+      queue: this.#queue.length,
     };
   }
 
@@ -604,7 +713,8 @@ class Socket extends EventEmitter {
           port: port || (known ? known.port : 0),
           inStreams,
           outStreams,
-          error,
+          error, // the cause code of the ABORT that ended it, 0 if none
+          reason: causeName(error),
         };
         if (state === 'up' || state === 'restart') {
           this.#associations.set(assocId, { assocId, address: info.address, port: info.port });
@@ -615,10 +725,12 @@ class Socket extends EventEmitter {
         const settle = this.#connecting.get(assocId);
         if (settle) {
           if (state === 'up' || state === 'restart') settle(null, info);
-          else settle(binding.systemError(error || E.ECONNREFUSED, 'connect', info.address, info.port));
+          else settle(this.#connectError(settle.started, info));
         }
         this.emit('association', info);
-        if (this.#peeled && state !== 'up' && state !== 'restart') this.#end();
+        if (this.#peeled && state !== 'up' && state !== 'restart') {
+          this.#end(state === 'shutdown' ? null : this.#lostError(info));
+        }
         break;
       }
       case 'peeraddrchange': {
@@ -627,8 +739,10 @@ class Socket extends EventEmitter {
         break;
       }
       case 'sendfailed': {
-        const [assocId, error, sent, stream, ppid, context, data] = args;
-        this.emit('sendfailed', { assocId, error, sent: sent === 'sent', data, stream, ppid, context });
+        const [assocId, error, sent, stream, ppid, context, data, size] = args;
+        this.emit('sendfailed', {
+          assocId, error, sent: sent === 'sent', data, size, truncated: data.length < size, stream, ppid, context,
+        });
         break;
       }
       case 'shutdown':
@@ -639,7 +753,7 @@ class Socket extends EventEmitter {
         break;
       case 'remoteerror': {
         const [assocId, cause, data] = args;
-        this.emit('remoteerror', { assocId, cause, data });
+        this.emit('remoteerror', { assocId, cause, reason: causeName(cause), data });
         break;
       }
       default:
@@ -647,10 +761,30 @@ class Socket extends EventEmitter {
     }
   }
 
-  // A peeled-off socket's association is over: 'end', then close.
-  #end() {
+  // Why connect() failed: the peer refused (an ABORT, with its cause), or no INIT ACK came back
+  // before the kernel gave up (which takes all of the INIT retransmission timeouts).
+  #connectError(started, info) {
+    const timedOut = info.state === 'cant-start' && !info.error &&
+      Date.now() - started >= 0.9 * this.#handle.initFailureTime();
+    const err = binding.systemError(timedOut ? E.ETIMEDOUT : E.ECONNREFUSED, 'connect', info.address, info.port);
+    if (info.error) Object.assign(err, { sctpCause: info.error, reason: info.reason });
+    return err;
+  }
+
+  // A peeled-off socket's association failed or was aborted: the kernel's socket error says how
+  // (ECONNRESET: the peer aborted; ECONNABORTED: we did; ETIMEDOUT: the peer stopped answering).
+  #lostError(info) {
+    const errno = this.#closed ? 0 : this.#handle.takeError();
+    const err = binding.systemError(errno || E.ECONNRESET, 'recvmsg', info.address, info.port);
+    if (info.error) Object.assign(err, { sctpCause: info.error, reason: info.reason });
+    return err;
+  }
+
+  // A peeled-off socket's association is over: 'end' (with null after a graceful shutdown, else
+  // the error that ended it: never thrown, the peer caused it), then close.
+  #end(reason = null) {
     if (this.#closed) return;
-    this.emit('end');
+    this.emit('end', reason);
     this.close();
   }
 
@@ -668,6 +802,7 @@ class Socket extends EventEmitter {
     else if (error) this.emit('error', error);
   }
 
+  // Each completion runs on a tick of its own: a callback that throws cannot stop the queue.
   #flush() {
     while (this.#queue.length && !this.#closed) {
       const request = this.#queue[0];
@@ -678,9 +813,11 @@ class Socket extends EventEmitter {
       }
       this.#queue.shift();
       this.#queueBytes -= request.data.length;
-      this.#complete(request, result);
+      process.nextTick(() => this.#complete(request, result));
     }
-    if (!this.#closed) this.emit('drain');
+    process.nextTick(() => {
+      if (!this.#closed && this.#queue.length === 0) this.emit('drain');
+    });
   }
 
   // From the native handle: onevent(kind, ...up to 10 values), spelled out (no rest array).
@@ -707,18 +844,14 @@ class Socket extends EventEmitter {
       case kWritable:
         this.#flush();
         break;
-      case kTooLarge: {
-        const size = a;
-        const limit = this.#options.maxMessageSize;
-        const err = coded(Error, 'ERR_SCTP_MESSAGE_TOO_LARGE',
-          `Message of ${size} bytes exceeds maxMessageSize (${limit} bytes); discarded`);
-        err.size = size;
-        err.limit = limit;
-        this.emit('error', err);
+      case kTooLarge: // a peer's doing: reported to who listens, never thrown
+        this.emit('oversize', {
+          size: a, limit: this.#options.maxMessageSize, address: b, port: c, assocId: d,
+        });
         break;
-      }
       case kError:
-        this.emit('error', binding.systemError(a, b));
+        if (this.#peeled) this.#end(binding.systemError(a, 'recvmsg'));
+        else this.emit('error', binding.systemError(a, b));
         break;
       case kNotification:
         this.#onNotification(a, [b, c, d, e, f, g, h, i, j]);

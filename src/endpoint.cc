@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstring>
 #include <utility>
 
 namespace sctp {
@@ -14,11 +15,6 @@ namespace {
 // Notifications share the receive buffer with messages, so it never gets smaller than this.
 constexpr size_t kMinBuffer = 4096;
 }  // namespace
-
-void UvPollCloser::operator()(uv_poll_t* poll) const {
-  uv_close(reinterpret_cast<uv_handle_t*>(poll),
-           [](uv_handle_t* handle) { delete reinterpret_cast<uv_poll_t*>(handle); });
-}
 
 Endpoint::~Endpoint() { Close(); }
 
@@ -32,7 +28,7 @@ int Endpoint::Open(napi_env env, int family) {
 }
 
 int Endpoint::SubscribeAssociations() {
-  for (uint16_t type : {SCTP_ASSOC_CHANGE, SCTP_PEER_ADDR_CHANGE}) {
+  for (uint16_t type : {SCTP_ASSOC_CHANGE, SCTP_PEER_ADDR_CHANGE, SCTP_PARTIAL_DELIVERY_EVENT}) {
     if (int err = Subscribe(type)) return err;
   }
   return 0;
@@ -41,27 +37,26 @@ int Endpoint::SubscribeAssociations() {
 int Endpoint::Adopt(napi_env env, int fd, int family) {
   uv_loop_t* loop = nullptr;
   napi_get_uv_event_loop(env, &loop);  // this environment's loop (a worker's, in a worker)
-  auto* poll = new uv_poll_t;
-  int r = uv_poll_init_socket(loop, poll, fd);
+  auto* poll = new Poll{{}, this};
+  int r = uv_poll_init_socket(loop, &poll->handle, fd);
   if (r < 0) {
     delete poll;
     ::close(fd);
     return -r;
   }
-  poll->data = this;
-  poll_.reset(poll);
-  env_ = env;
+  poll->handle.data = poll;
+  poll_ = poll;
   fd_ = fd;
   family_ = family;
-  napi_add_env_cleanup_hook(env, OnEnvironmentExit, this);
-  SetLimit(limit_ ? limit_ : kMinBuffer);
+  napi_add_async_cleanup_hook(env, OnEnvironmentExit, poll, &poll->hook);
+  if (limit_ == 0) limit_ = kMinBuffer;
+  if (capacity_ == 0) Resize(kMinBuffer);
   return 0;
 }
 
 int Endpoint::StartReadingOneToOne() {
   oneToOne_ = true;
-  listening_ = true;
-  return Watch();
+  return StartReading();
 }
 
 int Endpoint::Subscribe(uint16_t type, bool on) {
@@ -72,16 +67,38 @@ int Endpoint::Subscribe(uint16_t type, bool on) {
   return setsockopt(fd_, IPPROTO_SCTP, SCTP_EVENT, &event, sizeof event) < 0 ? errno : 0;
 }
 
-void Endpoint::SetLimit(size_t limit) {
-  limit_ = limit;
-  buffer_.resize(std::max(limit, kMinBuffer));
-  buffer_.shrink_to_fit();
+void Endpoint::SetLimit(size_t limit) { limit_ = limit; }
+
+void Endpoint::Resize(size_t capacity) {
+  std::unique_ptr<char[]> bigger(new char[capacity]);  // not zero-filled: recvmsg writes it
+  if (filled_ > 0) std::memcpy(bigger.get(), buffer_.get(), filled_);
+  buffer_ = std::move(bigger);
+  capacity_ = capacity;
+}
+
+Tables Endpoint::GetTables() const {
+  return {peers_.AddressCount(), peers_.AssociationCount(), capacity_,
+          discarding_ ? discarded_ : filled_};
 }
 
 int Endpoint::Listen() {
   if (listen(fd_, SOMAXCONN) < 0) return errno;
-  listening_ = true;
+  return StartReading();
+}
+
+int Endpoint::StartReading() {
+  reading_ = true;
   return Watch();
+}
+
+int Endpoint::SetReading(bool on) {
+  paused_ = !on;
+  return Watch();
+}
+
+void Endpoint::Halt() {
+  halted_ = true;
+  if (poll_) uv_poll_stop(&poll_->handle);
 }
 
 int Endpoint::WatchWritable() {
@@ -91,33 +108,44 @@ int Endpoint::WatchWritable() {
 
 int Endpoint::Watch() {
   if (!poll_) return EBADF;
-  int events = (listening_ ? UV_READABLE : 0) | (wantWritable_ ? UV_WRITABLE : 0);
-  int r = events ? uv_poll_start(poll_.get(), events, OnPoll) : uv_poll_stop(poll_.get());
+  if (halted_) return 0;
+  int events = (reading_ && !paused_ ? UV_READABLE : 0) | (wantWritable_ ? UV_WRITABLE : 0);
+  int r = events ? uv_poll_start(&poll_->handle, events, OnPoll) : uv_poll_stop(&poll_->handle);
   return -r;
 }
 
 void Endpoint::SetRef(bool ref) {
   if (!poll_) return;
   if (ref) {
-    uv_ref(reinterpret_cast<uv_handle_t*>(poll_.get()));
+    uv_ref(reinterpret_cast<uv_handle_t*>(&poll_->handle));
   } else {
-    uv_unref(reinterpret_cast<uv_handle_t*>(poll_.get()));
+    uv_unref(reinterpret_cast<uv_handle_t*>(&poll_->handle));
   }
 }
 
 void Endpoint::Close() {
   if (fd_ < 0) return;
-  poll_.reset();  // libuv wants the poll closed before its fd
+  poll_->owner = nullptr;
+  uv_close(reinterpret_cast<uv_handle_t*>(&poll_->handle), OnClosed);  // before its fd, as libuv wants
+  poll_ = nullptr;
   ::close(fd_);
   fd_ = -1;
-  napi_remove_env_cleanup_hook(env_, OnEnvironmentExit, this);
+  peers_ = PeerTable();
+  buffer_.reset();
+  capacity_ = filled_ = 0;
+  discarding_ = false;
 }
 
-void Endpoint::OnEnvironmentExit(void* endpoint) {
-  auto* self = static_cast<Endpoint*>(endpoint);
-  self->poll_.reset();
-  ::close(self->fd_);
-  self->fd_ = -1;  // the hook is gone once run: Close() must not remove it again
+void Endpoint::OnClosed(uv_handle_t* handle) {
+  auto* poll = static_cast<Poll*>(handle->data);
+  if (poll->hook != nullptr) napi_remove_async_cleanup_hook(poll->hook);
+  delete poll;
+}
+
+// The environment is exiting with the socket open: close it. One already closing is waited for.
+void Endpoint::OnEnvironmentExit(napi_async_cleanup_hook_handle /*hook*/, void* poll) {
+  auto* p = static_cast<Poll*>(poll);
+  if (p->owner != nullptr) p->owner->Close();
 }
 
 ssize_t Endpoint::Send(const void* data, size_t length, const sockaddr* to, const SendInfo& info) {
@@ -150,22 +178,27 @@ int Endpoint::TakeSocketError() {
 }
 
 void Endpoint::OnPoll(uv_poll_t* poll, int status, int events) {
-  auto* self = static_cast<Endpoint*>(poll->data);
+  Endpoint* self = static_cast<Poll*>(poll->data)->owner;
+  if (self->halted_) return;
   if (status == 0 && (events & UV_WRITABLE)) {
     self->wantWritable_ = false;  // one event per WatchWritable()
     self->Watch();
   }
   self->OnEvents(status, events);
   // libuv stops a poll handle after an error; carry on watching while open.
-  if (status < 0 && self->IsOpen()) self->Watch();
+  if (status < 0 && self->IsOpen() && !self->halted_) self->Watch();
 }
 
 void Endpoint::Drain() {
-  for (int reads = 0; reads < kMaxReadsPerTick && fd_ >= 0; reads++) {
+  size_t largest = 0;  // of this batch's records: what the buffer keeps afterwards
+  for (int reads = 0; reads < kMaxReadsPerTick && fd_ >= 0 && !halted_ && reading_ && !paused_;
+       reads++) {
+    const size_t cap = std::max(limit_, kMinBuffer);
+    if (!discarding_ && filled_ == capacity_) Resize(std::min(cap, capacity_ * 2));
     sockaddr_storage from{};
     alignas(cmsghdr) char control[CMSG_SPACE(sizeof(sctp_rcvinfo)) + 64];
-    char* into = discarding_ ? buffer_.data() : buffer_.data() + filled_;
-    iovec iov{into, buffer_.size() - (discarding_ ? 0 : filled_)};
+    char* into = discarding_ ? buffer_.get() : buffer_.get() + filled_;
+    iovec iov{into, capacity_ - (discarding_ ? 0 : filled_)};
     msghdr msg{};
     msg.msg_name = &from;
     msg.msg_namelen = sizeof from;
@@ -176,41 +209,22 @@ void Endpoint::Drain() {
     ssize_t n = recvmsg(fd_, &msg, 0);
     if (n < 0) {
       if (errno == EINTR) continue;
-      if (errno != EAGAIN && errno != EWOULDBLOCK) OnReceiveError(errno);
+      if (errno != EAGAIN && errno != EWOULDBLOCK) {
+        OnReceiveError(errno);
+      } else if (filled_ == 0 && !discarding_) {  // at rest: keep what this batch needed
+        size_t keep = kMinBuffer;
+        while (keep < largest) keep *= 2;
+        if (keep < capacity_) Resize(std::max(std::min(keep, cap), kMinBuffer));
+      }
       return;
     }
     bool notification = (msg.msg_flags & MSG_NOTIFICATION) != 0;
     bool end = (msg.msg_flags & MSG_EOR) != 0;
     if (oneToOne_ && n == 0 && !notification && !end) {  // end of file: the association is over
-      listening_ = false;
+      reading_ = false;
       Watch();
       OnEnd();
       return;
-    }
-    size_t length = 0;
-    if (discarding_) {
-      discarded_ += n;
-      if (!end) continue;
-      discarding_ = false;
-      if (!notification) OnTooLarge(discarded_);
-      continue;
-    }
-    filled_ += n;
-    if (!end && filled_ < buffer_.size()) continue;  // partial delivery: more pieces follow
-    length = std::exchange(filled_, 0);
-    if (!end) {  // the buffer is full and the message goes on: read it to its end, then drop it
-      discarding_ = true;
-      discarded_ = length;
-    }
-    if (notification) {
-      peers_.OnNotification(fd_, buffer_.data(), length);
-      OnNotification(buffer_.data(), length, reinterpret_cast<const sockaddr*>(&from));
-      continue;
-    }
-    if (!end) continue;  // reported at its end
-    if (length > limit_) {
-      OnTooLarge(length);
-      continue;
     }
     const sctp_rcvinfo* info = nullptr;
     for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c != nullptr; c = CMSG_NXTHDR(&msg, c)) {
@@ -218,7 +232,42 @@ void Endpoint::Drain() {
         info = reinterpret_cast<const sctp_rcvinfo*>(CMSG_DATA(c));
       }
     }
-    OnMessage(buffer_.data(), length, reinterpret_cast<const sockaddr*>(&from), info);
+    const auto* sender = reinterpret_cast<const sockaddr*>(&from);
+    sctp_assoc_t assoc = info != nullptr ? info->rcv_assoc_id : 0;
+    if ((filled_ > 0 || discarding_) &&
+        (notification != partialIsNotification_ || (!notification && assoc != partialAssoc_))) {
+      // A record of another kind or association while a message was in progress: its partial
+      // delivery was aborted (the association went away). Its pieces are dropped, never joined
+      // to this record.
+      if (!discarding_) std::memmove(buffer_.get(), into, static_cast<size_t>(n));
+      filled_ = 0;
+      discarding_ = false;
+    }
+    partialIsNotification_ = notification;
+    partialAssoc_ = assoc;
+    if (discarding_) {
+      discarded_ += n;
+      if (!end) continue;
+      discarding_ = false;
+      if (!notification) OnTooLarge(discarded_, sender, info);
+      continue;
+    }
+    filled_ += n;
+    if (!end && filled_ < cap) continue;  // partial delivery: more pieces follow
+    size_t length = std::exchange(filled_, 0);
+    largest = std::max(largest, length);
+    if (!end) {  // at the limit and it goes on: read it to its end, then drop it
+      discarding_ = true;
+      discarded_ = length;
+    }
+    if (notification) {  // one cut short is still delivered, as truncated
+      peers_.OnNotification(fd_, buffer_.get(), length);
+      OnNotification(buffer_.get(), length, sender, !end);
+    } else if (end && length > limit_) {
+      OnTooLarge(length, sender, info);
+    } else if (end) {
+      OnMessage(buffer_.get(), length, sender, info);
+    }
   }
 }
 

@@ -14,12 +14,17 @@
 
 namespace sctp {
 
-// Owns a uv_poll_t: uv_close() on release, the memory freed in the close callback (libuv may
-// still touch the handle until then).
-struct UvPollCloser {
-  void operator()(uv_poll_t* poll) const;
+class Endpoint;
+
+// A socket's uv_poll_t and what its closing needs. Freed in uv_close()'s callback (libuv touches
+// the handle until then), which also removes the environment's async cleanup hook: an exiting
+// environment (a worker's above all) waits for that before it unloads the addon, so the
+// callback's code is still there when libuv calls it.
+struct Poll {
+  uv_poll_t handle;
+  Endpoint* owner;  // null once closing
+  napi_async_cleanup_hook_handle hook = nullptr;
 };
-using UvPoll = std::unique_ptr<uv_poll_t, UvPollCloser>;
 
 struct SendInfo {
   sctp_assoc_t assoc = 0;  // with no address: the association to send on
@@ -29,6 +34,14 @@ struct SendInfo {
   uint32_t context = 0;
   uint32_t ttl = 0;  // ms of PR-SCTP lifetime; 0: fully reliable
   bool unordered = false;
+};
+
+// What the addon keeps for one socket, for tests and diagnostics (the scale test reads it).
+struct Tables {
+  size_t peerAddresses;   // PeerTable entries: peer address -> association
+  size_t peerAssociations;  // PeerTable associations
+  size_t bufferBytes;     // the receive buffer's capacity
+  size_t partialBytes;    // bytes of a message still being received (partial delivery)
 };
 
 class Endpoint {
@@ -50,11 +63,17 @@ class Endpoint {
   // Subscribes to (or with on = false, unsubscribes from) one notification type (SCTP_EVENT);
   // returns 0 or an errno.
   int Subscribe(uint16_t type, bool on = true);
-  // The notifications every socket needs: which peers have an association (see PeerTable).
+  // The notifications every socket needs: which peers have an association (see PeerTable), and
+  // partial deliveries aborted (the message in progress is dropped, never joined to the next).
   int SubscribeAssociations();
 
-  // listen() and start reading; returns 0 or an errno.
+  // listen() (accept associations) and start reading; returns 0 or an errno.
   int Listen();
+  // Start reading without listen(): the socket hears its own associations only (a socket that
+  // bound itself implicitly, to send or connect, accepts none).
+  int StartReading();
+  // Pauses (false) or resumes reading; the kernel's receive window then pushes back on senders.
+  int SetReading(bool on);
   // Asks for one OnEvents(UV_WRITABLE) when the socket can take more (after an EAGAIN).
   int WatchWritable();
   // Bytes sent, or -errno. `to` may be null: info.assoc says where. The first message(s) to a
@@ -64,22 +83,32 @@ class Endpoint {
   void Close();  // the poll first, then the fd; idempotent
   void SetRef(bool ref);
   void SetLimit(size_t limit);  // the largest message delivered; longer ones are reported
+  // An association that left this socket (peeled off): its peer addresses are no longer ours.
+  void ForgetAssociation(sctp_assoc_t id) { peers_.Forget(id); }
+  Tables GetTables() const;
 
  protected:
   // From the poll callback; the derived class opens its scopes and calls Drain() and the like.
   virtual void OnEvents(int status, int events) = 0;
   virtual void OnMessage(const char* data, size_t length, const sockaddr* from,
                          const sctp_rcvinfo* info) = 0;
-  virtual void OnTooLarge(size_t length) = 0;
+  // A message longer than the limit, read to its end and dropped (`from`, `info`: its last piece).
+  virtual void OnTooLarge(size_t length, const sockaddr* from, const sctp_rcvinfo* info) = 0;
   virtual void OnReceiveError(int err) = 0;
-  // A notification (the peer's primary address in `from`); possibly cut short if it was longer
-  // than the receive buffer.
-  virtual void OnNotification(const char* /*data*/, size_t /*length*/, const sockaddr* /*from*/) {}
+  // A notification (the peer's primary address in `from`). `truncated`: it was longer than the
+  // limit and `length` bytes of it are here (the rest was read and dropped).
+  virtual void OnNotification(const char* /*data*/, size_t /*length*/, const sockaddr* /*from*/,
+                              bool /*truncated*/) {}
   // End of file on a one-to-one socket: its association is gone. Reading has stopped.
   virtual void OnEnd() {}
 
-  // Up to kMaxReadsPerTick reads, stopping early when the socket is closed by a callback.
+  // Up to kMaxReadsPerTick reads, stopping early when the socket is closed by a callback or JS
+  // can no longer run (Halt()).
   void Drain();
+  // The environment can no longer run JS (a worker being terminated, exiting): deliver nothing
+  // more. The socket stays open until Close() or the environment's cleanup hook.
+  void Halt();
+  bool halted() const { return halted_; }
   // The pending socket error (SO_ERROR, which clears it), after a poll error.
   int TakeSocketError();
 
@@ -89,23 +118,31 @@ class Endpoint {
 
  private:
   static void OnPoll(uv_poll_t* poll, int status, int events);
-  static void OnEnvironmentExit(void* endpoint);
+  static void OnEnvironmentExit(napi_async_cleanup_hook_handle hook, void* poll);
+  static void OnClosed(uv_handle_t* handle);
   int Watch();
+  void Resize(size_t capacity);  // keeps the filled_ bytes
 
-  napi_env env_ = nullptr;
   int fd_ = -1;
   int family_ = 0;
-  UvPoll poll_;
-  bool listening_ = false;
+  Poll* poll_ = nullptr;  // owned until Close() hands it to uv_close()
+  bool reading_ = false;
+  bool paused_ = false;
+  bool halted_ = false;
   bool oneToOne_ = false;  // end of file means the association is over
   bool wantWritable_ = false;
   PeerTable peers_;
 
   // Receive state. A message may arrive in pieces (partial delivery); the pieces are gathered
-  // in buffer_ until MSG_EOR. One longer than the limit is read to its end and discarded.
+  // in buffer_, which grows as a message needs it up to the limit, until MSG_EOR. One longer than
+  // the limit is read to its end and discarded. After a batch the buffer shrinks back to what the
+  // batch's largest message needed: a socket at rest holds a few KiB.
   size_t limit_ = 0;
-  std::vector<char> buffer_;
+  std::unique_ptr<char[]> buffer_;
+  size_t capacity_ = 0;
   size_t filled_ = 0;
+  bool partialIsNotification_ = false;  // what the pieces in buffer_ (or being discarded) are,
+  sctp_assoc_t partialAssoc_ = 0;        // and whose
   bool discarding_ = false;
   size_t discarded_ = 0;
 };

@@ -65,8 +65,11 @@ void ThrowError(Napi::Env env, const char* code, const std::string& message) {
   Throw(Napi::Error::New(env, message), code);
 }
 
-const char* ErrnoName(int err) {
-  return uv_err_name(-err);  // libuv names every errno the way Node does ("EADDRINUSE")
+std::string ErrnoName(int err) {
+  // libuv names every errno the way Node does ("EADDRINUSE"). Not uv_err_name(): it allocates,
+  // never to be freed, the text for a number it does not know.
+  char name[64];
+  return uv_err_name_r(-err, name, sizeof name);
 }
 
 Napi::Error SystemError(Napi::Env env, int err, const char* syscall, const std::string& address,
@@ -95,14 +98,36 @@ Napi::Error SocketError(Napi::Env env, int err) {
   return error;
 }
 
-void CallAsync(Napi::Env env, const Napi::FunctionReference& fn, Napi::Value self,
-               std::initializer_list<napi_value> args, const Napi::AsyncContext& context) {
-  try {
-    fn.MakeCallback(self, args, context);
-  } catch (const Napi::Error& error) {
-    // No JS frame to throw to from a libuv callback.
-    napi_fatal_exception(env, error.Value());
+// Whether JS can still run here: N-API refuses calls that may run JS (with no exception pending)
+// once a worker is being terminated or the environment is exiting.
+static bool CanRunJs(napi_env env) {
+  napi_value object, value;
+  if (napi_create_object(env, &object) != napi_ok || napi_get_undefined(env, &value) != napi_ok) {
+    return false;
   }
+  return napi_set_named_property(env, object, "probe", value) == napi_ok;
+}
+
+bool ReportFailure(napi_env env, napi_value error) {
+  bool pending = false;
+  if (napi_is_exception_pending(env, &pending) == napi_ok && pending) {
+    napi_get_and_clear_last_exception(env, &error);
+  }
+  if (error == nullptr || !CanRunJs(env)) return false;
+  napi_fatal_exception(env, error);  // no JS frame to throw to from a libuv callback
+  return true;
+}
+
+bool CallAsync(Napi::Env env, const Napi::FunctionReference& fn, Napi::Value self,
+               std::initializer_list<napi_value> args, const Napi::AsyncContext& context) {
+  // N-API directly: node-addon-api's MakeCallback turns a failure into a Napi::Error, and making
+  // one aborts the process when the environment is stopping.
+  napi_value result;
+  if (napi_make_callback(env, context, self, fn.Value(), args.size(), args.begin(), &result) ==
+      napi_ok) {
+    return true;
+  }
+  return ReportFailure(env);
 }
 
 // Napi::TypedArray::ElementSize() without the second napi_get_typedarray_info call it costs.

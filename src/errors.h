@@ -20,17 +20,24 @@ std::string Received(const Napi::Value& value);
 Napi::Error SystemError(Napi::Env env, int err, const char* syscall, const std::string& address = "",
                         int port = -1);
 
-// "EAGAIN" for 11, etc.
-const char* ErrnoName(int err);
+// "EAGAIN" for 11, etc.; "Unknown system error N" for a number libuv does not know.
+std::string ErrnoName(int err);
 
 // The error for a failed socket(): ERR_SCTP_UNSUPPORTED, saying what to do, when the kernel has
 // no SCTP; else a system error.
 Napi::Error SocketError(Napi::Env env, int err);
 
-// Calls fn from a libuv callback as a new async callback (MakeCallback: nextTick and promise jobs
-// run when it returns). A JS exception becomes an uncaught exception, as with Node's own handles.
-void CallAsync(Napi::Env env, const Napi::FunctionReference& fn, Napi::Value self,
+// Calls fn from a libuv callback as a new async callback (napi_make_callback: nextTick and promise
+// jobs run when it returns). A JS exception becomes an uncaught exception, as with Node's own
+// handles. Returns false when the environment can no longer run JS (a worker being terminated or
+// exiting): the caller stops delivering. Never throws: nothing may escape into libuv.
+bool CallAsync(Napi::Env env, const Napi::FunctionReference& fn, Napi::Value self,
                std::initializer_list<napi_value> args, const Napi::AsyncContext& context);
+
+// After a failed N-API call or a caught Napi::Error (`error`, or null) in a libuv callback: an
+// exception the app can see becomes an uncaught exception; returns false when the environment can
+// no longer run JS, which is what a failure with no exception pending means.
+bool ReportFailure(napi_env env, napi_value error = nullptr);
 
 // Validators: they throw ERR_INVALID_ARG_TYPE / ERR_OUT_OF_RANGE like Node's validators.
 std::string ArgString(const Napi::Value& value, const char* name);

@@ -46,7 +46,9 @@ Address ArgAddress(Napi::Env env, const std::string& host, int64_t port, const c
 
 Napi::Function Handle::Define(Napi::Env env) {
   return DefineClass(env, "SctpHandle",
-                     {InstanceMethod("send", &Handle::Send), InstanceMethod("close", &Handle::Close)});
+                     {InstanceMethod("send", &Handle::Send), InstanceMethod("close", &Handle::Close),
+                      InstanceMethod("address", &Handle::LocalAddress),
+                      InstanceMethod("ref", &Handle::RefLoop), InstanceMethod("unref", &Handle::UnrefLoop)});
 }
 
 Handle::Handle(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Handle>(info) {
@@ -80,6 +82,30 @@ Napi::Value Handle::Close(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+Napi::Value Handle::LocalAddress(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!IsOpen()) ThrowError(env, "ERR_SOCKET_CLOSED", "Socket is closed");
+  sctp::Address local;
+  local.length = sizeof local.storage;
+  if (getsockname(fd(), local.get(), &local.length) < 0) throw SystemError(env, errno, "getsockname");
+  Napi::Object out = Napi::Object::New(env);
+  out["address"] = FormatHost(local.get());
+  out["family"] = local.family() == AF_INET6 ? "IPv6" : "IPv4";
+  out["port"] = PortOf(local.get());
+  return out;
+}
+
+// As in dgram: an unref'd handle does not keep the event loop alive. Both return the handle.
+Napi::Value Handle::RefLoop(const Napi::CallbackInfo& info) {
+  SetRef(true);
+  return info.This();
+}
+
+Napi::Value Handle::UnrefLoop(const Napi::CallbackInfo& info) {
+  SetRef(false);
+  return info.This();
+}
+
 Napi::Value Handle::Send(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (!IsOpen()) ThrowError(env, "ERR_SOCKET_CLOSED", "Socket is closed");
@@ -105,15 +131,19 @@ Napi::Value Handle::Send(const Napi::CallbackInfo& info) {
 void Handle::OnEvents(int status, int /*events*/) {
   Napi::Env env = Env();
   Napi::HandleScope scope(env);
-  // Keeps the object alive to the end of this batch even if onRecv closes and drops it.
-  Napi::Object keep = Value();
-  (void)keep;
-  if (status < 0) {
-    int err = TakeSocketError();
-    Deliver(Napi::String::New(env, std::string("poll ") + ErrnoName(err ? err : -status)));
-    return;
+  try {
+    // Keeps the object alive to the end of this batch even if onRecv closes and drops it.
+    Napi::Object keep = Value();
+    (void)keep;
+    if (status < 0) {
+      int err = TakeSocketError();
+      Deliver(Napi::String::New(env, std::string("poll ") + ErrnoName(err ? err : -status)));
+      return;
+    }
+    Drain();
+  } catch (const Napi::Error& error) {  // making a value failed: never let it reach libuv
+    if (!ReportFailure(env, error.Value())) Halt();
   }
-  Drain();
 }
 
 void Handle::OnMessage(const char* data, size_t length, const sockaddr* from,
@@ -127,7 +157,7 @@ void Handle::OnMessage(const char* data, size_t length, const sockaddr* from,
   Deliver(result);
 }
 
-void Handle::OnTooLarge(size_t length) {
+void Handle::OnTooLarge(size_t length, const sockaddr* /*from*/, const sctp_rcvinfo* /*info*/) {
   Napi::HandleScope scope(Env());
   Deliver(Napi::String::New(Env(), "message of " + std::to_string(length) +
                                        " bytes exceeds recvMaxlen (" +
@@ -140,7 +170,7 @@ void Handle::OnReceiveError(int err) {
 }
 
 void Handle::Deliver(Napi::Value result) {
-  CallAsync(Env(), onRecv_, Value(), {result}, *async_);
+  if (halted() || !CallAsync(Env(), onRecv_, Value(), {result}, *async_)) Halt();
 }
 
 }  // namespace sctp

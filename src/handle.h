@@ -19,11 +19,14 @@ class Handle : public Napi::ObjectWrap<Handle>, private Endpoint {
  private:
   Napi::Value Send(const Napi::CallbackInfo& info);
   Napi::Value Close(const Napi::CallbackInfo& info);
+  Napi::Value LocalAddress(const Napi::CallbackInfo& info);  // address() -> { address, family, port }
+  Napi::Value RefLoop(const Napi::CallbackInfo& info);    // ref()
+  Napi::Value UnrefLoop(const Napi::CallbackInfo& info);  // unref()
 
   void OnEvents(int status, int events) override;
   void OnMessage(const char* data, size_t length, const sockaddr* from,
                  const sctp_rcvinfo* info) override;
-  void OnTooLarge(size_t length) override;
+  void OnTooLarge(size_t length, const sockaddr* from, const sctp_rcvinfo* info) override;
   void OnReceiveError(int err) override;
   void Deliver(Napi::Value result);  // calls onRecv(result) as a new async callback
 

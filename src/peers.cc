@@ -1,5 +1,7 @@
 #include "peers.h"
 
+#include <algorithm>
+
 namespace sctp {
 
 void PeerTable::OnNotification(int fd, const char* data, size_t length) {
@@ -19,8 +21,8 @@ void PeerTable::OnNotification(int fd, const char* data, size_t length) {
       if (length < sizeof(sctp_paddr_change)) return;
       const auto& change = n->sn_paddr_change;
       const auto* addr = reinterpret_cast<const sockaddr*>(&change.spc_aaddr);
-      if (change.spc_state == SCTP_ADDR_ADDED) byAddress_[KeyOf(addr)] = change.spc_assoc_id;
-      if (change.spc_state == SCTP_ADDR_REMOVED) byAddress_.erase(KeyOf(addr));
+      if (change.spc_state == SCTP_ADDR_ADDED) Add(addr, change.spc_assoc_id);
+      if (change.spc_state == SCTP_ADDR_REMOVED) Remove(addr, change.spc_assoc_id);
       break;
     }
     default:
@@ -29,21 +31,46 @@ void PeerTable::OnNotification(int fd, const char* data, size_t length) {
 }
 
 void PeerTable::Learn(int fd, sctp_assoc_t id) {
+  Forget(id);  // a restart may bring other addresses
   sockaddr* addrs = nullptr;
   int count = sctp_getpaddrs(fd, id, &addrs);
   const char* p = reinterpret_cast<const char*>(addrs);
   for (int i = 0; i < count; i++) {
     const auto* sa = reinterpret_cast<const sockaddr*>(p);
-    byAddress_[KeyOf(sa)] = id;
+    Add(sa, id);
     p += sa->sa_family == AF_INET ? sizeof(sockaddr_in) : sizeof(sockaddr_in6);
   }
-  if (count > 0) sctp_freepaddrs(addrs);
+  if (count >= 0) sctp_freepaddrs(addrs);  // allocated even when there are none
+}
+
+void PeerTable::Add(const sockaddr* peer, sctp_assoc_t id) {
+  PeerKey key = KeyOf(peer);
+  auto [it, added] = byAddress_.try_emplace(key, id);
+  if (!added && it->second == id) return;
+  if (!added) Remove(peer, it->second);  // the address moved to another association
+  byAddress_[key] = id;
+  byAssociation_[id].push_back(key);
+}
+
+void PeerTable::Remove(const sockaddr* peer, sctp_assoc_t id) {
+  PeerKey key = KeyOf(peer);
+  auto at = byAddress_.find(key);
+  if (at != byAddress_.end() && at->second == id) byAddress_.erase(at);
+  auto keys = byAssociation_.find(id);
+  if (keys == byAssociation_.end()) return;
+  auto& list = keys->second;
+  list.erase(std::remove(list.begin(), list.end(), key), list.end());
+  if (list.empty()) byAssociation_.erase(keys);
 }
 
 void PeerTable::Forget(sctp_assoc_t id) {
-  for (auto it = byAddress_.begin(); it != byAddress_.end();) {
-    it = it->second == id ? byAddress_.erase(it) : std::next(it);
+  auto keys = byAssociation_.find(id);
+  if (keys == byAssociation_.end()) return;
+  for (const PeerKey& key : keys->second) {
+    auto at = byAddress_.find(key);
+    if (at != byAddress_.end() && at->second == id) byAddress_.erase(at);
   }
+  byAssociation_.erase(keys);
 }
 
 }  // namespace sctp

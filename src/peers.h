@@ -10,6 +10,7 @@
 #include <netinet/sctp.h>
 
 #include <unordered_map>
+#include <vector>
 
 namespace sctp {
 
@@ -19,12 +20,19 @@ class PeerTable {
 
   // Handles one notification read from the socket (the bytes of a MSG_NOTIFICATION message).
   void OnNotification(int fd, const char* data, size_t length);
+  // The association is over or has left the socket (peeled off); O(its addresses).
+  void Forget(sctp_assoc_t id);
+
+  size_t AddressCount() const { return byAddress_.size(); }
+  size_t AssociationCount() const { return byAssociation_.size(); }
 
  private:
   void Learn(int fd, sctp_assoc_t id);  // all peer addresses of a new association
-  void Forget(sctp_assoc_t id);
+  void Add(const sockaddr* peer, sctp_assoc_t id);
+  void Remove(const sockaddr* peer, sctp_assoc_t id);
 
   std::unordered_map<PeerKey, sctp_assoc_t, PeerKeyHash> byAddress_;
+  std::unordered_map<sctp_assoc_t, std::vector<PeerKey>> byAssociation_;  // the same, inverted
 };
 
 }  // namespace sctp

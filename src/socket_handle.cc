@@ -1,11 +1,11 @@
 #include "socket_handle.h"  // first: <netinet/in.h> before <netinet/sctp.h>
 
 #include <netinet/sctp.h>
-#include <fcntl.h>
 #include <sys/socket.h>
 
 #include <cerrno>
 #include <cstddef>
+#include <algorithm>
 #include <cstring>
 #include <vector>
 
@@ -111,6 +111,10 @@ Napi::Function SocketHandle::Define(Napi::Env env) {
                          InstanceMethod("peerAddresses", &SocketHandle::PeerAddresses),
                          InstanceMethod("localAddresses", &SocketHandle::LocalAddresses),
                          InstanceMethod("watchWritable", &SocketHandle::WatchWritable),
+                         InstanceMethod("setReading", &SocketHandle::SetReading),
+                         InstanceMethod("takeError", &SocketHandle::TakeError),
+                         InstanceMethod("initFailureTime", &SocketHandle::InitFailureTime),
+                         InstanceMethod("tables", &SocketHandle::GetTables),
                          InstanceMethod("close", &SocketHandle::Close),
                          InstanceMethod("ref", &SocketHandle::Ref),
                          InstanceMethod("unref", &SocketHandle::Unref),
@@ -148,11 +152,10 @@ Napi::Value SocketHandle::Peeloff(const Napi::CallbackInfo& info) {
   SocketHandle* parent = Unwrap(info[0].As<Napi::Object>());
   sctp_assoc_t id = info[1].As<Napi::Number>().Int32Value();
   if (!parent->IsOpen()) return Errno(info.Env(), EBADF);
-  int fd = sctp_peeloff(parent->fd(), id);
+  // Non-blocking and close-on-exec from the start: no window for a fork to inherit it.
+  int fd = sctp_peeloff_flags(parent->fd(), id, SOCK_NONBLOCK | SOCK_CLOEXEC);
   if (fd < 0) return Errno(info.Env(), errno);
-  int flags = fcntl(fd, F_GETFL);
-  fcntl(fd, F_SETFL, flags | O_NONBLOCK);
-  fcntl(fd, F_SETFD, FD_CLOEXEC);
+  parent->ForgetAssociation(id);  // the parent hears nothing more of it, not even its end
   int err = Adopt(info.Env(), fd, parent->family());
   if (!err) err = SubscribeAssociations();
   if (!err) err = Configure();
@@ -205,7 +208,7 @@ Napi::Value SocketHandle::Bind(const Napi::CallbackInfo& info) {
     return Errno(info.Env(), EINVAL);
   }
   if (bind(fd(), local.get(), local.length) < 0) return Errno(info.Env(), errno);
-  return Errno(info.Env(), Listen());
+  return Errno(info.Env(), info[2].ToBoolean() ? Listen() : StartReading());
 }
 
 // Addresses given as strings, with one port, packed back to back as the SCTP calls take them.
@@ -358,9 +361,10 @@ Napi::Value SocketHandle::Status(const Napi::CallbackInfo& info) {
 static Napi::Value Addresses(const Napi::CallbackInfo& info, int fd,
                              int (*get)(int, sctp_assoc_t, sockaddr**), int (*release)(sockaddr*)) {
   sockaddr* addrs = nullptr;
+  if (fd < 0) return Errno(info.Env(), EBADF);
   int count = get(fd, info[0].As<Napi::Number>().Int32Value(), &addrs);
   Napi::Value list = AddressList(info.Env(), count, addrs);
-  if (count > 0) release(addrs);
+  if (count >= 0) release(addrs);  // allocated even when there are none
   return list;
 }
 
@@ -372,7 +376,8 @@ Napi::Value SocketHandle::LocalAddresses(const Napi::CallbackInfo& info) {
   return Addresses(info, fd(), sctp_getladdrs, sctp_freeladdrs);
 }
 
-void SocketHandle::OnNotification(const char* data, size_t length, const sockaddr* from) {
+void SocketHandle::OnNotification(const char* data, size_t length, const sockaddr* from,
+                                  bool truncated) {
   const auto* n = reinterpret_cast<const sctp_notification*>(data);
   if (length < sizeof(n->sn_header)) return;
   Napi::Env env = Env();
@@ -386,8 +391,9 @@ void SocketHandle::OnNotification(const char* data, size_t length, const sockadd
     case SCTP_ASSOC_CHANGE: {
       const auto& c = n->sn_assoc_change;
       if (length < sizeof c) return;
+      // sac_error: an ABORT's cause code, as it came off the wire (network byte order)
       Emit({num(kNotification), str("association"), num(c.sac_assoc_id), str(AssocState(c.sac_state)),
-            num(c.sac_error), Napi::String::New(env, FormatHost(from)), num(PortOf(from)),
+            num(ntohs(c.sac_error)), Napi::String::New(env, FormatHost(from)), num(PortOf(from)),
             num(c.sac_inbound_streams), num(c.sac_outbound_streams)});
       break;
     }
@@ -403,10 +409,13 @@ void SocketHandle::OnNotification(const char* data, size_t length, const sockadd
     case SCTP_SEND_FAILED_EVENT: {
       const auto& f = n->sn_send_failed_event;
       if (length < sizeof f) return;
+      // The whole message's size from the header, also when its bytes here were cut short.
+      constexpr size_t header = offsetof(sctp_send_failed_event, ssf_data);
+      size_t size = f.ssf_length > header ? f.ssf_length - header : 0;
       Emit({num(kNotification), str("sendfailed"), num(f.ssf_assoc_id), num(f.ssf_error),
             str(f.ssf_flags == SCTP_DATA_SENT ? "sent" : "unsent"), num(f.ssfe_info.snd_sid),
-            num(ntohl(f.ssfe_info.snd_ppid)), num(f.ssfe_info.snd_context),
-            tail(offsetof(sctp_send_failed_event, ssf_data))});
+            num(ntohl(f.ssfe_info.snd_ppid)), num(f.ssfe_info.snd_context), tail(header),
+            num(static_cast<double>(truncated ? size : length - std::min(length, header)))});
       break;
     }
     case SCTP_SHUTDOWN_EVENT:
@@ -433,6 +442,43 @@ Napi::Value SocketHandle::WatchWritable(const Napi::CallbackInfo& info) {
   return Errno(info.Env(), IsOpen() ? Endpoint::WatchWritable() : EBADF);
 }
 
+Napi::Value SocketHandle::SetReading(const Napi::CallbackInfo& info) {
+  return Errno(info.Env(), IsOpen() ? Endpoint::SetReading(info[0].ToBoolean()) : EBADF);
+}
+
+Napi::Value SocketHandle::TakeError(const Napi::CallbackInfo& info) {
+  return Errno(info.Env(), IsOpen() ? TakeSocketError() : 0);
+}
+
+Napi::Value SocketHandle::InitFailureTime(const Napi::CallbackInfo& info) {
+  // The kernel's T1-init timer starts at rto_initial and doubles up to max_init_timeo; the
+  // association fails at the expiry after max_init_attempts retransmissions.
+  sctp_initmsg init{};
+  sctp_rtoinfo rto{};
+  socklen_t length = sizeof init;
+  socklen_t rtoLength = sizeof rto;
+  if (getsockopt(fd(), IPPROTO_SCTP, SCTP_INITMSG, &init, &length) < 0 ||
+      getsockopt(fd(), IPPROTO_SCTP, SCTP_RTOINFO, &rto, &rtoLength) < 0) {
+    return Napi::Number::New(info.Env(), 0);
+  }
+  double total = 0, timeout = rto.srto_initial;
+  for (int i = 0; i <= init.sinit_max_attempts; i++) {
+    total += std::min(timeout, static_cast<double>(init.sinit_max_init_timeo));
+    timeout *= 2;
+  }
+  return Napi::Number::New(info.Env(), total);
+}
+
+Napi::Value SocketHandle::GetTables(const Napi::CallbackInfo& info) {
+  Tables t = Endpoint::GetTables();
+  Napi::Object out = Napi::Object::New(info.Env());
+  out["peerAddresses"] = static_cast<double>(t.peerAddresses);
+  out["peerAssociations"] = static_cast<double>(t.peerAssociations);
+  out["bufferBytes"] = static_cast<double>(t.bufferBytes);
+  out["partialBytes"] = static_cast<double>(t.partialBytes);
+  return out;
+}
+
 Napi::Value SocketHandle::Close(const Napi::CallbackInfo& info) {
   if (IsOpen()) {
     Endpoint::Close();
@@ -455,16 +501,25 @@ Napi::Value SocketHandle::Unref(const Napi::CallbackInfo& info) {
 void SocketHandle::OnEvents(int status, int events) {
   Napi::Env env = Env();
   Napi::HandleScope scope(env);
-  Napi::Object keep = Value();  // alive to the end of this batch, whatever the callbacks do
-  (void)keep;
-  if (status < 0) {
-    int err = TakeSocketError();
-    Emit({Napi::Number::New(env, kError), Napi::Number::New(env, err ? err : -status),
-          Napi::String::New(env, "poll")});
-    return;
+  try {
+    Napi::Object keep = Value();  // alive to the end of this batch, whatever the callbacks do
+    (void)keep;
+    if (status < 0) {
+      int err = TakeSocketError();
+      // A peeled-off socket's association failed or was aborted (ECONNRESET, ETIMEDOUT, ...):
+      // deliver what was queued before it (messages, the notification saying so) first.
+      Drain();
+      if (IsOpen()) {
+        Emit({Napi::Number::New(env, kError), Napi::Number::New(env, err ? err : -status),
+              Napi::String::New(env, "poll")});
+      }
+      return;
+    }
+    if (events & UV_WRITABLE) Emit({Napi::Number::New(env, kWritable)});
+    if (IsOpen() && (events & UV_READABLE)) Drain();
+  } catch (const Napi::Error& error) {  // making a value failed: never let it reach libuv
+    if (!ReportFailure(env, error.Value())) Halt();
   }
-  if (events & UV_WRITABLE) Emit({Napi::Number::New(env, kWritable)});
-  if (IsOpen() && (events & UV_READABLE)) Drain();
 }
 
 void SocketHandle::OnMessage(const char* data, size_t length, const sockaddr* from,
@@ -481,9 +536,12 @@ void SocketHandle::OnMessage(const char* data, size_t length, const sockaddr* fr
         Napi::Number::New(env, info->rcv_context)});
 }
 
-void SocketHandle::OnTooLarge(size_t length) {
-  Napi::HandleScope scope(Env());
-  Emit({Napi::Number::New(Env(), kTooLarge), Napi::Number::New(Env(), static_cast<double>(length))});
+void SocketHandle::OnTooLarge(size_t length, const sockaddr* from, const sctp_rcvinfo* info) {
+  Napi::Env env = Env();
+  Napi::HandleScope scope(env);
+  Emit({Napi::Number::New(env, kTooLarge), Napi::Number::New(env, static_cast<double>(length)),
+        Napi::String::New(env, names_.Format(from)), Napi::Number::New(env, PortOf(from)),
+        Napi::Number::New(env, info ? info->rcv_assoc_id : 0)});
 }
 
 void SocketHandle::OnReceiveError(int err) {
@@ -498,8 +556,8 @@ void SocketHandle::OnEnd() {
 }
 
 void SocketHandle::Emit(std::initializer_list<napi_value> args) {
-  if (onevent_.IsEmpty()) return;  // closed by an earlier callback of this batch
-  CallAsync(Env(), onevent_, Value(), args, *async_);
+  if (onevent_.IsEmpty() || halted()) return;  // closed by an earlier callback of this batch
+  if (!CallAsync(Env(), onevent_, Value(), args, *async_)) Halt();
 }
 
 }  // namespace sctp

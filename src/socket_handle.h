@@ -28,7 +28,8 @@ class SocketHandle : public Napi::ObjectWrap<SocketHandle>, private Endpoint {
   Napi::Value SetInitMsg(const Napi::CallbackInfo& info); // (out, maxIn, attempts, timeout) -> errno
   Napi::Value SetMaxMessageSize(const Napi::CallbackInfo& info);  // (bytes)
   Napi::Value SubscribeEvent(const Napi::CallbackInfo& info);  // (SCTP_*_EVENT type, on) -> errno
-  Napi::Value Bind(const Napi::CallbackInfo& info);       // (address, port) -> errno; then listens
+  // (address, port, listen) -> errno; then reads, and with listen accepts associations
+  Napi::Value Bind(const Napi::CallbackInfo& info);
   // (addresses[], port, op: 1 bind and listen | 2 add | 3 remove) -> errno (sctp_bindx)
   Napi::Value BindX(const Napi::CallbackInfo& info);
   Napi::Value SetPrimary(const Napi::CallbackInfo& info);  // (assocId, address, port) -> errno
@@ -42,6 +43,11 @@ class SocketHandle : public Napi::ObjectWrap<SocketHandle>, private Endpoint {
   Napi::Value PeerAddresses(const Napi::CallbackInfo& info);   // (assocId) -> [[address, port]] | errno
   Napi::Value LocalAddresses(const Napi::CallbackInfo& info);  // (assocId) -> [[address, port]] | errno
   Napi::Value WatchWritable(const Napi::CallbackInfo& info);  // one kWritable event
+  Napi::Value SetReading(const Napi::CallbackInfo& info);     // (on) -> errno: pause or resume
+  Napi::Value TakeError(const Napi::CallbackInfo& info);      // -> SO_ERROR (and clears it)
+  // -> ms: the soonest a new association can fail for want of an INIT ACK (all INIT timeouts)
+  Napi::Value InitFailureTime(const Napi::CallbackInfo& info);
+  Napi::Value GetTables(const Napi::CallbackInfo& info);      // -> { peerAddresses, ... }
   Napi::Value Close(const Napi::CallbackInfo& info);
   Napi::Value Ref(const Napi::CallbackInfo& info);
   Napi::Value Unref(const Napi::CallbackInfo& info);
@@ -49,9 +55,10 @@ class SocketHandle : public Napi::ObjectWrap<SocketHandle>, private Endpoint {
   void OnEvents(int status, int events) override;
   void OnMessage(const char* data, size_t length, const sockaddr* from,
                  const sctp_rcvinfo* info) override;
-  void OnTooLarge(size_t length) override;
+  void OnTooLarge(size_t length, const sockaddr* from, const sctp_rcvinfo* info) override;
   void OnReceiveError(int err) override;
-  void OnNotification(const char* data, size_t length, const sockaddr* from) override;
+  void OnNotification(const char* data, size_t length, const sockaddr* from,
+                      bool truncated) override;
   void OnEnd() override;
   int Configure();  // what createSocket()'s sockets get beyond Endpoint's: RCVINFO, more events
   void Emit(std::initializer_list<napi_value> args);

@@ -54,6 +54,19 @@ describe('worker threads (regression 8)', () => {
     });
   }
 
+  // Issue 10, item 1: a stop while a poll callback is delivering a batch used to abort the whole
+  // process (node-addon-api's fatal error, creating an Error once the worker could not run JS).
+  for (const api of ['open', 'socket']) {
+    for (const how of ['exit', 'terminate']) {
+      it(`${api}(): a worker stopped by ${how === 'exit' ? 'process.exit()' : 'terminate()'} mid-batch; the process lives`, async () => {
+        const res = await run([fixture('worker-batch.js'), api, how]);
+        assert.strictEqual(res.signal, null, res.stderr);
+        assert.strictEqual(res.code, 0, res.stderr);
+        assert.match(res.stdout, /^alive \(worker exit \d+\)$/m);
+      });
+    }
+  }
+
   it('a process that exits with open sockets exits cleanly', async () => {
     const res = await run([fixture('exit-with-open-socket.js'), String(port())]);
     assert.strictEqual(res.signal, null, res.stderr);

@@ -254,6 +254,10 @@ class Socket extends EventEmitter {
     return this;
   }
 
+  off(event, listener) {
+    return this.removeListener(event, listener);
+  }
+
   removeAllListeners(event) {
     super.removeAllListeners(...arguments); // eslint-disable-line prefer-rest-params
     if (event === undefined || event === 'abandoned') this.#unwatchAbandoned();
@@ -639,6 +643,7 @@ class Socket extends EventEmitter {
       associations: this.#associations.size,
       connecting: this.#connecting.size,
       abandoned: this.#abandonedSent ? this.#abandonedSent.size : 0,
+      watchingAbandoned: this.#abandonedSent !== null,
       queue: this.#queue.length,
     };
   }

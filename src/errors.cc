@@ -88,13 +88,19 @@ Napi::Error SystemError(Napi::Env env, int err, const char* syscall, const std::
 
 Napi::Error SocketError(Napi::Env env, int err) {
   Napi::Error error = SystemError(env, err, "socket");
-  if (err != EPROTONOSUPPORT && err != ESOCKTNOSUPPORT) return error;
+  std::string why;
+  if (err == EPROTONOSUPPORT || err == ESOCKTNOSUPPORT) {
+    why = "SCTP is not available (socket " + ErrnoName(err) +
+          "): load the module with 'modprobe sctp', or, if this kernel is built without SCTP, run "
+          "inside a VM (see the README's 'npm run vm')";
+  } else if (err == ENOPROTOOPT) {  // setsockopt(SCTP_EVENT), which came with Linux 5.0
+    why = "This kernel's SCTP is too old (setsockopt SCTP_EVENT " + ErrnoName(err) +
+          "): sctp-napi needs Linux 5.0 or later";
+  } else {
+    return error;
+  }
   error.Set("code", Napi::String::New(env, "ERR_SCTP_UNSUPPORTED"));
-  error.Set("message",
-            Napi::String::New(env, std::string("SCTP is not available (socket ") + ErrnoName(err) +
-                                       "): load the module with 'modprobe sctp', or, if this "
-                                       "kernel is built without SCTP, run inside a VM "
-                                       "(see the README's 'npm run vm')"));
+  error.Set("message", Napi::String::New(env, why));
   return error;
 }
 

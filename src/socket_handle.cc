@@ -505,11 +505,12 @@ void SocketHandle::OnEvents(int status, int events) {
     Napi::Object keep = Value();  // alive to the end of this batch, whatever the callbacks do
     (void)keep;
     if (status < 0) {
-      int err = TakeSocketError();
       // A peeled-off socket's association failed or was aborted (ECONNRESET, ETIMEDOUT, ...):
-      // deliver what was queued before it (messages, the notification saying so) first.
+      // deliver what was queued before it (messages, the notification saying so) first; the
+      // socket error, still pending, tells JS how it ended.
       Drain();
       if (IsOpen()) {
+        int err = TakeSocketError();
         Emit({Napi::Number::New(env, kError), Napi::Number::New(env, err ? err : -status),
               Napi::String::New(env, "poll")});
       }

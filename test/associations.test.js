@@ -138,6 +138,94 @@ describe('createSocket(): associations', () => {
       timeout: ['ETIMEDOUT', 'connect ETIMEDOUT 127.0.0.1:9'],
       signal: ['ABORT_ERR', 'AbortError'],
       closed: 'ERR_SOCKET_CLOSED',
+      kernelTimeout: ['ETIMEDOUT', 'connect ETIMEDOUT 127.0.0.1:9'],
     });
+  });
+
+  // Issue 10, item 9: sac_error is the ABORT's cause code in network byte order; it was read as
+  // an errno ("Unknown system error -3072").
+  it('an ABORT\'s cause reaches \'association\' as a number and a name', async () => {
+    const server = await bound();
+    const client = await bound();
+    const { assocId } = await client.connect(server.address().port, '127.0.0.1');
+    const lost = new Promise((resolve) => server.on('association', (info) => {
+      if (info.state === 'lost') resolve(info);
+    }));
+    client.abort(assocId, 'going away');
+    const info = await lost;
+    assert.strictEqual(info.error, 12);
+    assert.strictEqual(info.reason, 'user-initiated-abort');
+  });
+
+  // Issue 10, item 11: 'sendfailed' data was cut at the receive buffer's size, with no word of it.
+  it('\'sendfailed\' says how long the message was, and when its data is cut short', async () => {
+    const fs = require('fs');
+    let saved = null;
+    try {
+      saved = fs.readFileSync('/proc/sys/net/core/wmem_max', 'utf8');
+      fs.writeFileSync('/proc/sys/net/core/wmem_max', String(8 * 1024 * 1024));
+    } catch { /* not root: the kernel caps the send buffer; 100 KiB still fits the default */ }
+    try {
+      const server = await bound({ recvBufferSize: 16 * 1024 });
+      const client = await bound({ maxMessageSize: 8192, sendBufferSize: 2 * 1024 * 1024 });
+      const { assocId } = await client.connect(server.address().port, '127.0.0.1');
+      const failed = [];
+      client.on('sendfailed', (info) => failed.push(info));
+      const big = Buffer.alloc(100 * 1024, 'b');
+      for (let i = 0; i < 3; i++) client.send(big, { assocId, ttl: 0 });
+      client.send('small', { assocId, ttl: 0 });
+      client.abort(assocId);
+      await until(() => failed.some((f) => f.size === 5));
+      // Linux reports a message it fragmented one fragment at a time (on loopback, fragments of
+      // up to ~64 KiB): each larger than the 8 KiB buffer comes cut short, and says so.
+      const cut = failed.filter((f) => f.truncated);
+      assert.ok(cut.length > 0, `nothing was cut: ${failed.map((f) => f.size)}`);
+      for (const f of cut) {
+        assert.ok(f.size > 8192, `${f.size} bytes`);
+        assert.ok(f.data.length > 0 && f.data.length < 8192, `${f.data.length} bytes`);
+        assert.ok(f.data.equals(big.subarray(0, f.data.length)));
+      }
+      for (const f of failed.filter((f) => !f.truncated)) assert.strictEqual(f.data.length, f.size);
+      const small = failed.find((f) => f.size === 5);
+      assert.deepStrictEqual([small.truncated, small.data.toString()], [false, 'small']);
+    } finally {
+      if (saved !== null) fs.writeFileSync('/proc/sys/net/core/wmem_max', saved);
+    }
+  });
+
+  it('\'abandoned\' reports are on while listened to, also via prependListener, and off after', async () => {
+    const internals = Symbol.for('sctp-napi.internals');
+    const s = await bound();
+    const watching = () => s[internals]().watchingAbandoned;
+    const listener = () => {};
+    assert.strictEqual(watching(), false);
+    s.prependListener('abandoned', listener);
+    assert.strictEqual(watching(), true);
+    s.off('abandoned', listener);
+    assert.strictEqual(watching(), false);
+    s.once('abandoned', listener);
+    assert.strictEqual(watching(), true);
+    s.removeAllListeners();
+    assert.strictEqual(watching(), false);
+  });
+
+  // Security (issue 10, item 13): a socket that bound itself to send or connect does not listen().
+  it('a socket that bound itself implicitly accepts no associations from others', async () => {
+    const server = await bound();
+    const client = helpers.socket({ type: 'sctp4' });
+    await client.connect(server.address().port, '127.0.0.1'); // binds itself: an ephemeral port
+    const stranger = await bound();
+    let accepted = false;
+    client.on('association', (info) => { if (info.port === stranger.address().port) accepted = true; });
+    await assert.rejects(stranger.connect(client.address().port, '127.0.0.1', { timeout: 20000 }),
+      { code: 'ECONNREFUSED', syscall: 'connect' });
+    assert.strictEqual(accepted, false);
+    // Its own association works both ways.
+    const got = messages(server, 1);
+    client.send('hi', server.address().port, '127.0.0.1');
+    const [[, rinfo]] = await got;
+    const back = messages(client, 1);
+    server.send('back', rinfo.port, rinfo.address);
+    assert.strictEqual((await back)[0][0].toString(), 'back');
   });
 });

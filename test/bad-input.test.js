@@ -59,6 +59,12 @@ rows.push(['handle.send() after close()', () => {
   handle.send(Buffer.from('x'), '127.0.0.1', 9);
 }, CLOSED]);
 
+rows.push(['handle.address() after close()', () => {
+  const handle = open('127.0.0.1', port(), 64, fn);
+  handle.close();
+  handle.address();
+}, CLOSED]);
+
 // createSocket(options)
 for (const [options, expected] of [
   [undefined, TYPE], [null, TYPE], [42, TYPE], ['udp4', VALUE], [{}, VALUE], [{ type: 'sctp' }, VALUE],
@@ -154,6 +160,7 @@ for (const [label, call] of [
   ['connect', (s) => s.connect(9, '127.0.0.1')], ['status', (s) => s.status(1)], ['eof', (s) => s.eof(1)],
   ['peeloff', (s) => s.peeloff(1)], ['associations', (s) => s.associations()],
   ['addAddress', (s) => s.addAddress('127.0.0.1')], ['setPrimary', (s) => s.setPrimary(1, '127.0.0.1')],
+  ['peerAddresses', (s) => s.peerAddresses(1)], ['localAddresses', (s) => s.localAddresses()],
 ]) {
   rows.push([`socket.${label}() after close()`, async () => call((await bound()).close()), CLOSED]);
 }

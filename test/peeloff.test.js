@@ -3,7 +3,29 @@
 const assert = require('assert');
 const helpers = require('./helpers');
 
-const { track, once, messages } = helpers;
+const { track, once, messages, inNamespace } = helpers;
+const internals = Symbol.for('sctp-napi.internals');
+
+// A server, a client, and the client's association peeled off the server into `peer`.
+async function peeled() {
+  const server = await bound();
+  const client = await bound();
+  const [association, { assocId: clientAssoc }] = await Promise.all([
+    once(server, 'association').then(([info]) => info),
+    client.connect(server.address().port, '127.0.0.1'),
+  ]);
+  const peer = track(server.peeloff(association.assocId));
+  return { server, client, peer, clientAssoc, assocId: association.assocId };
+}
+
+// The events a peeled socket emits, in order, until it closes. No 'error' listener: an 'error'
+// would be thrown, an uncaught exception that fails the test.
+function record(peer) {
+  const log = [];
+  for (const event of ['association', 'end', 'close']) peer.on(event, (arg) => log.push([event, arg]));
+  peer.closed = new Promise((resolve) => peer.once('close', resolve));
+  return log;
+}
 
 const bound = () => helpers.bound({ defaults: { unordered: false, ttl: 0 } });
 
@@ -46,6 +68,80 @@ describe('createSocket(): peeloff', () => {
     client.eof(back[0][1].assocId);
     await ended;
     await closed;
+  });
+
+  // Issue 10, item 2: the kernel sets a peeled (one-to-one) socket's error when its association
+  // is aborted or fails; that came out as an 'error' with no listener: an uncaught exception.
+  it('a peer\'s ABORT ends a peeled-off socket: \'end\' with ECONNRESET, then \'close\'; no \'error\'', async () => {
+    const { client, peer, clientAssoc } = await peeled();
+    const log = record(peer);
+    client.abort(clientAssoc, 'bye');
+    await peer.closed;
+    const events = log.map(([event]) => event);
+    assert.deepStrictEqual(events.filter((e) => e !== 'association'), ['end', 'close']);
+    const reason = log.find(([event]) => event === 'end')[1];
+    assert.strictEqual(reason.code, 'ECONNRESET');
+    assert.strictEqual(reason.reason, 'user-initiated-abort');
+  });
+
+  it('a local abort() ends a peeled-off socket the same way (ECONNABORTED)', async () => {
+    const { peer, assocId } = await peeled();
+    const log = record(peer);
+    peer.abort(assocId);
+    await peer.closed;
+    assert.deepStrictEqual(log.map(([event]) => event).filter((e) => e !== 'association'), ['end', 'close']);
+    assert.strictEqual(log.find(([event]) => event === 'end')[1].code, 'ECONNABORTED');
+  });
+
+  it('a graceful shutdown ends it with a null reason', async () => {
+    const { client, peer, clientAssoc } = await peeled();
+    const log = record(peer);
+    client.eof(clientAssoc);
+    await peer.closed;
+    assert.strictEqual(log.find(([event]) => event === 'end')[1], null);
+  });
+
+  it('a peer that stops answering: the peeled socket ends with ETIMEDOUT, no \'error\'', async function () {
+    const result = await inNamespace('peel-timeout', 'peel-timeout.js');
+    if (result === null) this.skip(); // needs root and ip/tc (the VM has them)
+    assert.deepStrictEqual(result, { events: ['end', 'close'], code: 'ETIMEDOUT', uncaught: 0 });
+  });
+
+  // Issue 10, item 4: the parent kept the peeled association's addresses in its peer table for
+  // ever, so its next send with a TTL to that peer was taken for one on a live association, and
+  // the kernel dropped that first message of the new association.
+  it('the parent forgets a peeled association: its next TTL\'d send to that peer arrives', async () => {
+    const { server, client, peer, clientAssoc } = await peeled();
+    assert.deepStrictEqual(
+      [server[internals]().peerAddresses, server[internals]().peerAssociations], [0, 0]);
+    const closed = once(peer, 'close');
+    client.eof(clientAssoc);
+    await closed;
+    const got = messages(client, 1);
+    server.send('first of a new association', client.address().port, '127.0.0.1', { ttl: 5000 });
+    assert.strictEqual((await got)[0][0].toString(), 'first of a new association');
+  });
+
+  // Issue 10, item 12: sctp_peeloff_flags(), not fcntl() afterwards.
+  it('the peeled-off descriptor is non-blocking and close-on-exec', async () => {
+    const fs = require('fs');
+    const sockets = () => new Map(fs.readdirSync('/proc/self/fd').map((fd) => {
+      try { return [fs.readlinkSync(`/proc/self/fd/${fd}`), Number(fd)]; } catch { return [null, fd]; }
+    }).filter(([link]) => link && link.startsWith('socket:')));
+    const server = await bound();
+    const client = await bound();
+    const [association] = await Promise.all([
+      once(server, 'association').then(([info]) => info),
+      client.connect(server.address().port, '127.0.0.1'),
+    ]);
+    const before = sockets();
+    const peer = track(server.peeloff(association.assocId));
+    const added = [...sockets()].filter(([link]) => !before.has(link));
+    assert.strictEqual(added.length, 1);
+    const flags = parseInt(/flags:\s+(\d+)/.exec(fs.readFileSync(`/proc/self/fdinfo/${added[0][1]}`, 'utf8'))[1], 8);
+    assert.ok(flags & 0o4000, 'O_NONBLOCK');
+    assert.ok(flags & 0o2000000, 'O_CLOEXEC');
+    peer.close();
   });
 
   it('peeloff() of an unknown association throws a system error', async () => {

@@ -66,4 +66,28 @@ describe('send and receive (regression 1: send never worked)', () => {
       return true;
     });
   });
+
+  // Issue 10, item 13: open() with port 0 had no way to learn its port; ref()/unref() as in dgram.
+  it('handle.address() reports the bound address and the real port of open(host, 0)', async () => {
+    const got = inbox();
+    const a = open('127.0.0.1', 0, 64, got);
+    const { address, family, port: aPort } = a.address();
+    assert.deepStrictEqual([address, family], ['127.0.0.1', 'IPv4']);
+    assert.ok(aPort > 0);
+    const b = open('::', 0, 64, () => {});
+    assert.strictEqual(b.address().family, 'IPv6');
+    b.send(Buffer.from('to the learnt port'), '127.0.0.1', aPort);
+    assert.strictEqual((await got.wait(1))[0][0].toString(), 'to the learnt port');
+    assert.strictEqual(a.unref(), a);
+    assert.strictEqual(a.ref(), a);
+  });
+
+  it('an unref()\'d handle does not keep the process alive; ref() does', async () => {
+    const { run, fixture } = require('./helpers');
+    const unrefd = await run([fixture('open-ref.js'), 'unref']);
+    assert.strictEqual(unrefd.code, 0, unrefd.stderr);
+    assert.strictEqual(unrefd.stdout, 'bound\n');
+    const refd = await run([fixture('open-ref.js'), 'ref']);
+    assert.strictEqual(refd.stdout, 'bound\nstill running after 2 s\n');
+  });
 });

@@ -72,4 +72,58 @@ describe('createSocket(): whole messages', () => {
     assert.deepStrictEqual(got, [5]);
     assert.strictEqual(server.listenerCount('error'), 0);
   });
+
+  // Issue 10, item 3: an association that dies in the middle of a partial delivery left its
+  // pieces in the buffer, and the next record (the 'lost' notification, or another peer's
+  // message) was appended to them: the event was lost, or a corrupt message was delivered.
+  it('an ABORT in the middle of a 1 MiB partial delivery: the pieces are dropped, nothing is joined', async function () {
+    if (savedWmemMax === null) this.skip();
+    const internals = Symbol.for('sctp-napi.internals');
+    const receiver = await bound({ maxMessageSize: 2 * 1024 * 1024, recvBufferSize: 64 * 1024 });
+    const sender = await bound({ sendBufferSize: 4 * 1024 * 1024 });
+    const other = await bound();
+    const to = receiver.address().port;
+    const got = [];
+    receiver.on('message', (msg, rinfo) => got.push([msg.toString(), rinfo.port]));
+    const lost = new Promise((resolve) => receiver.on('association', (info) => {
+      if (info.state === 'lost' && info.port === sender.address().port) resolve(info);
+    }));
+    const { assocId } = await sender.connect(to, '127.0.0.1');
+    sender.send(Buffer.alloc(1024 * 1024, 'x'), to, '127.0.0.1', { ttl: 0, unordered: false });
+    // Wait until the receiver holds part of the message (the kernel delivers it in pieces: the
+    // receive window is far smaller than the message), then abort it from the sending side.
+    const start = Date.now();
+    while (receiver[internals]().partialBytes === 0) {
+      if (Date.now() - start > 60000) throw new Error('no partial delivery seen');
+      await new Promise(setImmediate);
+    }
+    sender.abort(assocId);
+    const info = await lost;
+    assert.strictEqual(info.reason, 'user-initiated-abort');
+    other.send('whole and alone', to, '127.0.0.1', { ttl: 0, unordered: false });
+    while (got.length < 1) await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.deepStrictEqual(got, [['whole and alone', other.address().port]]);
+    assert.strictEqual(receiver[internals]().partialBytes, 0);
+  });
+
+  // Issue 10, item 7: the receive buffer was allocated (and zero-filled) at maxMessageSize up
+  // front: 256 KiB per socket by default. It grows as messages need it, and shrinks back.
+  it('the receive buffer grows for a large message and goes back to 4 KiB at rest', async function () {
+    if (savedWmemMax === null) this.skip();
+    const internals = Symbol.for('sctp-napi.internals');
+    const receiver = await bound({ maxMessageSize: 16 * 1024 * 1024 });
+    assert.strictEqual(receiver[internals]().bufferBytes, 4096);
+    const sender = await bound({ sendBufferSize: 4 * 1024 * 1024 });
+    const to = receiver.address().port;
+    const big = messages(receiver, 1);
+    sender.send(Buffer.alloc(1024 * 1024, 1), to, '127.0.0.1', { ttl: 0, unordered: false });
+    assert.strictEqual((await big)[0][0].length, 1024 * 1024);
+    await new Promise(setImmediate); // past the batch that delivered it: the buffer keeps 1 MiB
+    assert.ok(receiver[internals]().bufferBytes >= 1024 * 1024);
+    const small = messages(receiver, 1);
+    sender.send('small', to, '127.0.0.1', { ttl: 0, unordered: false });
+    await small;
+    await new Promise(setImmediate); // the batch that delivered it ends (the buffer shrinks then)
+    assert.strictEqual(receiver[internals]().bufferBytes, 4096);
+  });
 });

@@ -11,6 +11,11 @@ export interface Handle {
   send(buffer: NodeJS.ArrayBufferView, host: string, port: number): number;
   /** Stops receiving and closes the socket; idempotent. */
   close(): void;
+  /** The bound address and port (the real port after bindPort 0). */
+  address(): AddressInfo;
+  /** As in dgram: an unref'd handle does not keep the event loop alive. */
+  ref(): this;
+  unref(): this;
 }
 
 /**
@@ -81,8 +86,22 @@ export interface AssociationInfo {
   port: number;
   inStreams: number;
   outStreams: number;
-  /** The kernel's sac_error. */
+  /** The cause code of the ABORT that ended it (RFC 9260 section 3.3.10), 0 if none. */
   error: number;
+  /** The cause's name ('user-initiated-abort', 'protocol-violation', ...), '' if none. */
+  reason: string;
+}
+
+/** Why a peeled-off socket's association ended: a system error, with the ABORT's cause if any. */
+export type EndReason = (Error & { code: string; errno: number; syscall: string; sctpCause?: number; reason?: string }) | null;
+
+/** A message longer than maxMessageSize, read to its end and dropped. */
+export interface Oversize {
+  size: number;
+  limit: number;
+  address: string;
+  port: number;
+  assocId: number;
 }
 
 export interface PeerAddressChange {
@@ -98,8 +117,12 @@ export interface SendFailed {
   error: number;
   /** Whether the message had been transmitted (and then abandoned) or never was. */
   sent: boolean;
-  /** The undelivered bytes. */
+  /** The undelivered bytes (of one fragment, when the kernel had fragmented the message). */
   data: Buffer;
+  /** How many bytes the kernel reported undelivered; more than data.length when truncated. */
+  size: number;
+  /** data was cut at the socket's maxMessageSize (at least 4 KiB). */
+  truncated: boolean;
   stream: number;
   ppid: number;
   context: number;
@@ -192,17 +215,23 @@ export class Socket extends EventEmitter implements AsyncIterable<{ msg: Buffer;
   [Symbol.asyncDispose](): Promise<void>;
 
   on(event: 'message', listener: (msg: Buffer, rinfo: RemoteInfo) => void): this;
-  on(event: 'listening' | 'close' | 'drain' | 'end', listener: () => void): this;
+  on(event: 'listening' | 'close' | 'drain', listener: () => void): this;
+  /** A socket from peeloff(): its association ended (reason null after a graceful shutdown). */
+  on(event: 'end', listener: (reason: EndReason) => void): this;
+  on(event: 'oversize', listener: (info: Oversize) => void): this;
   on(event: 'association', listener: (info: AssociationInfo) => void): this;
   on(event: 'peeraddrchange', listener: (info: PeerAddressChange) => void): this;
   on(event: 'sendfailed', listener: (info: SendFailed) => void): this;
   on(event: 'abandoned', listener: (info: { assocId: number; count: number }) => void): this;
   on(event: 'shutdown', listener: (info: { assocId: number }) => void): this;
-  on(event: 'remoteerror', listener: (info: { assocId: number; cause: number; data: Buffer }) => void): this;
+  on(event: 'remoteerror', listener: (info: { assocId: number; cause: number; reason: string; data: Buffer }) => void): this;
   on(event: 'error', listener: (err: Error & { code?: string; errno?: number; syscall?: string }) => void): this;
   on(event: string | symbol, listener: (...args: any[]) => void): this;
   once(event: 'message', listener: (msg: Buffer, rinfo: RemoteInfo) => void): this;
-  once(event: 'listening' | 'close' | 'drain' | 'end', listener: () => void): this;
+  once(event: 'listening' | 'close' | 'drain', listener: () => void): this;
+  /** A socket from peeloff(): its association ended (reason null after a graceful shutdown). */
+  once(event: 'end', listener: (reason: EndReason) => void): this;
+  once(event: 'oversize', listener: (info: Oversize) => void): this;
   once(event: 'association', listener: (info: AssociationInfo) => void): this;
   once(event: 'peeraddrchange', listener: (info: PeerAddressChange) => void): this;
   once(event: 'sendfailed', listener: (info: SendFailed) => void): this;

@@ -11,6 +11,9 @@ const handle = open('127.0.0.1', 5000, 1024, function (result) {
 handle.close();
 // @ts-expect-error: the port is a number
 open('127.0.0.1', '5000', 1024, () => {});
+const bound: { address: string; family: 'IPv4' | 'IPv6'; port: number } = handle.address();
+handle.unref().ref();
+void bound;
 // @ts-expect-error: send takes bytes, not a string
 handle.send('text', '127.0.0.1', 5000);
 
@@ -56,7 +59,10 @@ multi.on('association', (a) => {
   void state;
 });
 multi.on('peeraddrchange', (p) => void p.state);
-multi.on('sendfailed', (f) => void f.data.length);
+multi.on('sendfailed', (f) => void (f.data.length + f.size + (f.truncated ? 1 : 0)));
+multi.on('oversize', ({ size, limit, address, port, assocId }) => void [size + limit + port + assocId, address]);
+multi.on('association', ({ error, reason }) => void `${error} ${reason}`);
+multi.on('remoteerror', ({ cause, reason }) => void `${cause} ${reason}`);
 multi.on('abandoned', ({ assocId, count }) => void (assocId + count));
 async function associate(): Promise<void> {
   const { assocId } = await multi.connect(3868, ['127.0.0.1', '127.0.0.2'], { timeout: 5000 });
@@ -67,7 +73,7 @@ async function associate(): Promise<void> {
   multi.setPrimary(assocId, '127.0.0.2').addAddress('127.0.0.3').removeAddress('127.0.0.3');
   const branch: Socket = multi.peeloff(assocId);
   branch.send('one-to-one');
-  branch.on('end', () => branch.close());
+  branch.on('end', (reason) => void (reason === null ? 'graceful' : `${reason.code} ${reason.reason ?? ''}`));
   multi.eof(assocId).abort(assocId, 'reason');
   // @ts-expect-error: connect needs an address
   await multi.connect(3868);

@@ -5,6 +5,7 @@
 const EventEmitter = require('events');
 const net = require('net');
 const { errno: E } = require('os').constants;
+const { performance } = require('perf_hooks');
 const binding = require('./binding');
 const {
   coded, invalidArgType, invalidArgValue, validateInteger, validateBoolean, validateFunction,
@@ -48,6 +49,8 @@ const CAUSES = {
   0xa4: 'no-authorization',
   0x105: 'unsupported-hmac-identifier',
 };
+// Send errors that mean the association was ended by its peer (or is ending) before the send.
+const PEER_CAUSED = new Set(['EPIPE', 'ESHUTDOWN', 'ECONNRESET', 'ENOTCONN', 'ECONNABORTED']);
 const causeName = (code) => (code ? CAUSES[code] || `cause-${code}` : '');
 
 // Defaults: the original SCTP_NAPI's fixed behaviour where it had one.
@@ -186,6 +189,7 @@ class Socket extends EventEmitter {
       const err = handle.peeloff(peel.handle, peel.assocId);
       if (err) throw binding.systemError(err, 'sctp_peeloff');
       handle.setMaxMessageSize(peel.options.maxMessageSize);
+      handle.subscribe(C.SCTP_SENDER_DRY_EVENT, false); // the parent's, until 'abandoned' is listened to
       this.#handle = handle;
       this.#bound = true;
       this.#peeled = peel.assocId;
@@ -418,7 +422,7 @@ class Socket extends EventEmitter {
       this.#healthCheck();
       if (signal && signal.aborted) return Promise.reject(abortError(signal));
       if (!this.#bound) this.#bindImplicitly();
-      const started = Date.now();
+      const started = performance.now();
       const [err, assocId] = this.#handle.connect(list, port);
       if (err) return Promise.reject(binding.systemError(err, 'connect', list[0], port));
       return new Promise((resolve, reject) => {
@@ -464,7 +468,11 @@ class Socket extends EventEmitter {
   // The associations that are up: [{ assocId, address, port, addresses }].
   associations() {
     this.#healthCheck();
-    return [...this.#associations.values()].map((a) => ({ ...a, addresses: this.peerAddresses(a.assocId) }));
+    // One may have ended a moment ago, its notification not read yet: it has no addresses then.
+    return [...this.#associations.values()].map((a) => {
+      const addresses = this.#handle.peerAddresses(a.assocId);
+      return { ...a, addresses: typeof addresses === 'number' ? [] : addresses.map(([address, port]) => ({ address, port })) };
+    });
   }
 
   // SCTP_STATUS of one association: state, windows, streams and the primary path.
@@ -493,11 +501,14 @@ class Socket extends EventEmitter {
   peeloff(assocId) {
     validateInteger(assocId, 'assocId', 1, 2 ** 31 - 1);
     this.#healthCheck();
-    const socket = new Socket(undefined, {
-      token: kPeel, handle: this.#handle, assocId, options: this.#options,
-    });
-    this.#associations.delete(assocId);
-    return socket;
+    try {
+      return new Socket(undefined, { token: kPeel, handle: this.#handle, assocId, options: this.#options });
+    } finally { // unless it is still here (the peeloff failed before the kernel's part), it is gone
+      if (typeof this.#handle.peerAddresses(assocId) === 'number') {
+        this.#associations.delete(assocId);
+        if (this.#abandonedSent) this.#abandonedSent.delete(assocId);
+      }
+    }
   }
 
   // Multi-homing: adds or removes a local address of the bound socket (sctp_bindx).
@@ -538,6 +549,7 @@ class Socket extends EventEmitter {
       settle(coded(Error, 'ERR_SOCKET_CLOSED', 'Socket closed before the association was up'));
     }
     this.#associations.clear();
+    this.#abandonedSent = null;
     const unsent = this.#queue;
     this.#queue = [];
     this.#queueBytes = 0;
@@ -732,9 +744,12 @@ class Socket extends EventEmitter {
           if (state === 'up' || state === 'restart') settle(null, info);
           else settle(this.#connectError(settle.started, info));
         }
-        this.emit('association', info);
-        if (this.#peeled && state !== 'up' && state !== 'restart') {
-          this.#end(state === 'shutdown' ? null : this.#lostError(info));
+        const over = this.#peeled && state !== 'up' && state !== 'restart';
+        const reason = over && state !== 'shutdown' ? this.#lostError(info) : null;
+        try {
+          this.emit('association', info);
+        } finally {
+          if (over) this.#end(reason);
         }
         break;
       }
@@ -770,7 +785,7 @@ class Socket extends EventEmitter {
   // before the kernel gave up (which takes all of the INIT retransmission timeouts).
   #connectError(started, info) {
     const timedOut = info.state === 'cant-start' && !info.error &&
-      Date.now() - started >= 0.9 * this.#handle.initFailureTime();
+      performance.now() - started >= 0.9 * this.#handle.initFailureTime();
     const err = binding.systemError(timedOut ? E.ETIMEDOUT : E.ECONNREFUSED, 'connect', info.address, info.port);
     if (info.error) Object.assign(err, { sctpCause: info.error, reason: info.reason });
     return err;
@@ -789,8 +804,11 @@ class Socket extends EventEmitter {
   // the error that ended it: never thrown, the peer caused it), then close.
   #end(reason = null) {
     if (this.#closed) return;
-    this.emit('end', reason);
-    this.close();
+    try {
+      this.emit('end', reason);
+    } finally { // closed even if a listener throws
+      this.close();
+    }
   }
 
   #trySend({ data, port, address, info }) {
@@ -804,7 +822,12 @@ class Socket extends EventEmitter {
         request.address ? request.port : undefined)
       : null;
     if (request.callback) request.callback(error, error ? undefined : result);
-    else if (error) this.emit('error', error);
+    else if (error && !(PEER_CAUSED.has(error.code) && (this.#peeled || this.listenerCount('error') === 0))) {
+      this.emit('error', error);
+    }
+    // else: the association ended (its peer shut it down or aborted it) before this message went
+    // out. A peer's doing is not thrown at an app that did not listen for 'error'; the
+    // 'association' event (on a peeled socket, 'end') says what happened.
   }
 
   // Each completion runs on a tick of its own: a callback that throws cannot stop the queue.

@@ -50,7 +50,10 @@ int Endpoint::Adopt(napi_env env, int fd, int family) {
   family_ = family;
   napi_add_async_cleanup_hook(env, OnEnvironmentExit, poll, &poll->hook);
   if (limit_ == 0) limit_ = kMinBuffer;
-  if (capacity_ == 0) Resize(kMinBuffer);
+  if (capacity_ == 0 && !Resize(kMinBuffer)) {
+    Close();
+    return ENOMEM;
+  }
   return 0;
 }
 
@@ -69,11 +72,15 @@ int Endpoint::Subscribe(uint16_t type, bool on) {
 
 void Endpoint::SetLimit(size_t limit) { limit_ = limit; }
 
-void Endpoint::Resize(size_t capacity) {
-  std::unique_ptr<char[]> bigger(new char[capacity]);  // not zero-filled: recvmsg writes it
-  if (filled_ > 0) std::memcpy(bigger.get(), buffer_.get(), filled_);
+bool Endpoint::Resize(size_t capacity) {
+  // Not zero-filled: recvmsg writes it. A peer decides how large it gets (up to the limit), so
+  // running out of memory is an outcome, not an exception.
+  std::unique_ptr<char[]> bigger(new (std::nothrow) char[capacity]);
+  if (!bigger) return false;
+  if (filled_ > 0) std::memcpy(bigger.get(), buffer_.get(), std::min(filled_, capacity));
   buffer_ = std::move(bigger);
   capacity_ = capacity;
+  return true;
 }
 
 Tables Endpoint::GetTables() const {
@@ -189,12 +196,18 @@ void Endpoint::OnPoll(uv_poll_t* poll, int status, int events) {
   if (status < 0 && self->IsOpen() && !self->halted_) self->Watch();
 }
 
-void Endpoint::Drain() {
+bool Endpoint::Drain() {
   size_t largest = 0;  // of this batch's records: what the buffer keeps afterwards
-  for (int reads = 0; reads < kMaxReadsPerTick && fd_ >= 0 && !halted_ && reading_ && !paused_;
-       reads++) {
+  for (int reads = 0; reads < kMaxReadsPerTick; reads++) {
+    if (fd_ < 0) return true;
+    if (halted_ || !reading_ || paused_) return false;
     const size_t cap = std::max(limit_, kMinBuffer);
-    if (!discarding_ && filled_ == capacity_) Resize(std::min(cap, capacity_ * 2));
+    if (!discarding_ && filled_ == capacity_ &&
+        (filled_ >= cap || !Resize(std::min(cap, capacity_ * 2)))) {
+      // At the limit (or out of memory) with the record going on: read it to its end, drop it.
+      discarding_ = true;
+      discarded_ = std::exchange(filled_, 0);
+    }
     sockaddr_storage from{};
     alignas(cmsghdr) char control[CMSG_SPACE(sizeof(sctp_rcvinfo)) + 64];
     char* into = discarding_ ? buffer_.get() : buffer_.get() + filled_;
@@ -211,12 +224,14 @@ void Endpoint::Drain() {
       if (errno == EINTR) continue;
       if (errno != EAGAIN && errno != EWOULDBLOCK) {
         OnReceiveError(errno);
-      } else if (filled_ == 0 && !discarding_) {  // at rest: keep what this batch needed
+        return false;
+      }
+      if (filled_ == 0 && !discarding_) {  // at rest: keep what this batch needed
         size_t keep = kMinBuffer;
         while (keep < largest) keep *= 2;
         if (keep < capacity_) Resize(std::max(std::min(keep, cap), kMinBuffer));
       }
-      return;
+      return true;
     }
     bool notification = (msg.msg_flags & MSG_NOTIFICATION) != 0;
     bool end = (msg.msg_flags & MSG_EOR) != 0;
@@ -224,7 +239,7 @@ void Endpoint::Drain() {
       reading_ = false;
       Watch();
       OnEnd();
-      return;
+      return true;
     }
     const sctp_rcvinfo* info = nullptr;
     for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c != nullptr; c = CMSG_NXTHDR(&msg, c)) {
@@ -253,7 +268,7 @@ void Endpoint::Drain() {
       continue;
     }
     filled_ += n;
-    if (!end && filled_ < cap) continue;  // partial delivery: more pieces follow
+    if (!end && (filled_ < capacity_ || filled_ < cap)) continue;  // more pieces follow
     size_t length = std::exchange(filled_, 0);
     largest = std::max(largest, length);
     if (!end) {  // at the limit and it goes on: read it to its end, then drop it
@@ -269,6 +284,7 @@ void Endpoint::Drain() {
       OnMessage(buffer_.get(), length, sender, info);
     }
   }
+  return false;  // more may be waiting: the poll calls again
 }
 
 }  // namespace sctp

@@ -102,9 +102,15 @@ class Endpoint {
   // End of file on a one-to-one socket: its association is gone. Reading has stopped.
   virtual void OnEnd() {}
 
-  // Up to kMaxReadsPerTick reads, stopping early when the socket is closed by a callback or JS
-  // can no longer run (Halt()).
-  void Drain();
+  // Up to kMaxReadsPerTick reads, stopping early when the socket is closed by a callback, reading
+  // is paused, or JS can no longer run (Halt()). True when it read all there was (EAGAIN, end of
+  // file, or closed).
+  bool Drain();
+  // Whether part of a message of this association is in the buffer (or being discarded): one
+  // cannot be peeled off then, its tail would reach the new socket as a message of its own.
+  bool HoldsPartOf(sctp_assoc_t id) const {
+    return (filled_ > 0 || discarding_) && !partialIsNotification_ && partialAssoc_ == id;
+  }
   // The environment can no longer run JS (a worker being terminated, exiting): deliver nothing
   // more. The socket stays open until Close() or the environment's cleanup hook.
   void Halt();
@@ -121,7 +127,7 @@ class Endpoint {
   static void OnEnvironmentExit(napi_async_cleanup_hook_handle hook, void* poll);
   static void OnClosed(uv_handle_t* handle);
   int Watch();
-  void Resize(size_t capacity);  // keeps the filled_ bytes
+  bool Resize(size_t capacity);  // keeps the filled_ bytes; false if memory ran out
 
   int fd_ = -1;
   int family_ = 0;

@@ -143,6 +143,8 @@ void Handle::OnEvents(int status, int /*events*/) {
     Drain();
   } catch (const Napi::Error& error) {  // making a value failed: never let it reach libuv
     if (!ReportFailure(env, error.Value())) Halt();
+  } catch (...) {  // out of memory making a value: nothing sane to deliver
+    Halt();
   }
 }
 

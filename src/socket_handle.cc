@@ -137,6 +137,7 @@ int SocketHandle::Configure() {
 }
 
 Napi::Value SocketHandle::Open(const Napi::CallbackInfo& info) {
+  if (IsOpen()) return Errno(info.Env(), EISCONN);
   int family = info[0].As<Napi::Number>().Int32Value() == 6 ? AF_INET6 : AF_INET;
   int err = Endpoint::Open(info.Env(), family);
   if (!err) err = Configure();
@@ -152,6 +153,10 @@ Napi::Value SocketHandle::Peeloff(const Napi::CallbackInfo& info) {
   SocketHandle* parent = Unwrap(info[0].As<Napi::Object>());
   sctp_assoc_t id = info[1].As<Napi::Number>().Int32Value();
   if (!parent->IsOpen()) return Errno(info.Env(), EBADF);
+  if (IsOpen()) return Errno(info.Env(), EISCONN);
+  // The kernel moves what is queued of the association to the new socket, the rest of a message
+  // the parent has begun to read included: wait until the parent has read it whole.
+  if (parent->HoldsPartOf(id)) return Errno(info.Env(), EBUSY);
   // Non-blocking and close-on-exec from the start: no window for a fork to inherit it.
   int fd = sctp_peeloff_flags(parent->fd(), id, SOCK_NONBLOCK | SOCK_CLOEXEC);
   if (fd < 0) return Errno(info.Env(), errno);
@@ -451,8 +456,9 @@ Napi::Value SocketHandle::TakeError(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value SocketHandle::InitFailureTime(const Napi::CallbackInfo& info) {
-  // The kernel's T1-init timer starts at rto_initial and doubles up to max_init_timeo; the
-  // association fails at the expiry after max_init_attempts retransmissions.
+  // The kernel sends an INIT max_init_attempts + 1 times, waiting at least rto_initial (capped at
+  // max_init_timeo) after each; the wait doubles once per round over the peer's addresses. The
+  // soonest it can give up is then with no doubling at all.
   sctp_initmsg init{};
   sctp_rtoinfo rto{};
   socklen_t length = sizeof init;
@@ -461,12 +467,8 @@ Napi::Value SocketHandle::InitFailureTime(const Napi::CallbackInfo& info) {
       getsockopt(fd(), IPPROTO_SCTP, SCTP_RTOINFO, &rto, &rtoLength) < 0) {
     return Napi::Number::New(info.Env(), 0);
   }
-  double total = 0, timeout = rto.srto_initial;
-  for (int i = 0; i <= init.sinit_max_attempts; i++) {
-    total += std::min(timeout, static_cast<double>(init.sinit_max_init_timeo));
-    timeout *= 2;
-  }
-  return Napi::Number::New(info.Env(), total);
+  double wait = std::min<double>(rto.srto_initial, init.sinit_max_init_timeo);
+  return Napi::Number::New(info.Env(), (init.sinit_max_attempts + 1.0) * wait);
 }
 
 Napi::Value SocketHandle::GetTables(const Napi::CallbackInfo& info) {
@@ -508,8 +510,7 @@ void SocketHandle::OnEvents(int status, int events) {
       // A peeled-off socket's association failed or was aborted (ECONNRESET, ETIMEDOUT, ...):
       // deliver what was queued before it (messages, the notification saying so) first; the
       // socket error, still pending, tells JS how it ended.
-      Drain();
-      if (IsOpen()) {
+      if (Drain() && IsOpen()) {  // else more to read first: the poll reports the error again
         int err = TakeSocketError();
         Emit({Napi::Number::New(env, kError), Napi::Number::New(env, err ? err : -status),
               Napi::String::New(env, "poll")});
@@ -520,6 +521,8 @@ void SocketHandle::OnEvents(int status, int events) {
     if (IsOpen() && (events & UV_READABLE)) Drain();
   } catch (const Napi::Error& error) {  // making a value failed: never let it reach libuv
     if (!ReportFailure(env, error.Value())) Halt();
+  } catch (...) {  // out of memory making a value: nothing sane to deliver
+    Halt();
   }
 }
 

@@ -45,7 +45,7 @@ class SocketHandle : public Napi::ObjectWrap<SocketHandle>, private Endpoint {
   Napi::Value WatchWritable(const Napi::CallbackInfo& info);  // one kWritable event
   Napi::Value SetReading(const Napi::CallbackInfo& info);     // (on) -> errno: pause or resume
   Napi::Value TakeError(const Napi::CallbackInfo& info);      // -> SO_ERROR (and clears it)
-  // -> ms: the soonest a new association can fail for want of an INIT ACK (all INIT timeouts)
+  // -> ms: the soonest a new association can fail for want of an INIT ACK (its INIT timeouts)
   Napi::Value InitFailureTime(const Napi::CallbackInfo& info);
   Napi::Value GetTables(const Napi::CallbackInfo& info);      // -> { peerAddresses, ... }
   Napi::Value Close(const Napi::CallbackInfo& info);

@@ -209,6 +209,26 @@ describe('createSocket(): associations', () => {
     assert.strictEqual(watching(), false);
   });
 
+  // A reply on an association its peer has just aborted fails (EPIPE). With no callback and no
+  // 'error' listener that used to be thrown: the README's own server died when a client left.
+  it('a send the peer made fail (its association gone) is not thrown at an app without an \'error\' listener', async () => {
+    const server = await bound();
+    const client = await bound();
+    const { assocId } = await client.connect(server.address().port, '127.0.0.1');
+    const [[[, rinfo]]] = await Promise.all([messages(server, 1), client.send('hello', { assocId, ttl: 0 })]);
+    const lost = new Promise((resolve) => server.on('association', (info) => info.state === 'lost' && resolve()));
+    client.abort(assocId);
+    await lost;
+    server.send('too late', { assocId: rinfo.assocId }); // no callback, no 'error' listener
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    // Who listens for 'error' still hears of it; a callback always does.
+    const heard = new Promise((resolve) => server.once('error', resolve));
+    server.send('too late', { assocId: rinfo.assocId });
+    assert.strictEqual((await heard).code, 'EPIPE');
+    const err = await new Promise((resolve) => server.send('too late', { assocId: rinfo.assocId }, resolve));
+    assert.strictEqual(err.code, 'EPIPE');
+  });
+
   // Security (issue 10, item 13): a socket that bound itself to send or connect does not listen().
   it('a socket that bound itself implicitly accepts no associations from others', async () => {
     const server = await bound();

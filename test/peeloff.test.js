@@ -112,14 +112,16 @@ describe('createSocket(): peeloff', () => {
   // the kernel dropped that first message of the new association.
   it('the parent forgets a peeled association: its next TTL\'d send to that peer arrives', async () => {
     const { server, client, peer, clientAssoc } = await peeled();
-    assert.deepStrictEqual(
-      [server[internals]().peerAddresses, server[internals]().peerAssociations], [0, 0]);
     const closed = once(peer, 'close');
     client.eof(clientAssoc);
     await closed;
-    const got = messages(client, 1);
+    const got = messages(client, 1, 20000);
     server.send('first of a new association', client.address().port, '127.0.0.1', { ttl: 5000 });
     assert.strictEqual((await got)[0][0].toString(), 'first of a new association');
+    client.eof((await got)[0][1].assocId);
+    await new Promise((resolve) => server.on('association', (info) => info.state === 'shutdown' && resolve()));
+    assert.deepStrictEqual( // nothing of either association is left in the parent's peer table
+      [server[internals]().peerAddresses, server[internals]().peerAssociations], [0, 0]);
   });
 
   // Issue 10, item 12: sctp_peeloff_flags(), not fcntl() afterwards.

@@ -126,4 +126,31 @@ describe('createSocket(): whole messages', () => {
     await new Promise(setImmediate); // the batch that delivered it ends (the buffer shrinks then)
     assert.strictEqual(receiver[internals]().bufferBytes, 4096);
   });
+
+  // The kernel moves the rest of a message the parent has begun to read to the peeled socket,
+  // which would deliver that tail as a message of its own: peeloff() waits for it (EBUSY).
+  it('peeloff() of an association whose message is half read refuses with EBUSY; later it works', async function () {
+    if (savedWmemMax === null) this.skip();
+    const internals = Symbol.for('sctp-napi.internals');
+    const receiver = await bound({ maxMessageSize: 2 * 1024 * 1024, recvBufferSize: 64 * 1024 });
+    const sender = await bound({ sendBufferSize: 4 * 1024 * 1024 });
+    const to = receiver.address().port;
+    const up = new Promise((resolve) => receiver.once('association', resolve));
+    await sender.connect(to, '127.0.0.1');
+    const { assocId } = await up;
+    const whole = messages(receiver, 1);
+    sender.send(Buffer.alloc(1024 * 1024, 'y'), to, '127.0.0.1', { ttl: 0, unordered: false });
+    const start = Date.now();
+    while (receiver[internals]().partialBytes === 0) {
+      if (Date.now() - start > 60000) throw new Error('no partial delivery seen');
+      await new Promise(setImmediate);
+    }
+    assert.throws(() => receiver.peeloff(assocId), { code: 'EBUSY', syscall: 'sctp_peeloff' });
+    assert.strictEqual((await whole)[0][0].length, 1024 * 1024);
+    const peer = receiver.peeloff(assocId);
+    const next = messages(peer, 1);
+    sender.send('to the peeled socket', to, '127.0.0.1', { ttl: 0, unordered: false });
+    assert.strictEqual((await next)[0][0].toString(), 'to the peeled socket');
+    peer.close();
+  });
 });

@@ -84,10 +84,10 @@ describe('send and receive (regression 1: send never worked)', () => {
 
   it('an unref()\'d handle does not keep the process alive; ref() does', async () => {
     const { run, fixture } = require('./helpers');
-    const unrefd = await run([fixture('open-ref.js'), 'unref']);
+    const unrefd = await run([fixture('socket-ref.js'), 'unref', 'open']);
     assert.strictEqual(unrefd.code, 0, unrefd.stderr);
     assert.strictEqual(unrefd.stdout, 'bound\n');
-    const refd = await run([fixture('open-ref.js'), 'ref']);
+    const refd = await run([fixture('socket-ref.js'), 'ref', 'open']);
     assert.strictEqual(refd.stdout, 'bound\nstill running after 2 s\n');
   });
 });

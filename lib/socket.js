@@ -337,6 +337,7 @@ class Socket extends EventEmitter {
     const err = this.#handle.bind(this.type === 'sctp6' ? '::' : '0.0.0.0', 0, false);
     if (err) throw binding.systemError(err, 'bind');
     this.#bound = true;
+    process.nextTick(() => this.emit('listening')); // bound, as dgram says it
   }
 
   address() {

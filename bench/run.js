@@ -2,7 +2,8 @@
 // `npm run bench` (through scripts/bench.sh, which builds bench/raw.c and boots the VM where the
 // kernel lacks SCTP). Sender and receiver are separate processes; every figure is the median of
 // BENCH_RUNS runs (3), each timed after a warm-up of a tenth of its messages.
-// Writes bench/results.json, bench/results.md and bench/chart.svg.
+// Writes bench/results.json, bench/results.md and bench/chart.svg. Last, the scale section:
+// bench/scale.js (10 000 associations on one server socket) in a process of its own.
 const { spawn } = require('child_process');
 const fs = require('fs');
 const os = require('os');
@@ -22,6 +23,7 @@ const IMPLS = [
 ];
 const only = process.env.BENCH_ONLY ? process.env.BENCH_ONLY.split(',') : null;
 const impls = IMPLS.filter((i) => !only || only.includes(i.id));
+const scaleSection = !only || only.includes('scale');
 let nextPort = 30000 + (process.pid % 1000) * 20;
 
 const command = (impl, role, ...args) => (impl === 'raw'
@@ -151,6 +153,7 @@ if (process.argv[2] === '--render') {
     out.rss[id] = { messages: t.received, MB: mb, growthMB: Math.round((mb[mb.length - 1] - mb[0]) * 10) / 10 };
     progress(`  RSS ${mb.join(' → ')} MB`);
   }
+  if (scaleSection) out.scale = await scale();
   out.seconds = Math.round((Date.now() - started) / 1000);
   write(out);
 })().catch((err) => {
@@ -158,9 +161,36 @@ if (process.argv[2] === '--render') {
   process.exit(1);
 });
 
+// The scale run (bench/scale.js, SCALE_* variables apply) -> its result, or { error }.
+function scale() {
+  const dir = process.env.BENCH_OUT || __dirname;
+  progress('scale: one server socket, many associations (bench/scale.js) ...');
+  fs.rmSync(path.join(dir, 'scale.json'), { force: true });
+  const child = spawn(process.execPath, [path.join(__dirname, 'scale.js')], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: { ...process.env, SCALE_OUT: dir },
+  });
+  return new Promise((resolve) => child.on('exit', (code) => {
+    try {
+      if (code !== 0 && code !== 1) throw new Error(`bench/scale.js exited with ${code}`); // 1: a check failed
+      resolve(JSON.parse(fs.readFileSync(path.join(dir, 'scale.json'), 'utf8')));
+    } catch (err) {
+      resolve({ error: err.message });
+    }
+  }));
+}
+
 function write(out) {
   const dir = process.env.BENCH_OUT || __dirname;
   fs.writeFileSync(path.join(dir, 'results.json'), `${JSON.stringify(out, null, 2)}\n`);
+  const scaleLines = !out.scale ? []
+    : ['', '### Scale: associations on one socket', '',
+      out.scale.error ? `The scale run failed: ${out.scale.error}.` : require('./scale').markdown(out.scale).trimEnd()];
+  if (!impls.length) { // BENCH_ONLY=scale
+    fs.writeFileSync(path.join(dir, 'results.md'), `${scaleLines.slice(1).join('\n')}\n`);
+    process.stdout.write(`${scaleLines.slice(1).join('\n')}\n\nbench: wrote results.json, results.md in ${dir} (${out.seconds} s)\n`);
+    return;
+  }
   const raw = (size) => out.throughput[size].raw;
   const cell = (size, id) => {
     const t = out.throughput[size][id];
@@ -179,6 +209,7 @@ function write(out) {
     '',
     ...Object.entries(out.rss).map(([id, r]) => `Receiver RSS, ${id}, over ${r.messages.toLocaleString('en')} messages of 64 B: ` +
       `${r.MB[0]} → ${r.MB[r.MB.length - 1]} MB (samples: ${r.MB.join(', ')}).`),
+    ...scaleLines,
   ];
   fs.writeFileSync(path.join(dir, 'results.md'), `${lines.join('\n')}\n`);
   fs.writeFileSync(path.join(dir, 'chart.svg'), chart(out));

@@ -5,5 +5,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p build
 cc -O2 -Wall -o build/bench-raw bench/raw.c -l:libsctp.a
+cc -O2 -Wall -o build/scale-client bench/scale-client.c # the scale section's clients
 exec bash scripts/with-sctp.sh "the benchmark (every figure ~50x slower than native; ratios still hold)" \
   node bench/run.js

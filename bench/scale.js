@@ -28,8 +28,8 @@
 // SCALE_RCVBUF (the server's recvBufferSize, 4 MiB), SCALE_SNDBUF_POLICY (net.sctp.sndbuf_policy
 // set in the VM, 1; 'keep': as it is; see tuneKernel), SCALE_WARMUP (associations before the
 // baseline, 2000), SCALE_ROUNDS (3), SCALE_TIMEOUT (seconds for the whole run, 1200; then it
-// stops). require('./bench/scale').run(options) does the same and resolves with the result (the
-// test does).
+// stops). `node bench/scale.js --render` writes scale.md again from scale.json.
+// require('./bench/scale').run(options) does the same run and resolves with the result (the test).
 const { spawn, execFileSync } = require('child_process');
 const fs = require('fs');
 const os = require('os');
@@ -430,7 +430,8 @@ async function run(options = {}) {
       // The clients see the server's SHUTDOWN as the end of their socket and close it.
       await until('every client socket to close', () => sum('open') === 0);
       const k2 = kernelCounters();
-      return { growth, samples, teardown, plateau, k0, k1, k2 };
+      const afterRound = measured ? memory() : null;
+      return { growth, samples, teardown, plateau, k0, k1, k2, afterRound };
     };
 
     // The warm-up: until V8 has optimized the hot paths (its compiler's pages and memory come
@@ -486,6 +487,8 @@ async function run(options = {}) {
         afterTeardown: after.memory,
         perAssociation, // bytes
         samples: points.map((s) => ({ up: s.up, rss: s.rss, rssAnon: s.rssAnon, heapUsed: s.heapUsed, heapTotal: s.heapTotal })),
+        // each round's with all up and after all ended: what a leak would make grow round by round
+        rounds: rounds.map((x) => ({ allUp: x.samples[x.samples.length - 1], afterTeardown: x.afterRound })),
       },
       tables: { baseline: baseline.tables, allUp: r.plateau.tables, afterTeardown: after.tables },
       server: {
@@ -593,7 +596,7 @@ function markdown(r) {
       `${r.sysctls['net.sctp.sndbuf_policy']}, server recvBufferSize ${r.options.recvBufferSize / 1048576} MiB. ` +
       `The run took ${r.seconds} s.`,
     '',
-    `| per batch of ${r.options.batch.toLocaleString('en')} | in all | wall ms: first / median / last batch | ` +
+    `| per batch of ${r.options.batch.toLocaleString('en')} | sum of the batches | wall ms: first / median / last batch | ` +
       'most up / fewest up | server µs per event: first / median / last | most up / fewest up |',
     '|---|---|---|---|---|---|',
     row('associations up (setup)', setup),
@@ -604,7 +607,11 @@ function markdown(r) {
       `${n} up, ${mb(m.afterTeardown.rss)} after all ended: **${bytes(m.perAssociation.rss.fitted)} of RSS per association** ` +
       `(slope over the ${m.samples.length} samples; ${bytes(m.perAssociation.rss.difference)} from the difference ` +
       `alone), JS heap ${bytes(m.perAssociation.heapUsed.fitted)}. The kernel's own (slab, both ends of each ` +
-      `association): ${r.sctp.slabPerAssociation === null ? 'n/a' : bytes(r.sctp.slabPerAssociation)}.`,
+      `association): ${r.sctp.slabPerAssociation === null ? 'n/a' : bytes(r.sctp.slabPerAssociation)}.` +
+      (m.rounds && m.rounds.length > 1 ? ` Round by round, RSS with all up ` +
+        `${m.rounds.map((x) => round(x.allUp.rss / 1048576, 1)).join(', ')} MiB, after all ended ` +
+        `${m.rounds.map((x) => round(x.afterTeardown.rss / 1048576, 1)).join(', ')} MiB; JS heap used ` +
+        `${mb(m.baseline.heapUsed)} before, ${mb(m.afterTeardown.heapUsed)} after.` : ''),
     '',
     `Counts: associations() listed ${r.server.associationsAllUp.toLocaleString('en')} with all up ` +
       `(the call took ${r.server.associationsCallMs} ms) and ${r.server.associationsAfter} after; in all ` +
@@ -624,7 +631,12 @@ function markdown(r) {
 
 module.exports = { run, markdown, flatness, DEFAULTS };
 
-if (require.main === module) {
+if (require.main === module && process.argv[2] === '--render') { // scale.md again from scale.json
+  const dir = process.env.SCALE_OUT || __dirname;
+  const r = JSON.parse(fs.readFileSync(path.join(dir, 'scale.json'), 'utf8'));
+  fs.writeFileSync(path.join(dir, 'scale.md'), markdown(r));
+  process.stdout.write(markdown(r));
+} else if (require.main === module) {
   const env = process.env;
   const num = (name, fallback) => (env[name] ? Number(env[name]) : fallback);
   const options = {

@@ -133,8 +133,9 @@ function internals(socket) {
   return { ...socket[INTERNALS]() };
 }
 
-// Builds the C clients when missing or older than their source (scripts/bench.sh and
-// scripts/bench-scale.sh do it natively before the VM starts; this is the fallback).
+// Builds the C clients when missing or older than their source (scripts/bench.sh,
+// scripts/bench-scale.sh and npm's pretest do it natively before the VM starts; this is the
+// fallback, slow under the emulator).
 function ensureClient(progress) {
   let stale = true;
   try {
@@ -629,7 +630,7 @@ function markdown(r) {
   return `${lines.join('\n')}\n`;
 }
 
-module.exports = { run, markdown, flatness, DEFAULTS };
+module.exports = { run, markdown, flatness, ensureClient, DEFAULTS };
 
 if (require.main === module && process.argv[2] === '--render') { // scale.md again from scale.json
   const dir = process.env.SCALE_OUT || __dirname;

@@ -1,14 +1,20 @@
 'use strict';
 // Scale, small: one server socket with 500 concurrent associations (bench/scale.js; its full run,
 // 10 000, is `npm run bench:scale`). Real kernel SCTP on loopback: the clients are
-// build/scale-client processes (plain C sockets, built with cc if missing), the server a
+// build/scale-client processes (plain C sockets; npm's pretest builds them), the server a
 // createSocket() socket in this process. All up, a message each way on every one, all ended, the
 // socket's tables back to empty, and a batch of setups costs no more with 400 up than with none.
 const assert = require('assert');
-const { run } = require('../bench/scale');
+const { run, ensureClient } = require('../bench/scale');
 
 describe('scale: one server socket, 500 concurrent associations', function () {
   this.timeout(180000);
+
+  // npm test builds the clients first (natively: under the emulator cc takes most of a minute).
+  before(function () {
+    this.timeout(300000);
+    ensureClient(() => {});
+  });
 
   it('all up, a message each way on each, all ended, tables empty, setup per batch flat', async () => {
     const r = await run({

@@ -72,7 +72,14 @@ function memory() {
   const m = process.memoryUsage();
   const status = fs.readFileSync('/proc/self/status', 'utf8');
   const kB = (name) => Number((status.match(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm')) || [])[1]) * 1024 || 0;
-  return { rss: m.rss, rssAnon: kB('RssAnon'), heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external };
+  // The V8 heap's pages in memory (what of heapTotal it has touched); RssAnon less that is the
+  // native memory: Node's, libuv's, the addon's.
+  const heapPhysical = require('v8').getHeapSpaceStatistics().reduce((a, space) => a + space.physical_space_size, 0);
+  const rssAnon = kB('RssAnon');
+  return {
+    rss: m.rss, rssAnon, heapUsed: m.heapUsed, heapTotal: m.heapTotal, heapPhysical, native: rssAnon - heapPhysical,
+    external: m.external,
+  };
 }
 
 // /proc/net/sctp/snmp as { name: value }, with the kernel's slab memory (bytes).
@@ -468,7 +475,7 @@ async function run(options = {}) {
     const points = [{ up: 0, ...baseline.memory }, ...r.samples];
     const top = r.samples[r.samples.length - 1];
     const perAssociation = {};
-    for (const key of ['rss', 'rssAnon', 'heapUsed', 'external']) {
+    for (const key of ['rss', 'rssAnon', 'heapUsed', 'native', 'external']) {
       perAssociation[key] = {
         fitted: round(fit(points.map((s) => [s.up, s[key]])).slope, 0),
         difference: round((top[key] - baseline.memory[key]) / n, 0),
@@ -487,7 +494,7 @@ async function run(options = {}) {
         allUp: top,
         afterTeardown: after.memory,
         perAssociation, // bytes
-        samples: points.map((s) => ({ up: s.up, rss: s.rss, rssAnon: s.rssAnon, heapUsed: s.heapUsed, heapTotal: s.heapTotal })),
+        samples: points.map((s) => ({ up: s.up, rss: s.rss, rssAnon: s.rssAnon, heapUsed: s.heapUsed, native: s.native })),
         // each round's with all up and after all ended: what a leak would make grow round by round
         rounds: rounds.map((x) => ({ allUp: x.samples[x.samples.length - 1], afterTeardown: x.afterRound })),
       },
@@ -607,12 +614,15 @@ function markdown(r) {
     `Server memory after a full GC (first round): RSS ${mb(m.baseline.rss)} with none up, ${mb(m.allUp.rss)} with ` +
       `${n} up, ${mb(m.afterTeardown.rss)} after all ended: **${bytes(m.perAssociation.rss.fitted)} of RSS per association** ` +
       `(slope over the ${m.samples.length} samples; ${bytes(m.perAssociation.rss.difference)} from the difference ` +
-      `alone), JS heap ${bytes(m.perAssociation.heapUsed.fitted)}. The kernel's own (slab, both ends of each ` +
+      `alone): JS heap ${bytes(m.perAssociation.heapUsed.fitted)}, native ` +
+      `${m.perAssociation.native ? bytes(m.perAssociation.native.fitted) : 'n/a'}. The kernel's own (slab, both ends of each ` +
       `association): ${r.sctp.slabPerAssociation === null ? 'n/a' : bytes(r.sctp.slabPerAssociation)}.` +
       (m.rounds && m.rounds.length > 1 ? ` Round by round, RSS with all up ` +
         `${m.rounds.map((x) => round(x.allUp.rss / 1048576, 1)).join(', ')} MiB, after all ended ` +
-        `${m.rounds.map((x) => round(x.afterTeardown.rss / 1048576, 1)).join(', ')} MiB; JS heap used ` +
-        `${mb(m.baseline.heapUsed)} before, ${mb(m.afterTeardown.heapUsed)} after.` : ''),
+        `${m.rounds.map((x) => round(x.afterTeardown.rss / 1048576, 1)).join(', ')} MiB (native memory, RSS less ` +
+        `the V8 heap's pages: ${mb(m.baseline.native)} before, then ` +
+        `${m.rounds.map((x) => round(x.afterTeardown.native / 1048576, 1)).join(', ')} MiB after each round); JS ` +
+        `heap used ${mb(m.baseline.heapUsed)} before, ${mb(m.afterTeardown.heapUsed)} after.` : ''),
     '',
     `Counts: associations() listed ${r.server.associationsAllUp.toLocaleString('en')} with all up ` +
       `(the call took ${r.server.associationsCallMs} ms) and ${r.server.associationsAfter} after; in all ` +

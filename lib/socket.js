@@ -51,6 +51,8 @@ const CAUSES = {
 };
 // Send errors that mean the association was ended by its peer (or is ending) before the send.
 const PEER_CAUSED = new Set(['EPIPE', 'ESHUTDOWN', 'ECONNRESET', 'ENOTCONN', 'ECONNABORTED']);
+// An ABORT's cause, when there was one, on the error it led to.
+const withCause = (err, info) => (info.error ? Object.assign(err, { sctpCause: info.error, reason: info.reason }) : err);
 const causeName = (code) => (code ? CAUSES[code] || `cause-${code}` : '');
 
 // Defaults: the original SCTP_NAPI's fixed behaviour where it had one.
@@ -472,7 +474,7 @@ class Socket extends EventEmitter {
     // One may have ended a moment ago, its notification not read yet: it has no addresses then.
     return [...this.#associations.values()].map((a) => {
       const addresses = this.#handle.peerAddresses(a.assocId);
-      return { ...a, addresses: typeof addresses === 'number' ? [] : addresses.map(([address, port]) => ({ address, port })) };
+      return { ...a, addresses: typeof addresses === 'number' ? [] : this.#addressList(addresses) };
     });
   }
 
@@ -788,8 +790,7 @@ class Socket extends EventEmitter {
     const timedOut = info.state === 'cant-start' && !info.error &&
       performance.now() - started >= 0.9 * this.#handle.initFailureTime();
     const err = binding.systemError(timedOut ? E.ETIMEDOUT : E.ECONNREFUSED, 'connect', info.address, info.port);
-    if (info.error) Object.assign(err, { sctpCause: info.error, reason: info.reason });
-    return err;
+    return withCause(err, info);
   }
 
   // A peeled-off socket's association failed or was aborted: the kernel's socket error says how
@@ -797,8 +798,7 @@ class Socket extends EventEmitter {
   #lostError(info) {
     const errno = this.#closed ? 0 : this.#handle.takeError();
     const err = binding.systemError(errno || E.ECONNRESET, 'recvmsg', info.address, info.port);
-    if (info.error) Object.assign(err, { sctpCause: info.error, reason: info.reason });
-    return err;
+    return withCause(err, info);
   }
 
   // A peeled-off socket's association is over: 'end' (with null after a graceful shutdown, else

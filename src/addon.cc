@@ -46,6 +46,7 @@ class Addon : public Napi::Addon<Addon> {
     c["SCTP_ABORT"] = static_cast<int>(SCTP_ABORT);
     c["SCTP_SENDER_DRY_EVENT"] = static_cast<int>(SCTP_SENDER_DRY_EVENT);
     c["EAGAIN"] = EAGAIN;
+    c["SOMAXCONN"] = SOMAXCONN;
     return c;
   }
 

@@ -18,8 +18,8 @@ constexpr size_t kMinBuffer = 4096;
 
 Endpoint::~Endpoint() { Close(); }
 
-int Endpoint::Open(napi_env env, int family) {
-  int fd = socket(family, SOCK_SEQPACKET | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_SCTP);
+int Endpoint::Open(napi_env env, int family, int type) {
+  int fd = socket(family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_SCTP);
   if (fd < 0) return errno;
   if (int err = Adopt(env, fd, family)) return err;
   int err = SubscribeAssociations();
@@ -88,8 +88,8 @@ Tables Endpoint::GetTables() const {
           discarding_ ? discarded_ : filled_};
 }
 
-int Endpoint::Listen() {
-  if (listen(fd_, SOMAXCONN) < 0) return errno;
+int Endpoint::Listen(int backlog) {
+  if (listen(fd_, backlog) < 0) return errno;
   return StartReading();
 }
 

@@ -49,15 +49,17 @@ class Endpoint {
   virtual ~Endpoint();
 
   // socket() and a poll handle on env's loop; returns 0 or an errno. The socket is closed when
-  // the environment exits, if it is still open then.
-  int Open(napi_env env, int family);
+  // the environment exits, if it is still open then. type: SOCK_SEQPACKET (one-to-many) or
+  // SOCK_STREAM (one-to-one).
+  int Open(napi_env env, int family, int type = SOCK_SEQPACKET);
   bool IsOpen() const { return fd_ >= 0; }
   int fd() const { return fd_; }
   int family() const { return family_; }
 
   // Takes over a socket made elsewhere (sctp_peeloff); returns 0 or an errno (fd closed then).
   int Adopt(napi_env env, int fd, int family);
-  // Starts reading a one-to-one socket (from sctp_peeloff: connected already, no listen()).
+  // Starts reading a one-to-one socket (peeled off, accepted, or connecting): end of file then
+  // means its association is over.
   int StartReadingOneToOne();
 
   // Subscribes to (or with on = false, unsubscribes from) one notification type (SCTP_EVENT);
@@ -67,8 +69,9 @@ class Endpoint {
   // partial deliveries aborted (the message in progress is dropped, never joined to the next).
   int SubscribeAssociations();
 
-  // listen() (accept associations) and start reading; returns 0 or an errno.
-  int Listen();
+  // listen() (accept associations) and start reading; returns 0 or an errno. On a one-to-one
+  // socket "reading" means watching for connections to accept.
+  int Listen(int backlog);
   // Start reading without listen(): the socket hears its own associations only (a socket that
   // bound itself implicitly, to send or connect, accepts none).
   int StartReading();

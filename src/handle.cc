@@ -66,7 +66,7 @@ Handle::Handle(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Handle>(info) 
   if (bind(fd(), local.get(), local.length) < 0) {
     throw SystemError(env, errno, "bind", host, static_cast<int>(port));
   }
-  if (int err = Listen()) throw SystemError(env, err, "listen");
+  if (int err = Listen(SOMAXCONN)) throw SystemError(env, err, "listen");
 
   onRecv_ = Napi::Persistent(onRecv);
   async_ = std::make_unique<Napi::AsyncContext>(env, "SCTP_NAPI", info.This().As<Napi::Object>());

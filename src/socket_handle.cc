@@ -2,6 +2,7 @@
 
 #include <netinet/sctp.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <cstddef>
@@ -90,11 +91,22 @@ Napi::Value AddressList(Napi::Env env, int count, sockaddr* addrs) {
 
 }  // namespace
 
+const char* const SocketHandle::kCallbackNames[kCallbacks] = {
+    "onmessage",     "onwritable",      "onoversize",   "onerror",
+    "onend",         "onconnection",    "onassociation", "onpeeraddrchange",
+    "onsendfailed",  "onshutdown",      "onremoteerror", "onsenderdry",
+};
+
 Napi::Function SocketHandle::Define(Napi::Env env) {
   return DefineClass(env, "SocketHandle",
                      {
                          InstanceMethod("open", &SocketHandle::Open),
                          InstanceMethod("peeloff", &SocketHandle::Peeloff),
+                         InstanceMethod("accept", &SocketHandle::Accept),
+                         InstanceMethod("adopt", &SocketHandle::Adopt),
+                         InstanceMethod("listen", &SocketHandle::Listen),
+                         InstanceMethod("read", &SocketHandle::Read),
+                         InstanceMethod("shutdown", &SocketHandle::Shutdown),
                          InstanceMethod("setInt", &SocketHandle::SetInt),
                          InstanceMethod("setRtoInfo", &SocketHandle::SetRtoInfo),
                          InstanceMethod("setInitMsg", &SocketHandle::SetInitMsg),
@@ -122,31 +134,40 @@ Napi::Function SocketHandle::Define(Napi::Env env) {
 }
 
 SocketHandle::SocketHandle(const Napi::CallbackInfo& info) : Napi::ObjectWrap<SocketHandle>(info) {
-  onevent_ = Napi::Persistent(ArgFunction(info[0], "onevent"));
+  if (!info[0].IsObject()) {
+    ThrowTypeError(info.Env(), "ERR_INVALID_ARG_TYPE",
+                   "The \"callbacks\" argument must be of type object." + Received(info[0]));
+  }
+  Napi::Object callbacks = info[0].As<Napi::Object>();
+  for (int i = 0; i < kCallbacks; i++) {
+    Napi::Value fn = callbacks.Get(kCallbackNames[i]);
+    if (!fn.IsUndefined()) callbacks_[i] = Napi::Persistent(ArgFunction(fn, kCallbackNames[i]));
+  }
   async_ = std::make_unique<Napi::AsyncContext>(info.Env(), "SCTP_SOCKET",
                                                 info.This().As<Napi::Object>());
 }
 
-int SocketHandle::Configure() {
+int SocketHandle::Configure(bool startReading) {
   int on = 1;
   int err = SetOption(fd(), IPPROTO_SCTP, SCTP_RECVRCVINFO, &on, sizeof on);
   for (uint16_t type : {SCTP_SHUTDOWN_EVENT, SCTP_SEND_FAILED_EVENT, SCTP_REMOTE_ERROR}) {
     if (!err) err = Subscribe(type);
   }
-  return err;
+  if (!err && startReading) err = StartReadingOneToOne();
+  if (err) {
+    Endpoint::Close();
+    return err;
+  }
+  Napi::ObjectWrap<SocketHandle>::Ref();  // open sockets are not garbage, referenced or not
+  return 0;
 }
 
 Napi::Value SocketHandle::Open(const Napi::CallbackInfo& info) {
   if (IsOpen()) return Errno(info.Env(), EISCONN);
   int family = info[0].As<Napi::Number>().Int32Value() == 6 ? AF_INET6 : AF_INET;
-  int err = Endpoint::Open(info.Env(), family);
-  if (!err) err = Configure();
-  if (err) {
-    Endpoint::Close();
-    return Errno(info.Env(), err);
-  }
-  Napi::ObjectWrap<SocketHandle>::Ref();  // open sockets are not garbage, referenced or not
-  return Errno(info.Env(), 0);
+  stream_ = info[1].ToBoolean();
+  int err = Endpoint::Open(info.Env(), family, stream_ ? SOCK_STREAM : SOCK_SEQPACKET);
+  return Errno(info.Env(), err ? err : Configure(false));
 }
 
 Napi::Value SocketHandle::Peeloff(const Napi::CallbackInfo& info) {
@@ -161,16 +182,61 @@ Napi::Value SocketHandle::Peeloff(const Napi::CallbackInfo& info) {
   int fd = sctp_peeloff_flags(parent->fd(), id, SOCK_NONBLOCK | SOCK_CLOEXEC);
   if (fd < 0) return Errno(info.Env(), errno);
   parent->ForgetAssociation(id);  // the parent hears nothing more of it, not even its end
-  int err = Adopt(info.Env(), fd, parent->family());
+  int err = Endpoint::Adopt(info.Env(), fd, parent->family());
   if (!err) err = SubscribeAssociations();
-  if (!err) err = Configure();
-  if (!err) err = StartReadingOneToOne();
-  if (err) {
-    Endpoint::Close();
-    return Errno(info.Env(), err);
+  return Errno(info.Env(), err ? err : Configure(true));
+}
+
+Napi::Value SocketHandle::Accept(const Napi::CallbackInfo& info) {
+  if (!IsOpen()) return Errno(info.Env(), -EBADF);
+  for (;;) {
+    int fd = accept4(this->fd(), nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    if (fd < 0 && errno == EINTR) continue;
+    if (fd < 0) return Errno(info.Env(), -errno);
+    if (info[0].ToBoolean()) {  // refused (over maxConnections): ABORT it at once
+      linger abort{1, 0};
+      setsockopt(fd, SOL_SOCKET, SO_LINGER, &abort, sizeof abort);
+      ::close(fd);
+    }
+    return Napi::Number::New(info.Env(), fd);
   }
-  Napi::ObjectWrap<SocketHandle>::Ref();
-  return Errno(info.Env(), 0);
+}
+
+Napi::Value SocketHandle::Adopt(const Napi::CallbackInfo& info) {
+  int fd = info[0].As<Napi::Number>().Int32Value();
+  if (IsOpen()) {
+    ::close(fd);
+    return Errno(info.Env(), EISCONN);
+  }
+  sockaddr_storage local{};
+  socklen_t length = sizeof local;
+  getsockname(fd, reinterpret_cast<sockaddr*>(&local), &length);
+  stream_ = true;
+  // The association's events follow the listening socket's subscriptions; set them on this one.
+  int err = Endpoint::Adopt(info.Env(), fd, local.ss_family == AF_INET6 ? AF_INET6 : AF_INET);
+  if (!err) err = SubscribeAssociations();
+  return Errno(info.Env(), err ? err : Configure(true));
+}
+
+Napi::Value SocketHandle::Listen(const Napi::CallbackInfo& info) {
+  if (!IsOpen()) return Errno(info.Env(), EBADF);
+  accepting_ = stream_;
+  return Errno(info.Env(), Endpoint::Listen(info[0].As<Napi::Number>().Int32Value()));
+}
+
+Napi::Value SocketHandle::Read(const Napi::CallbackInfo& info) {
+  if (!IsOpen()) return Errno(info.Env(), EBADF);
+  return Errno(info.Env(), stream_ ? StartReadingOneToOne() : StartReading());
+}
+
+Napi::Value SocketHandle::Shutdown(const Napi::CallbackInfo& info) {
+  if (!IsOpen()) return Errno(info.Env(), EBADF);
+  if (stream_) return Errno(info.Env(), ::shutdown(fd(), SHUT_WR) < 0 ? errno : 0);
+  // A peeled-off socket (one-to-one, but of the one-to-many kind) takes SCTP_EOF instead.
+  SendInfo eof;
+  eof.flags = SCTP_EOF;
+  ssize_t r = Endpoint::Send(nullptr, 0, nullptr, eof);
+  return Errno(info.Env(), r < 0 ? static_cast<int>(-r) : 0);
 }
 
 Napi::Value SocketHandle::SubscribeEvent(const Napi::CallbackInfo& info) {
@@ -212,8 +278,7 @@ Napi::Value SocketHandle::Bind(const Napi::CallbackInfo& info) {
   if (!ParseAddress(host, static_cast<uint16_t>(U32(info[1])), &local)) {
     return Errno(info.Env(), EINVAL);
   }
-  if (bind(fd(), local.get(), local.length) < 0) return Errno(info.Env(), errno);
-  return Errno(info.Env(), info[2].ToBoolean() ? Listen() : StartReading());
+  return Errno(info.Env(), bind(fd(), local.get(), local.length) < 0 ? errno : 0);
 }
 
 // Addresses given as strings, with one port, packed back to back as the SCTP calls take them.
@@ -231,13 +296,9 @@ Napi::Value SocketHandle::BindX(const Napi::CallbackInfo& info) {
   Napi::Array list = info[0].As<Napi::Array>();
   std::vector<char> packed;
   if (!Pack(list, static_cast<uint16_t>(U32(info[1])), &packed)) return Errno(info.Env(), EINVAL);
-  int op = info[2].As<Napi::Number>().Int32Value();
-  int flags = op == 3 ? SCTP_BINDX_REM_ADDR : SCTP_BINDX_ADD_ADDR;
-  if (sctp_bindx(fd(), reinterpret_cast<sockaddr*>(packed.data()), static_cast<int>(list.Length()),
-                 flags) < 0) {
-    return Errno(info.Env(), errno);
-  }
-  return Errno(info.Env(), op == 1 ? Listen() : 0);
+  int flags = info[2].ToBoolean() ? SCTP_BINDX_REM_ADDR : SCTP_BINDX_ADD_ADDR;
+  return Errno(info.Env(), sctp_bindx(fd(), reinterpret_cast<sockaddr*>(packed.data()),
+                                      static_cast<int>(list.Length()), flags) < 0 ? errno : 0);
 }
 
 Napi::Value SocketHandle::SetPrimary(const Napi::CallbackInfo& info) {
@@ -397,7 +458,7 @@ void SocketHandle::OnNotification(const char* data, size_t length, const sockadd
       const auto& c = n->sn_assoc_change;
       if (length < sizeof c) return;
       // sac_error: an ABORT's cause code, as it came off the wire (network byte order)
-      Emit({num(kNotification), str("association"), num(c.sac_assoc_id), str(AssocState(c.sac_state)),
+      Emit(kOnAssociation, {num(c.sac_assoc_id), str(AssocState(c.sac_state)),
             num(ntohs(c.sac_error)), Napi::String::New(env, FormatHost(from)), num(PortOf(from)),
             num(c.sac_inbound_streams), num(c.sac_outbound_streams)});
       break;
@@ -406,7 +467,7 @@ void SocketHandle::OnNotification(const char* data, size_t length, const sockadd
       const auto& c = n->sn_paddr_change;
       if (length < sizeof c) return;
       const auto* addr = reinterpret_cast<const sockaddr*>(&c.spc_aaddr);
-      Emit({num(kNotification), str("peeraddrchange"), num(c.spc_assoc_id),
+      Emit(kOnPeerAddrChange, {num(c.spc_assoc_id),
             str(PeerAddressState(c.spc_state)), num(c.spc_error),
             Napi::String::New(env, FormatHost(addr)), num(PortOf(addr))});
       break;
@@ -417,26 +478,26 @@ void SocketHandle::OnNotification(const char* data, size_t length, const sockadd
       // The whole message's size from the header, also when its bytes here were cut short.
       constexpr size_t header = offsetof(sctp_send_failed_event, ssf_data);
       size_t size = f.ssf_length > header ? f.ssf_length - header : 0;
-      Emit({num(kNotification), str("sendfailed"), num(f.ssf_assoc_id), num(f.ssf_error),
-            str(f.ssf_flags == SCTP_DATA_SENT ? "sent" : "unsent"), num(f.ssfe_info.snd_sid),
+      Emit(kOnSendFailed, {num(f.ssf_assoc_id), num(f.ssf_error),
+            Napi::Boolean::New(env, f.ssf_flags == SCTP_DATA_SENT), num(f.ssfe_info.snd_sid),
             num(ntohl(f.ssfe_info.snd_ppid)), num(f.ssfe_info.snd_context), tail(header),
             num(static_cast<double>(truncated ? size : length - std::min(length, header)))});
       break;
     }
     case SCTP_SHUTDOWN_EVENT:
       if (length < sizeof(sctp_shutdown_event)) return;
-      Emit({num(kNotification), str("shutdown"), num(n->sn_shutdown_event.sse_assoc_id)});
+      Emit(kOnShutdown, {num(n->sn_shutdown_event.sse_assoc_id)});
       break;
     case SCTP_REMOTE_ERROR: {
       const auto& r = n->sn_remote_error;
       if (length < sizeof r) return;
-      Emit({num(kNotification), str("remoteerror"), num(r.sre_assoc_id), num(ntohs(r.sre_error)),
+      Emit(kOnRemoteError, {num(r.sre_assoc_id), num(ntohs(r.sre_error)),
             tail(offsetof(sctp_remote_error, sre_data))});
       break;
     }
     case SCTP_SENDER_DRY_EVENT:  // subscribed while JS listens for 'abandoned'
       if (length < sizeof(sctp_sender_dry_event)) return;
-      Emit({num(kNotification), str("senderdry"), num(n->sn_sender_dry_event.sender_dry_assoc_id)});
+      Emit(kOnSenderDry, {num(n->sn_sender_dry_event.sender_dry_assoc_id)});
       break;
     default:
       break;
@@ -483,8 +544,12 @@ Napi::Value SocketHandle::GetTables(const Napi::CallbackInfo& info) {
 
 Napi::Value SocketHandle::Close(const Napi::CallbackInfo& info) {
   if (IsOpen()) {
+    if (info[0].ToBoolean()) {  // close() then sends an ABORT for each association
+      linger abort{1, 0};
+      setsockopt(fd(), SOL_SOCKET, SO_LINGER, &abort, sizeof abort);
+    }
     Endpoint::Close();
-    onevent_.Reset();  // no events after close; and no cycle through a persistent reference
+    for (auto& callback : callbacks_) callback.Reset();  // no events after close, and no cycle
     Napi::ObjectWrap<SocketHandle>::Unref();
   }
   return info.Env().Undefined();
@@ -510,15 +575,20 @@ void SocketHandle::OnEvents(int status, int events) {
       // A peeled-off socket's association failed or was aborted (ECONNRESET, ETIMEDOUT, ...):
       // deliver what was queued before it (messages, the notification saying so) first; the
       // socket error, still pending, tells JS how it ended.
-      if (Drain() && IsOpen()) {  // else more to read first: the poll reports the error again
+      if ((accepting_ || Drain()) && IsOpen()) {  // else more to read first: the poll reports it again
         int err = TakeSocketError();
-        Emit({Napi::Number::New(env, kError), Napi::Number::New(env, err ? err : -status),
-              Napi::String::New(env, "poll")});
+        Emit(kOnError, {Napi::Number::New(env, err ? err : -status), Napi::String::New(env, "poll")});
       }
       return;
     }
-    if (events & UV_WRITABLE) Emit({Napi::Number::New(env, kWritable)});
-    if (IsOpen() && (events & UV_READABLE)) Drain();
+    if (events & UV_WRITABLE) Emit(kOnWritable, {});
+    if (IsOpen() && (events & UV_READABLE)) {
+      if (accepting_) {
+        Emit(kOnConnection, {});
+      } else {
+        Drain();
+      }
+    }
   } catch (const Napi::Error& error) {  // making a value failed: never let it reach libuv
     if (!ReportFailure(env, error.Value())) Halt();
   } catch (...) {  // out of memory making a value: nothing sane to deliver
@@ -532,7 +602,7 @@ void SocketHandle::OnMessage(const char* data, size_t length, const sockaddr* fr
   Napi::HandleScope scope(env);
   sctp_rcvinfo none{};
   if (info == nullptr) info = &none;
-  Emit({Napi::Number::New(env, kMessage), Napi::Buffer<char>::Copy(env, data, length),
+  Emit(kOnMessage, {Napi::Buffer<char>::Copy(env, data, length),
         Napi::String::New(env, names_.Format(from)), Napi::Number::New(env, PortOf(from)),
         Napi::Number::New(env, info->rcv_assoc_id), Napi::Number::New(env, info->rcv_sid),
         Napi::Number::New(env, ntohl(info->rcv_ppid)), Napi::Number::New(env, info->rcv_flags),
@@ -543,25 +613,25 @@ void SocketHandle::OnMessage(const char* data, size_t length, const sockaddr* fr
 void SocketHandle::OnTooLarge(size_t length, const sockaddr* from, const sctp_rcvinfo* info) {
   Napi::Env env = Env();
   Napi::HandleScope scope(env);
-  Emit({Napi::Number::New(env, kTooLarge), Napi::Number::New(env, static_cast<double>(length)),
+  Emit(kOnOversize, {Napi::Number::New(env, static_cast<double>(length)),
         Napi::String::New(env, names_.Format(from)), Napi::Number::New(env, PortOf(from)),
         Napi::Number::New(env, info ? info->rcv_assoc_id : 0)});
 }
 
 void SocketHandle::OnReceiveError(int err) {
   Napi::HandleScope scope(Env());
-  Emit({Napi::Number::New(Env(), kError), Napi::Number::New(Env(), err),
-        Napi::String::New(Env(), "recvmsg")});
+  Emit(kOnError, {Napi::Number::New(Env(), err), Napi::String::New(Env(), "recvmsg")});
 }
 
 void SocketHandle::OnEnd() {
   Napi::HandleScope scope(Env());
-  Emit({Napi::Number::New(Env(), kEnd)});
+  Emit(kOnEnd, {});
 }
 
-void SocketHandle::Emit(std::initializer_list<napi_value> args) {
-  if (onevent_.IsEmpty() || halted()) return;  // closed by an earlier callback of this batch
-  if (!CallAsync(Env(), onevent_, Value(), args, *async_)) Halt();
+void SocketHandle::Emit(Callback which, std::initializer_list<napi_value> args) {
+  const Napi::FunctionReference& fn = callbacks_[which];
+  if (fn.IsEmpty() || halted()) return;  // not wanted, or closed by an earlier callback
+  if (!CallAsync(Env(), fn, Value(), args, *async_)) Halt();
 }
 
 }  // namespace sctp

@@ -1,10 +1,12 @@
-// The native half of createSocket(): a dumb handle in the manner of Node's udp_wrap. Methods
-// return 0 / a byte count or a negative errno; lib/socket.js validates, queues and shapes errors.
-// Events reach JS through one function, onevent(kind, ...), called as a new async callback.
+// The native half of createSocket(), connect() and createServer(): a dumb handle in the manner of
+// Node's udp_wrap and tcp_wrap. Methods return 0 / a byte count or a negative errno; lib/ validates,
+// queues and shapes errors. Events reach JS through named callbacks (onmessage, onassociation, ...)
+// given once to the constructor, each called as a new async callback with the handle as `this`.
 #pragma once
 
 #include <napi.h>
 
+#include <array>
 #include <memory>
 
 #include "endpoint.h"
@@ -13,25 +15,50 @@ namespace sctp {
 
 class SocketHandle : public Napi::ObjectWrap<SocketHandle>, private Endpoint {
  public:
-  // The `kind` argument of onevent.
-  enum Event { kMessage = 0, kWritable = 1, kTooLarge = 2, kError = 3, kNotification = 4, kEnd = 5 };
-
   static Napi::Function Define(Napi::Env env);
-  explicit SocketHandle(const Napi::CallbackInfo& info);  // new SocketHandle(onevent)
+  // new SocketHandle({ onmessage, onwritable, ... }): a callback left out is never called.
+  explicit SocketHandle(const Napi::CallbackInfo& info);
 
  private:
-  Napi::Value Open(const Napi::CallbackInfo& info);       // (family: 4 | 6) -> errno
+  // The callbacks, in the order of kCallbackNames.
+  enum Callback {
+    kOnMessage,       // (msg, address, port, assocId, stream, ppid, flags, ssn, tsn, context)
+    kOnWritable,      // (): the socket takes more after an EAGAIN (watchWritable())
+    kOnOversize,      // (size, address, port, assocId): a message over the limit, dropped
+    kOnError,         // (errno, syscall)
+    kOnEnd,           // (): end of file on a one-to-one socket, its association is over
+    kOnConnection,    // (): a listening one-to-one socket has connections to accept()
+    kOnAssociation,   // (assocId, state, cause, address, port, inStreams, outStreams)
+    kOnPeerAddrChange,  // (assocId, state, error, address, port)
+    kOnSendFailed,    // (assocId, error, sent, stream, ppid, context, data, size)
+    kOnShutdown,      // (assocId)
+    kOnRemoteError,   // (assocId, cause, data)
+    kOnSenderDry,     // (assocId)
+    kCallbacks
+  };
+  static const char* const kCallbackNames[kCallbacks];
+
+  // (family: 4 | 6, stream: one-to-one SOCK_STREAM, else one-to-many SOCK_SEQPACKET) -> errno
+  Napi::Value Open(const Napi::CallbackInfo& info);
   // (parent SocketHandle, assocId) -> errno: this handle takes the association, one-to-one.
   Napi::Value Peeloff(const Napi::CallbackInfo& info);
+  // (refuse) on a listening one-to-one handle -> the accepted socket's fd, or -errno (-EAGAIN:
+  // none). With refuse, the connection is aborted and its (closed) fd number returned.
+  Napi::Value Accept(const Napi::CallbackInfo& info);
+  // (fd from accept()) -> errno: this handle takes the connection and starts reading.
+  Napi::Value Adopt(const Napi::CallbackInfo& info);
   Napi::Value SetInt(const Napi::CallbackInfo& info);     // (level, name, value) -> errno
   Napi::Value SetRtoInfo(const Napi::CallbackInfo& info); // (initial, min, max) -> errno
   Napi::Value SetInitMsg(const Napi::CallbackInfo& info); // (out, maxIn, attempts, timeout) -> errno
   Napi::Value SetMaxMessageSize(const Napi::CallbackInfo& info);  // (bytes)
   Napi::Value SubscribeEvent(const Napi::CallbackInfo& info);  // (SCTP_*_EVENT type, on) -> errno
-  // (address, port, listen) -> errno; then reads, and with listen accepts associations
-  Napi::Value Bind(const Napi::CallbackInfo& info);
-  // (addresses[], port, op: 1 bind and listen | 2 add | 3 remove) -> errno (sctp_bindx)
+  Napi::Value Bind(const Napi::CallbackInfo& info);       // (address, port) -> errno
+  // (addresses[], port, remove) -> errno (sctp_bindx: add, the first time binds, or remove)
   Napi::Value BindX(const Napi::CallbackInfo& info);
+  // (backlog) -> errno: listen() and watch: for associations (one-to-many: start reading) or for
+  // connections to accept (one-to-one: onconnection)
+  Napi::Value Listen(const Napi::CallbackInfo& info);
+  Napi::Value Read(const Napi::CallbackInfo& info);       // () -> errno: start reading, no listen()
   Napi::Value SetPrimary(const Napi::CallbackInfo& info);  // (assocId, address, port) -> errno
   Napi::Value SetPeerParams(const Napi::CallbackInfo& info);  // (heartbeat ms | -1, pathMaxRetrans | -1)
   Napi::Value GetSockName(const Napi::CallbackInfo& info);  // -> [address, port] | errno
@@ -39,15 +66,19 @@ class SocketHandle : public Napi::ObjectWrap<SocketHandle>, private Endpoint {
   //   -> bytes | -errno. With no address, assocId names the association; flags: SCTP_EOF, SCTP_ABORT.
   Napi::Value Send(const Napi::CallbackInfo& info);
   Napi::Value Connect(const Napi::CallbackInfo& info);    // (addresses[], port) -> [errno, assocId]
+  // () -> errno: a graceful SHUTDOWN of a one-to-one socket's association, after what was sent
+  Napi::Value Shutdown(const Napi::CallbackInfo& info);
   Napi::Value Status(const Napi::CallbackInfo& info);     // (assocId) -> status object | errno
   Napi::Value PeerAddresses(const Napi::CallbackInfo& info);   // (assocId) -> [[address, port]] | errno
   Napi::Value LocalAddresses(const Napi::CallbackInfo& info);  // (assocId) -> [[address, port]] | errno
-  Napi::Value WatchWritable(const Napi::CallbackInfo& info);  // one kWritable event
+  Napi::Value WatchWritable(const Napi::CallbackInfo& info);  // one onwritable call
   Napi::Value SetReading(const Napi::CallbackInfo& info);     // (on) -> errno: pause or resume
   Napi::Value TakeError(const Napi::CallbackInfo& info);      // -> SO_ERROR (and clears it)
   // -> ms: the soonest a new association can fail for want of an INIT ACK (its INIT timeouts)
   Napi::Value InitFailureTime(const Napi::CallbackInfo& info);
   Napi::Value GetTables(const Napi::CallbackInfo& info);      // -> { peerAddresses, ... }
+  // (abort) -> undefined. With abort, the associations end with an ABORT (SO_LINGER 0), else
+  // gracefully.
   Napi::Value Close(const Napi::CallbackInfo& info);
   Napi::Value Ref(const Napi::CallbackInfo& info);
   Napi::Value Unref(const Napi::CallbackInfo& info);
@@ -60,11 +91,15 @@ class SocketHandle : public Napi::ObjectWrap<SocketHandle>, private Endpoint {
   void OnNotification(const char* data, size_t length, const sockaddr* from,
                       bool truncated) override;
   void OnEnd() override;
-  int Configure();  // what createSocket()'s sockets get beyond Endpoint's: RCVINFO, more events
-  void Emit(std::initializer_list<napi_value> args);
+  // What every socket of ours gets beyond Endpoint's: RCVINFO, more events; then, for a
+  // connected one-to-one socket, reading. Returns 0 or an errno (the handle is closed then).
+  int Configure(bool startReading);
+  void Emit(Callback which, std::initializer_list<napi_value> args);
 
-  Napi::FunctionReference onevent_;
+  std::array<Napi::FunctionReference, kCallbacks> callbacks_;
   std::unique_ptr<Napi::AsyncContext> async_;
+  bool stream_ = false;     // SOCK_STREAM: one-to-one, shut down with shutdown()
+  bool accepting_ = false;  // a listening SOCK_STREAM socket: readable means accept()
 };
 
 }  // namespace sctp

@@ -1,0 +1,75 @@
+'use strict';
+// What both socket kinds do with addresses and associations: validating numeric addresses, and
+// the association calls (status, addresses, primary path, local addresses added or removed).
+// Each takes the native handle and an association id (0 on a one-to-one socket: its only one).
+const net = require('net');
+const binding = require('./binding');
+const { invalidArgType, invalidArgValue } = require('./validators');
+
+// A numeric IPv4 or IPv6 address (IPv4 only where type is 'sctp4'); `fallback` for none.
+function validateAddress(address, name, type, fallback) {
+  if (address === undefined || address === null) {
+    if (fallback === undefined) throw invalidArgType(name, 'of type string', address);
+    return fallback;
+  }
+  if (typeof address !== 'string') throw invalidArgType(name, 'of type string', address);
+  const family = net.isIP(address.split('%')[0]);
+  if (family === 0) throw invalidArgValue(name, address, 'must be a numeric IPv4 or IPv6 address');
+  if (family === 6 && type === 'sctp4') {
+    throw invalidArgValue(name, address, "must be an IPv4 address on an 'sctp4' socket");
+  }
+  return address;
+}
+
+// A string or a non-empty array of numeric addresses -> an array.
+function validateAddresses(addresses, name, type) {
+  const list = Array.isArray(addresses) ? addresses : [addresses];
+  if (list.length === 0) throw invalidArgValue(name, addresses, 'must not be empty');
+  list.forEach((a, i) => {
+    const item = Array.isArray(addresses) ? `${name}[${i}]` : name;
+    if (typeof a !== 'string') throw invalidArgType(item, 'of type string', a);
+    validateAddress(a, item, type);
+  });
+  return list;
+}
+
+const familyOf = (address) => (net.isIPv6(address.split('%')[0]) ? 'IPv6' : 'IPv4');
+
+function addressList(result, syscall) {
+  if (typeof result === 'number') throw binding.systemError(result, syscall);
+  return result.map(([address, port]) => ({ address, port }));
+}
+
+// getsockname(): { address, family, port }.
+function sockName(handle) {
+  const result = handle.getsockname();
+  if (typeof result === 'number') throw binding.systemError(result, 'getsockname');
+  const [address, port] = result;
+  return { address, family: familyOf(address), port };
+}
+
+// SCTP_STATUS of one association: state, windows, streams and the primary path.
+function status(handle, assocId) {
+  const result = handle.status(assocId);
+  if (typeof result === 'number') throw binding.systemError(result, 'getsockopt SCTP_STATUS');
+  return result;
+}
+
+const peerAddresses = (handle, assocId) => addressList(handle.peerAddresses(assocId), 'sctp_getpaddrs');
+const localAddresses = (handle, assocId) => addressList(handle.localAddresses(assocId), 'sctp_getladdrs');
+
+function setPrimary(handle, assocId, address, port) {
+  const err = handle.setPrimary(assocId, address, port);
+  if (err) throw binding.systemError(err, 'setsockopt SCTP_PRIMARY_ADDR', address, port);
+}
+
+// Adds (or with remove, removes) local addresses of a bound socket (sctp_bindx).
+function bindx(handle, addresses, port, remove = false) {
+  const err = handle.bindx(addresses, port, remove);
+  if (err) throw binding.systemError(err, 'sctp_bindx', addresses[0], port);
+}
+
+module.exports = {
+  validateAddress, validateAddresses, familyOf, addressList, sockName, status, peerAddresses, localAddresses,
+  setPrimary, bindx,
+};

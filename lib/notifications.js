@@ -1,0 +1,121 @@
+'use strict';
+// SCTP notifications as event payloads, and the errors an association's end or failure becomes:
+// what both socket kinds report the same way.
+const { errno: E } = require('os').constants;
+const { performance } = require('perf_hooks');
+const binding = require('./binding');
+
+const { constants: C } = binding;
+
+// SCTP error cause codes (RFC 9260 section 3.3.10; RFC 5061; RFC 4895), as the ABORT or ERROR
+// chunk carried them: the 'reason' of 'association' and 'remoteerror' events.
+const CAUSES = {
+  1: 'invalid-stream-identifier',
+  2: 'missing-mandatory-parameter',
+  3: 'stale-cookie',
+  4: 'out-of-resource',
+  5: 'unresolvable-address',
+  6: 'unrecognized-chunk-type',
+  7: 'invalid-mandatory-parameter',
+  8: 'unrecognized-parameters',
+  9: 'no-user-data',
+  10: 'cookie-received-while-shutting-down',
+  11: 'restart-with-new-addresses',
+  12: 'user-initiated-abort',
+  13: 'protocol-violation',
+  0xa0: 'delete-last-remaining-address',
+  0xa1: 'resource-shortage',
+  0xa2: 'delete-source-address',
+  0xa3: 'illegal-asconf-ack',
+  0xa4: 'no-authorization',
+  0x105: 'unsupported-hmac-identifier',
+};
+const causeName = (code) => (code ? CAUSES[code] || `cause-${code}` : '');
+
+// Send errors that mean the association was ended by its peer (or is ending) before the send.
+const PEER_CAUSED = new Set(['EPIPE', 'ESHUTDOWN', 'ECONNRESET', 'ENOTCONN', 'ECONNABORTED']);
+
+// An ABORT's cause, when there was one, on the error it led to.
+const withCause = (err, info) => (info.error ? Object.assign(err, { sctpCause: info.error, reason: info.reason }) : err);
+
+// The 'association' event's payload; `known` ({ address, port }) fills in what the kernel left
+// out (an association that ended has no address in its notification).
+function associationInfo(assocId, state, error, address, port, inStreams, outStreams, known) {
+  return {
+    assocId,
+    state,
+    address: address || (known ? known.address : ''),
+    port: port || (known ? known.port : 0),
+    inStreams,
+    outStreams,
+    error, // the cause code of the ABORT that ended it, 0 if none
+    reason: causeName(error),
+  };
+}
+
+const isUp = (state) => state === 'up' || state === 'restart';
+
+// The 'message' event's rinfo, from onmessage's arguments after the message.
+function receiveInfo(msg, address, port, assocId, stream, ppid, flags, ssn, tsn, context) {
+  return {
+    address,
+    family: address.includes(':') ? 'IPv6' : 'IPv4', // numeric, from the kernel
+    port,
+    size: msg.length,
+    assocId,
+    stream,
+    ppid,
+    unordered: (flags & C.SCTP_UNORDERED) !== 0,
+    ssn,
+    tsn,
+    context,
+  };
+}
+
+// The native callbacks of the notifications both socket kinds pass on as they are.
+function relayed(emitter) {
+  return {
+    onpeeraddrchange(assocId, state, error, address, port) {
+      emitter.emit('peeraddrchange', { assocId, address, port, state, error });
+    },
+    onsendfailed(assocId, error, sent, stream, ppid, context, data, size) {
+      emitter.emit('sendfailed', { assocId, error, sent, data, size, truncated: data.length < size, stream, ppid, context });
+    },
+    onshutdown(assocId) {
+      emitter.emit('shutdown', { assocId });
+    },
+    onremoteerror(assocId, cause, data) {
+      emitter.emit('remoteerror', { assocId, cause, reason: causeName(cause), data });
+    },
+  };
+}
+
+// Why a connect failed: the peer refused (an ABORT, with its cause), or no INIT ACK came back
+// before the kernel gave up (which takes all of the INIT retransmission timeouts). `started`: when
+// the connect began (performance.now()).
+function connectError(handle, started, info) {
+  const timedOut = info.state === 'cant-start' && !info.error &&
+    performance.now() - started >= 0.9 * handle.initFailureTime();
+  const err = binding.systemError(timedOut ? E.ETIMEDOUT : E.ECONNREFUSED, 'connect', info.address, info.port);
+  return withCause(err, info);
+}
+
+// A one-to-one socket's association failed or was aborted: the kernel's socket error says how
+// (ECONNRESET: the peer aborted; ECONNABORTED: we did; ETIMEDOUT: the peer stopped answering).
+function lostError(handle, info) {
+  const errno = handle ? handle.takeError() : 0;
+  const err = binding.systemError(errno || E.ECONNRESET, 'recvmsg', info.address, info.port);
+  return withCause(err, info);
+}
+
+function abortError(signal) {
+  const err = new Error('The operation was aborted', { cause: signal.reason });
+  err.name = 'AbortError';
+  err.code = 'ABORT_ERR';
+  return err;
+}
+
+module.exports = {
+  CAUSES, causeName, PEER_CAUSED, withCause, associationInfo, isUp, receiveInfo, relayed, connectError,
+  lostError, abortError,
+};

@@ -1,0 +1,155 @@
+'use strict';
+// SCTP socket options and send options, for every socket kind: defaults, validation, and applying
+// them to a native handle. Adding an option touches this file, index.d.ts and a test.
+const binding = require('./binding');
+const {
+  invalidArgType, invalidArgValue, validateInteger, validateBoolean, validateObject, validateAbortSignal,
+} = require('./validators');
+
+const { constants: C } = binding;
+const U32 = 0xffffffff;
+
+// Defaults: the original SCTP_NAPI's fixed behaviour where it had one.
+const DEFAULTS = {
+  reuseAddr: true,
+  nodelay: true,
+  ipv6Only: false,
+  rtoInfo: { initial: 250, min: 200, max: 5000 },
+  maxMessageSize: 256 * 1024,
+  sendHighWaterMark: 1024 * 1024,
+  defaults: { stream: 0, ppid: 0, unordered: true, ttl: 30000, context: 0 },
+};
+
+// { stream, ppid, context, ttl, unordered } (and on a one-to-many socket's send(), assocId) over
+// `base`; `name` is what errors call the object.
+function validateSendOptions(opts, name, base, allowAssocId = false) {
+  validateObject(opts, name);
+  const out = { ...base };
+  for (const key of Object.keys(opts)) {
+    const value = opts[key];
+    if (value === undefined) continue;
+    switch (key) {
+      case 'stream': out.stream = validateInteger(value, `${name}.stream`, 0, 65535); break;
+      case 'ppid': out.ppid = validateInteger(value, `${name}.ppid`, 0, U32); break;
+      case 'context': out.context = validateInteger(value, `${name}.context`, 0, U32); break;
+      case 'ttl': out.ttl = validateInteger(value, `${name}.ttl`, 0, U32); break;
+      case 'unordered': out.unordered = validateBoolean(value, `${name}.unordered`); break;
+      case 'assocId':
+        if (!allowAssocId) throw invalidArgValue(name, opts, "cannot set 'assocId'");
+        out.assocId = validateInteger(value, `${name}.assocId`, 1, 2 ** 31 - 1);
+        break;
+      default: throw invalidArgValue(name, opts, `has an unknown property '${key}'`);
+    }
+  }
+  return out;
+}
+
+// The SCTP options of `options` over DEFAULTS. A key in `own` is the caller's to read (skipped
+// here); any other key is an error.
+function validateOptions(options, own = new Set()) {
+  const o = { ...DEFAULTS };
+  for (const key of Object.keys(options)) {
+    const value = options[key];
+    if (value === undefined || own.has(key)) continue;
+    const name = `options.${key}`;
+    switch (key) {
+      case 'reuseAddr': case 'nodelay': case 'ipv6Only':
+        o[key] = validateBoolean(value, name);
+        break;
+      case 'recvBufferSize': case 'sendBufferSize':
+        o[key] = validateInteger(value, name, 1, 0x7fffffff);
+        break;
+      case 'maxMessageSize':
+        o[key] = validateInteger(value, name, 1, 256 * 1024 * 1024);
+        break;
+      case 'sendHighWaterMark':
+        o[key] = validateInteger(value, name, 0, Number.MAX_SAFE_INTEGER);
+        break;
+      case 'heartbeatInterval': // ms; 0 turns heartbeats off
+        o[key] = validateInteger(value, name, 0, 2 ** 31 - 1);
+        break;
+      case 'pathMaxRetrans':
+        o[key] = validateInteger(value, name, 1, 65535);
+        break;
+      case 'rtoInfo': {
+        validateObject(value, name);
+        const r = { ...DEFAULTS.rtoInfo };
+        for (const k of ['initial', 'min', 'max']) {
+          if (value[k] !== undefined) r[k] = validateInteger(value[k], `${name}.${k}`, 1, U32);
+        }
+        if (r.min > r.max) throw invalidArgValue(name, value, 'must have min <= max');
+        o.rtoInfo = r;
+        break;
+      }
+      case 'initMsg': {
+        validateObject(value, name);
+        const i = { outStreams: 0, maxInStreams: 0, maxAttempts: 0, maxInitTimeout: 0 };
+        for (const k of Object.keys(i)) {
+          if (value[k] !== undefined) i[k] = validateInteger(value[k], `${name}.${k}`, 0, 65535);
+        }
+        o.initMsg = i;
+        break;
+      }
+      case 'defaults':
+        o.defaults = validateSendOptions(value, name, DEFAULTS.defaults);
+        break;
+      case 'signal':
+        o.signal = validateAbortSignal(value, name);
+        break;
+      default:
+        throw invalidArgValue('options', options, `has an unknown property '${key}'`);
+    }
+  }
+  return o;
+}
+
+// Sets the validated options `o` on an open handle of `family` (4 | 6). On failure the handle is
+// closed and a system error thrown.
+function applyOptions(handle, o, family) {
+  const check = (err, what) => {
+    if (!err) return;
+    handle.close();
+    throw binding.systemError(err, `setsockopt ${what}`);
+  };
+  check(handle.setInt(C.SOL_SOCKET, C.SO_REUSEADDR, o.reuseAddr ? 1 : 0), 'SO_REUSEADDR');
+  check(handle.setInt(C.IPPROTO_SCTP, C.SCTP_NODELAY, o.nodelay ? 1 : 0), 'SCTP_NODELAY');
+  if (family === 6) check(handle.setInt(C.IPPROTO_IPV6, C.IPV6_V6ONLY, o.ipv6Only ? 1 : 0), 'IPV6_V6ONLY');
+  if (o.recvBufferSize) check(handle.setInt(C.SOL_SOCKET, C.SO_RCVBUF, o.recvBufferSize), 'SO_RCVBUF');
+  if (o.sendBufferSize) check(handle.setInt(C.SOL_SOCKET, C.SO_SNDBUF, o.sendBufferSize), 'SO_SNDBUF');
+  const { initial, min, max } = o.rtoInfo;
+  check(handle.setRtoInfo(initial, min, max), 'SCTP_RTOINFO');
+  if (o.initMsg) {
+    const i = o.initMsg;
+    check(handle.setInitMsg(i.outStreams, i.maxInStreams, i.maxAttempts, i.maxInitTimeout), 'SCTP_INITMSG');
+  }
+  handle.setMaxMessageSize(o.maxMessageSize);
+  if (o.heartbeatInterval !== undefined || o.pathMaxRetrans !== undefined) {
+    check(handle.setPeerParams(o.heartbeatInterval ?? -1, o.pathMaxRetrans ?? -1), 'SCTP_PEER_ADDR_PARAMS');
+  }
+}
+
+// msg: Buffer | TypedArray | DataView | string | an array of those -> one Buffer.
+function toBuffer(msg, name = 'msg') {
+  if (Buffer.isBuffer(msg)) return msg;
+  if (typeof msg === 'string') return Buffer.from(msg);
+  if (ArrayBuffer.isView(msg)) {
+    // A detached view has no bytes (and its buffer cannot be viewed again).
+    return msg.byteLength === 0 ? Buffer.alloc(0) : Buffer.from(msg.buffer, msg.byteOffset, msg.byteLength);
+  }
+  if (Array.isArray(msg) && name === 'msg') {
+    return Buffer.concat(msg.map((part, i) => toBuffer(part, `msg[${i}]`)));
+  }
+  throw invalidArgType(name, 'of type string or an instance of Buffer, TypedArray, or DataView' +
+    (name === 'msg' ? ', or an array of those' : ''), msg);
+}
+
+// A message to send: not empty (an SCTP message carries at least one byte).
+function toMessage(msg) {
+  const data = toBuffer(msg);
+  if (data.length === 0) {
+    throw invalidArgValue('msg', msg, 'must not be empty: an SCTP message carries at least one byte');
+  }
+  return data;
+}
+
+module.exports = { DEFAULTS, validateSendOptions, validateOptions, applyOptions, toBuffer, toMessage };

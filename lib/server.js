@@ -1,0 +1,222 @@
+'use strict';
+// createServer(): a one-to-one SCTP listener shaped like net.Server. Each accepted association is
+// a StreamSocket ('connection'); the SCTP options given here apply to every one of them.
+const EventEmitter = require('events');
+const dns = require('dns');
+const net = require('net');
+const { errno: E } = require('os').constants;
+const binding = require('./binding');
+const {
+  coded, invalidArgType, invalidArgValue, validateInteger, validateBoolean, validateFunction, validateObject,
+} = require('./validators');
+const { validateOptions, applyOptions } = require('./options');
+const A = require('./associations');
+const { StreamSocket, kAdopt } = require('./stream');
+
+const asyncDispose = Symbol.asyncDispose || Symbol.for('nodejs.asyncDispose');
+// net.createServer()'s own options (SCTP has no half-open association: allowHalfOpen is accepted
+// and has no effect).
+const SERVER_OPTIONS = new Set([
+  'allowHalfOpen', 'pauseOnConnect', 'noDelay', 'keepAlive', 'keepAliveInitialDelay', 'highWaterMark',
+  'blockList',
+]);
+const LISTEN_OPTIONS = new Set(['port', 'host', 'addresses', 'backlog', 'exclusive', 'ipv6Only', 'signal',
+  'readableAll', 'writableAll', 'reusePort']);
+
+class Server extends EventEmitter {
+  #handle = null;
+  #options;
+  #pauseOnConnect = false;
+  #connections = new Set();
+  #refed = true;
+  #closing = false;
+  maxConnections = undefined;
+
+  constructor(options, connectionListener) {
+    super();
+    if (typeof options === 'function') {
+      connectionListener = options;
+      options = {};
+    }
+    if (options === undefined) options = {};
+    validateObject(options, 'options');
+    const o = validateOptions(options, SERVER_OPTIONS);
+    if (options.pauseOnConnect !== undefined) {
+      this.#pauseOnConnect = validateBoolean(options.pauseOnConnect, 'options.pauseOnConnect');
+    }
+    if (options.noDelay !== undefined) o.nodelay = validateBoolean(options.noDelay, 'options.noDelay');
+    if (options.keepAlive) {
+      o.heartbeatInterval = validateInteger(options.keepAliveInitialDelay || 30000, 'options.keepAliveInitialDelay',
+        1, 2 ** 31 - 1);
+    }
+    this.#options = o;
+    if (connectionListener !== undefined) this.on('connection', validateFunction(connectionListener, 'connectionListener'));
+  }
+
+  get listening() { return this.#handle !== null; }
+
+  // listen(port[, host][, backlog][, callback]) | listen({ port, host, addresses, backlog }[, callback])
+  listen(...args) {
+    const cb = typeof args[args.length - 1] === 'function' ? args.pop() : undefined;
+    let options;
+    if (args[0] !== null && typeof args[0] === 'object') {
+      options = args[0];
+      for (const key of Object.keys(options)) {
+        if (!LISTEN_OPTIONS.has(key)) throw invalidArgValue('options', options, `has an unknown property '${key}'`);
+      }
+    } else {
+      options = { port: args[0], host: typeof args[1] === 'string' ? args[1] : undefined };
+      const backlog = typeof args[1] === 'number' ? args[1] : args[2];
+      if (backlog !== undefined) options.backlog = backlog;
+    }
+    const port = options.port === undefined || options.port === null ? 0 : validateInteger(options.port, 'options.port', 0, 65535);
+    const backlog = options.backlog === undefined ? 511 : validateInteger(options.backlog, 'options.backlog', 0, 2 ** 31 - 1);
+    let addresses = null;
+    if (options.addresses !== undefined) {
+      if (options.host !== undefined) throw invalidArgValue('options', options, "cannot have both 'host' and 'addresses'");
+      addresses = A.validateAddresses(options.addresses, 'options.addresses');
+    } else if (options.host !== undefined && typeof options.host !== 'string') {
+      throw invalidArgType('options.host', 'of type string', options.host);
+    }
+    const ipv6Only = options.ipv6Only === undefined ? false : validateBoolean(options.ipv6Only, 'options.ipv6Only');
+    if (this.#handle) throw coded(Error, 'ERR_SERVER_ALREADY_LISTEN', 'Listen method has been called more than once without closing.');
+    if (cb) this.once('listening', cb);
+    this.#closing = false;
+    const host = options.host;
+    if (addresses || host === undefined || net.isIP(host.split('%')[0])) {
+      this.#listen(addresses || (host === undefined ? null : [host]), port, backlog, ipv6Only);
+    } else {
+      dns.lookup(host, (err, address) => {
+        if (err) this.emit('error', err);
+        else this.#listen([address], port, backlog, ipv6Only);
+      });
+    }
+    return this;
+  }
+
+  // Binds (no address: every address, IPv6 and IPv4 where the host has IPv6) and listens.
+  #listen(addresses, port, backlog, ipv6Only) {
+    let family = addresses && !addresses.some((a) => net.isIPv6(a.split('%')[0])) ? 4 : 6;
+    const handle = new binding.SocketHandle({
+      onconnection: () => this.#accept(),
+      onerror: (errno, syscall) => this.emit('error', binding.systemError(errno, syscall)),
+    });
+    let err = handle.open(family, true);
+    if (err === E.EAFNOSUPPORT && !addresses) { // no IPv6 here: IPv4 only
+      family = 4;
+      err = handle.open(family, true);
+    }
+    if (err) {
+      const error = binding.socketError(err);
+      process.nextTick(() => this.emit('error', error));
+      return;
+    }
+    const fail = (error) => {
+      handle.close();
+      process.nextTick(() => this.emit('error', error));
+    };
+    try {
+      applyOptions(handle, { ...this.#options, ipv6Only }, family);
+    } catch (error) {
+      return fail(error); // applyOptions closed it
+    }
+    const list = addresses || [family === 6 ? '::' : '0.0.0.0'];
+    err = list.length > 1 ? handle.bindx(list, port, false) : handle.bind(list[0], port);
+    if (!err) err = handle.listen(backlog);
+    // Reported as net does: the bind's failure (EADDRINUSE) is listen's.
+    if (err) return fail(binding.systemError(err, 'listen', list[0], port));
+    if (!this.#refed) handle.unref();
+    this.#handle = handle;
+    process.nextTick(() => this.emit('listening'));
+  }
+
+  // Takes every connection waiting; over maxConnections each is refused ('drop').
+  #accept() {
+    while (this.#handle) {
+      const refuse = this.maxConnections !== undefined && this.#connections.size >= this.maxConnections;
+      const fd = this.#handle.accept(refuse);
+      if (fd === -E.EAGAIN) return;
+      if (fd === -E.ECONNABORTED) continue;
+      if (fd < 0) {
+        this.emit('error', binding.systemError(-fd, 'accept'));
+        return;
+      }
+      if (refuse) {
+        this.emit('drop', {});
+        continue;
+      }
+      let socket;
+      try {
+        socket = new StreamSocket(this.#options, kAdopt, (handle) => handle.adopt(fd), 'accept');
+      } catch (err) { // out of descriptors or memory: the connection was closed
+        this.emit('error', err);
+        continue;
+      }
+      this.#connections.add(socket);
+      socket.once('close', () => {
+        this.#connections.delete(socket);
+        this.#maybeClosed();
+      });
+      if (this.#pauseOnConnect) socket.pause();
+      this.emit('connection', socket);
+    }
+  }
+
+  address() {
+    return this.#handle ? A.sockName(this.#handle) : null;
+  }
+
+  // Stops accepting; 'close' once every connection has closed too.
+  close(callback) {
+    if (callback !== undefined) validateFunction(callback, 'callback');
+    if (!this.#handle) {
+      if (callback) {
+        process.nextTick(callback, coded(Error, 'ERR_SERVER_NOT_RUNNING', 'Server is not running.'));
+      }
+      return this;
+    }
+    if (callback) this.once('close', callback);
+    this.#handle.close();
+    this.#handle = null;
+    this.#closing = true;
+    this.#maybeClosed();
+    return this;
+  }
+
+  #maybeClosed() {
+    if (!this.#closing || this.#connections.size > 0) return;
+    this.#closing = false;
+    process.nextTick(() => this.emit('close'));
+  }
+
+  getConnections(callback) {
+    validateFunction(callback, 'callback');
+    process.nextTick(callback, null, this.#connections.size);
+    return this;
+  }
+
+  ref() {
+    this.#refed = true;
+    if (this.#handle) this.#handle.ref();
+    return this;
+  }
+
+  unref() {
+    this.#refed = false;
+    if (this.#handle) this.#handle.unref();
+    return this;
+  }
+
+  [asyncDispose]() {
+    return new Promise((resolve) => {
+      if (!this.#handle) resolve();
+      else this.close(() => resolve());
+    });
+  }
+}
+
+function createServer(options, connectionListener) {
+  return new Server(options, connectionListener);
+}
+
+module.exports = { Server, createServer };

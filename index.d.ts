@@ -1,5 +1,6 @@
 /// <reference types="node" />
 import { EventEmitter } from 'events';
+import { Duplex } from 'stream';
 
 // ---- The original SCTP_NAPI API -------------------------------------------------------------
 
@@ -92,8 +93,10 @@ export interface AssociationInfo {
   reason: string;
 }
 
-/** Why a peeled-off socket's association ended: a system error, with the ABORT's cause if any. */
-export type EndReason = (Error & { code: string; errno: number; syscall: string; sctpCause?: number; reason?: string }) | null;
+/** A system error as Node's own (code, errno, syscall), with the ABORT's cause when one ended an association. */
+export type SystemError = Error & {
+  code: string; errno: number; syscall: string; address?: string; port?: number; sctpCause?: number; reason?: string;
+};
 
 /** A message longer than maxMessageSize, read to its end and dropped. */
 export interface Oversize {
@@ -188,10 +191,8 @@ export class Socket extends EventEmitter implements AsyncIterable<{ msg: Buffer;
   send(msg: Message, port: number, address: string, callback: SendCallback): boolean;
   send(msg: Message, port: number, options: SendOptions, callback?: SendCallback): boolean;
   send(msg: Message, port: number, callback: SendCallback): boolean;
-  /** On an association: `options.assocId` (required here, except on a socket from peeloff()). */
-  send(msg: Message, options: SendOptions, callback?: SendCallback): boolean;
-  /** On a socket from peeloff(). */
-  send(msg: Message, callback?: SendCallback): boolean;
+  /** On an association: `options.assocId`. */
+  send(msg: Message, options: SendOptions & { assocId: number }, callback?: SendCallback): boolean;
 
   connect(port: number, addresses: string | string[], options?: { timeout?: number; signal?: AbortSignal }): Promise<AssociationInfo>;
   eof(assocId: number): this;
@@ -203,7 +204,8 @@ export class Socket extends EventEmitter implements AsyncIterable<{ msg: Buffer;
   addAddress(address: string): this;
   removeAddress(address: string): this;
   setPrimary(assocId: number, address: string): this;
-  peeloff(assocId: number): Socket;
+  /** The association, branched off into a one-to-one socket of its own. */
+  peeloff(assocId: number): StreamSocket;
 
   close(callback?: () => void): this;
   ref(): this;
@@ -216,8 +218,6 @@ export class Socket extends EventEmitter implements AsyncIterable<{ msg: Buffer;
 
   on(event: 'message', listener: (msg: Buffer, rinfo: RemoteInfo) => void): this;
   on(event: 'listening' | 'close' | 'drain', listener: () => void): this;
-  /** A socket from peeloff(): its association ended (reason null after a graceful shutdown). */
-  on(event: 'end', listener: (reason: EndReason) => void): this;
   on(event: 'oversize', listener: (info: Oversize) => void): this;
   on(event: 'association', listener: (info: AssociationInfo) => void): this;
   on(event: 'peeraddrchange', listener: (info: PeerAddressChange) => void): this;
@@ -229,8 +229,6 @@ export class Socket extends EventEmitter implements AsyncIterable<{ msg: Buffer;
   on(event: string | symbol, listener: (...args: any[]) => void): this;
   once(event: 'message', listener: (msg: Buffer, rinfo: RemoteInfo) => void): this;
   once(event: 'listening' | 'close' | 'drain', listener: () => void): this;
-  /** A socket from peeloff(): its association ended (reason null after a graceful shutdown). */
-  once(event: 'end', listener: (reason: EndReason) => void): this;
   once(event: 'oversize', listener: (info: Oversize) => void): this;
   once(event: 'association', listener: (info: AssociationInfo) => void): this;
   once(event: 'peeraddrchange', listener: (info: PeerAddressChange) => void): this;
@@ -244,3 +242,158 @@ export function createSocket(
   options: SocketType | SocketOptions,
   callback?: (msg: Buffer, rinfo: RemoteInfo) => void,
 ): Socket;
+
+// ---- The one-to-one socket: createServer(), connect() (net-shaped) --------------------------
+
+/** The SCTP options of a one-to-one socket: as createSocket()'s, without `type`. */
+export type StreamSocketOptions = Omit<SocketOptions, 'type' | 'signal' | 'ipv6Only'> & {
+  /** Aborting it destroys the socket with an AbortError. */
+  signal?: AbortSignal;
+  /** As net: SCTP_NODELAY (the same as `nodelay`). */
+  noDelay?: boolean;
+  /** As net: heartbeats, every keepAliveInitialDelay ms (30 s when 0). */
+  keepAlive?: boolean;
+  keepAliveInitialDelay?: number;
+  /** Accepted for net's sake; SCTP has no half-open association. */
+  allowHalfOpen?: boolean;
+  readable?: boolean;
+  writable?: boolean;
+  writableHighWaterMark?: number;
+};
+
+export interface ConnectOptions extends StreamSocketOptions {
+  port: number;
+  /** A numeric address or a name (resolved with dns.lookup, or `lookup`). Default 'localhost'. */
+  host?: string;
+  /** The peer's addresses (multi-homed; numeric), instead of host. */
+  addresses?: string[];
+  localAddress?: string;
+  /** Several local addresses (sctp_bindx). */
+  localAddresses?: string[];
+  localPort?: number;
+  family?: 0 | 4 | 6;
+  lookup?: typeof import('dns').lookup;
+  /** As net: the idle timeout (setTimeout()). */
+  timeout?: number;
+}
+
+/** Send options of one message on a one-to-one socket (its association is implied). */
+export type StreamSendOptions = Omit<SendOptions, 'assocId'>;
+
+/**
+ * One association as a net.Socket-shaped Duplex: one write() is one SCTP message, one 'data'
+ * chunk one whole message (read() too). end() is a graceful SHUTDOWN, destroy() an ABORT.
+ */
+export class StreamSocket extends Duplex {
+  constructor(options?: StreamSocketOptions);
+  connect(port: number, host?: string, connectListener?: () => void): this;
+  connect(port: number, connectListener?: () => void): this;
+  connect(options: ConnectOptions, connectListener?: () => void): this;
+
+  /** One message with its own send options, in order with write()s. */
+  send(msg: Message, options?: StreamSendOptions, callback?: (error?: Error | null) => void): boolean;
+  send(msg: Message, callback: (error?: Error | null) => void): boolean;
+
+  setTimeout(timeout: number, callback?: () => void): this;
+  readonly timeout?: number;
+  setNoDelay(noDelay?: boolean): this;
+  /** SCTP heartbeats: on every initialDelay ms (30 s when 0), or off. */
+  setKeepAlive(enable?: boolean, initialDelay?: number): this;
+  address(): AddressInfo | {};
+  ref(): this;
+  unref(): this;
+  resetAndDestroy(): this;
+
+  readonly remoteAddress?: string;
+  readonly remotePort?: number;
+  readonly remoteFamily?: 'IPv4' | 'IPv6';
+  readonly localAddress?: string;
+  readonly localPort?: number;
+  readonly localFamily?: 'IPv4' | 'IPv6';
+  readonly bytesRead: number;
+  readonly bytesWritten: number;
+  readonly connecting: boolean;
+  readonly pending: boolean;
+  readonly readyState: 'opening' | 'open' | 'readOnly' | 'writeOnly' | 'closed';
+  /** The association's id (0 until connected). */
+  readonly assocId: number;
+
+  status(): AssociationStatus;
+  peerAddresses(): PeerAddress[];
+  localAddresses(): PeerAddress[];
+  setPrimary(address: string): this;
+  [Symbol.asyncDispose](): Promise<void>;
+
+  on(event: 'connect' | 'ready' | 'end' | 'timeout' | 'drain' | 'finish', listener: () => void): this;
+  on(event: 'data', listener: (data: Buffer | string) => void): this;
+  on(event: 'message', listener: (msg: Buffer, rinfo: RemoteInfo) => void): this;
+  /** hadError: the association failed or was aborted (or destroy(err)). */
+  on(event: 'close', listener: (hadError: boolean) => void): this;
+  /** Peer-caused errors (ECONNRESET, ECONNREFUSED, ETIMEDOUT, EPIPE) come only to 'error' listeners. */
+  on(event: 'error', listener: (err: SystemError) => void): this;
+  on(event: 'lookup', listener: (err: Error | null, address: string, family: number, host: string) => void): this;
+  on(event: 'oversize', listener: (info: Oversize) => void): this;
+  on(event: 'association', listener: (info: AssociationInfo) => void): this;
+  on(event: 'peeraddrchange', listener: (info: PeerAddressChange) => void): this;
+  on(event: 'sendfailed', listener: (info: SendFailed) => void): this;
+  on(event: 'shutdown', listener: (info: { assocId: number }) => void): this;
+  on(event: 'remoteerror', listener: (info: { assocId: number; cause: number; reason: string; data: Buffer }) => void): this;
+  on(event: string | symbol, listener: (...args: any[]) => void): this;
+  once(event: 'connect' | 'ready' | 'end' | 'timeout' | 'drain' | 'finish', listener: () => void): this;
+  once(event: 'data', listener: (data: Buffer | string) => void): this;
+  once(event: 'message', listener: (msg: Buffer, rinfo: RemoteInfo) => void): this;
+  once(event: 'close', listener: (hadError: boolean) => void): this;
+  once(event: 'error', listener: (err: SystemError) => void): this;
+  once(event: string | symbol, listener: (...args: any[]) => void): this;
+}
+
+export interface ServerOptions extends StreamSocketOptions {
+  /** Accepted sockets start paused. */
+  pauseOnConnect?: boolean;
+}
+
+export interface ListenOptions {
+  port?: number;
+  /** A numeric address or a name. Default '::' (dual stack; '0.0.0.0' without IPv6). */
+  host?: string;
+  /** Several local addresses (multi-homing: sctp_bindx). */
+  addresses?: string[];
+  backlog?: number;
+  ipv6Only?: boolean;
+}
+
+/** A net.Server-shaped listener of one-to-one SCTP sockets. */
+export class Server extends EventEmitter {
+  constructor(options?: ServerOptions, connectionListener?: (socket: StreamSocket) => void);
+  constructor(connectionListener?: (socket: StreamSocket) => void);
+  listen(port?: number, host?: string, backlog?: number, callback?: () => void): this;
+  listen(port?: number, host?: string, callback?: () => void): this;
+  listen(port?: number, callback?: () => void): this;
+  listen(options: ListenOptions, callback?: () => void): this;
+  address(): AddressInfo | null;
+  /** Stops accepting; 'close' once the open connections have closed too. */
+  close(callback?: (err?: Error) => void): this;
+  getConnections(callback: (error: Error | null, count: number) => void): this;
+  maxConnections?: number;
+  readonly listening: boolean;
+  ref(): this;
+  unref(): this;
+  [Symbol.asyncDispose](): Promise<void>;
+
+  on(event: 'connection', listener: (socket: StreamSocket) => void): this;
+  on(event: 'listening' | 'close', listener: () => void): this;
+  on(event: 'drop', listener: (info: object) => void): this;
+  on(event: 'error', listener: (err: SystemError) => void): this;
+  on(event: string | symbol, listener: (...args: any[]) => void): this;
+  once(event: 'connection', listener: (socket: StreamSocket) => void): this;
+  once(event: 'listening' | 'close', listener: () => void): this;
+  once(event: 'error', listener: (err: SystemError) => void): this;
+  once(event: string | symbol, listener: (...args: any[]) => void): this;
+}
+
+export function createServer(connectionListener?: (socket: StreamSocket) => void): Server;
+export function createServer(options?: ServerOptions, connectionListener?: (socket: StreamSocket) => void): Server;
+export function connect(port: number, host?: string, connectListener?: () => void): StreamSocket;
+export function connect(port: number, connectListener?: () => void): StreamSocket;
+export function connect(options: ConnectOptions, connectListener?: () => void): StreamSocket;
+export const createConnection: typeof connect;

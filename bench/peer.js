@@ -1,20 +1,25 @@
 'use strict';
 // One end of a `npm run bench` measurement, in Node, over one of the APIs:
-//   node peer.js API recv PORT COUNT WARM [SAMPLES] -> {"received","seconds","rss":[...]}
+//   node peer.js API recv PORT COUNT WARM [SAMPLES [SIZE]] -> {"received","seconds","rss":[...]}
 //   node peer.js API send PORT SIZE COUNT
 //   node peer.js API pong PORT
 //   node peer.js API ping PORT SIZE COUNT WARM      -> {"rtts":[microseconds...]}
-// API: open (the original's call), socket (createSocket), dgram (Node's UDP, for comparison).
+// API: open (the original's call), socket (createSocket), dgram (Node's UDP, for comparison),
+// stream (connect()/createServer(), one-to-one: recv and pong listen, send and ping connect) and
+// tcp (Node's net over TCP, for comparison: a byte stream, so recv counts bytes / SIZE as messages
+// and ping waits for SIZE bytes per pong; setNoDelay(true) on both ends, as our sockets' nodelay).
 // recv times from message WARM to COUNT; with dgram, which drops, it also stops after 2 s of quiet.
 const dgram = require('dgram');
+const net = require('net');
 const sctp = require('..');
 
 const [api, role, ...rest] = process.argv.slice(2);
 const args = rest.map(Number);
 const HOST = '127.0.0.1';
 const MAX = 1 << 20;
+const CONNECTED = api === 'stream' || api === 'tcp';
 
-// An endpoint with one shape for every API: onMessage(fn(msg, address, port)), send(buf, port,
+// An endpoint with one shape for every message API: onMessage(fn(msg, address, port)), send(buf, port,
 // address) -> true | false (false: full, try again after ready(callback)).
 function endpoint(port, onMessage) {
   if (api === 'open') {
@@ -60,11 +65,62 @@ function endpoint(port, onMessage) {
   };
 }
 
+// The connection APIs (stream, tcp), as a user of net would write them. A failure ends the process
+// (recv and ping then print no result, which run.js reports).
+const failed = (err) => {
+  if (err.code === 'ECONNRESET' || err.code === 'EPIPE') return; // the other end finished first and exited
+  console.error(`bench peer ${api} ${role}:`, err);
+  process.exit(1);
+};
+
+// listen(port, onSocket(socket)): a server; prints "ready" once it listens.
+function listen(port, onSocket) {
+  const server = api === 'tcp' ? net.createServer() : sctp.createServer({ maxMessageSize: MAX });
+  server.on('connection', (socket) => {
+    socket.on('error', failed);
+    if (api === 'tcp') socket.setNoDelay(true); // our sockets default to nodelay: true (SCTP_NODELAY)
+    onSocket(socket);
+  });
+  server.on('error', failed);
+  server.listen(port, HOST, () => print('ready'));
+}
+
+// dial(port, onConnect(socket)) -> socket
+function dial(port, onConnect) {
+  const socket = api === 'tcp'
+    ? net.connect({ port, host: HOST }) : sctp.connect({ port, host: HOST, maxMessageSize: MAX });
+  socket.on('error', failed);
+  socket.on('connect', () => {
+    if (api === 'tcp') socket.setNoDelay(true);
+    onConnect(socket);
+  });
+  return socket;
+}
+
+// onMessages(socket, size, fn(n)): fn(how many whole messages of `size` bytes just arrived). A
+// stream 'data' chunk is one message (its length is checked); TCP's chunks are bytes, counted.
+function onMessages(socket, size, fn) {
+  if (api === 'stream') {
+    socket.on('data', (msg) => {
+      if (size && msg.length !== size) failed(new Error(`a message of ${msg.length} bytes, not ${size}`));
+      fn(1);
+    });
+    return;
+  }
+  let bytes = 0;
+  socket.on('data', (chunk) => {
+    bytes += chunk.length;
+    const n = Math.floor(bytes / size);
+    bytes -= n * size;
+    if (n) fn(n);
+  });
+}
+
 const print = (value) => process.stdout.write(`${JSON.stringify(value)}\n`);
 const now = () => Number(process.hrtime.bigint()) / 1e9;
 
 if (role === 'recv') {
-  const [port, count, warm, samples = 0] = args;
+  const [port, count, warm, samples = 0, size = 0] = args;
   let got = 0;
   let start = 0;
   let last = 0;
@@ -75,13 +131,15 @@ if (role === 'recv') {
     print({ received: got - warm, seconds: last - start, rss });
     process.exit(0);
   };
-  endpoint(port, () => {
-    got++;
+  // n messages arrived (TCP: n may be more than one, and pass WARM or a sample point at once)
+  const arrived = (n) => {
+    const before = got;
+    got = Math.min(count, got + n);
     last = now();
-    if (got === warm) {
+    if (before < warm && got >= warm) {
       start = last;
       if (every) rss.push(process.memoryUsage.rss());
-    } else if (every && got > warm && (got - warm) % every === 0) {
+    } else if (every && before >= warm && Math.floor((got - warm) / every) > Math.floor((before - warm) / every)) {
       rss.push(process.memoryUsage.rss());
     }
     if (got === count) finish();
@@ -89,8 +147,30 @@ if (role === 'recv') {
       clearTimeout(quiet);
       quiet = setTimeout(finish, 2000);
     }
+  };
+  if (CONNECTED) {
+    if (api === 'tcp' && !size) throw new Error('tcp recv needs SIZE (to count bytes as messages)');
+    listen(port, (socket) => onMessages(socket, size, arrived));
+  } else {
+    endpoint(port, () => arrived(1));
+    setTimeout(() => print('ready'), 0);
+  }
+} else if (role === 'send' && CONNECTED) {
+  // write() until it returns false, then wait for 'drain'; end() after the last message.
+  const [port, size, count] = args;
+  const buf = Buffer.alloc(size, 'x');
+  const socket = dial(port, () => {
+    let sent = 0;
+    const pump = () => {
+      while (sent < count) {
+        sent++;
+        if (!socket.write(buf)) return socket.once('drain', pump);
+      }
+      return socket.end();
+    };
+    pump();
   });
-  setTimeout(() => print('ready'), 0);
+  socket.on('close', () => process.exit(0));
 } else if (role === 'send') {
   const [port, size, count] = args;
   const buf = Buffer.alloc(size, 'x');
@@ -109,23 +189,42 @@ if (role === 'recv') {
   pump();
 } else if (role === 'pong') {
   const [port] = args;
-  const ep = endpoint(port, (msg, address, from) => ep.send(msg, from, address));
-  setTimeout(() => print('ready'), 0);
+  if (CONNECTED) {
+    listen(port, (socket) => socket.on('data', (data) => socket.write(data))); // TCP: echoes the bytes as they come
+  } else {
+    const ep = endpoint(port, (msg, address, from) => ep.send(msg, from, address));
+    setTimeout(() => print('ready'), 0);
+  }
 } else if (role === 'ping') {
   const [port, size, count, warm] = args;
   const buf = Buffer.alloc(size, 'x');
   const rtts = [];
   let t = 0;
   let i = 0;
-  const ep = endpoint(0, () => {
+  let send;
+  const pong = () => {
     if (i++ >= warm) rtts.push(Math.round((now() - t) * 1e7) / 10);
     if (i === count + warm) {
       print({ rtts });
       process.exit(0);
     }
     t = now();
-    ep.send(buf, port, HOST);
-  });
-  t = now();
-  ep.send(buf, port, HOST);
+    send();
+  };
+  if (CONNECTED) {
+    // one pong = one whole message (stream) or exactly `size` bytes (TCP)
+    const socket = dial(port, () => {
+      onMessages(socket, size, (n) => {
+        for (let k = 0; k < n; k++) pong();
+      });
+      t = now();
+      send();
+    });
+    send = () => socket.write(buf);
+  } else {
+    const ep = endpoint(0, pong);
+    send = () => ep.send(buf, port, HOST);
+    t = now();
+    send();
+  }
 }

@@ -19,6 +19,8 @@ const IMPLS = [
   { id: 'raw', label: 'raw C (sctp_sendv/sctp_recvv, blocking)' },
   { id: 'open', label: 'open() (the original API)' },
   { id: 'socket', label: 'createSocket()' },
+  { id: 'stream', label: 'connect() / createServer() (one-to-one, a Duplex)' },
+  { id: 'tcp', label: 'Node net, TCP (a byte stream; for comparison)' },
   { id: 'dgram', label: 'Node dgram, UDP (drops; for scale)' },
 ];
 const only = process.env.BENCH_ONLY ? process.env.BENCH_ONLY.split(',') : null;
@@ -64,7 +66,7 @@ async function result(child, seconds) {
 async function throughput(impl, size, count, samples = 0) {
   const port = nextPort++;
   const warm = Math.floor(count / 10);
-  const receiver = await start(impl, 'recv', port, count, warm, samples);
+  const receiver = await start(impl, 'recv', port, count, warm, samples, size); // tcp counts bytes / size
   const sender = await start(impl, 'send', port, size, count);
   const r = await result(receiver, 600);
   sender.kill();
@@ -182,6 +184,10 @@ function scale() {
 
 function write(out) {
   const dir = process.env.BENCH_OUT || __dirname;
+  fs.mkdirSync(dir, { recursive: true });
+  // What was measured (so --render shows a results.json whatever BENCH_ONLY and BENCH_SIZES say now).
+  const SIZES = Object.keys(out.throughput).map(Number).sort((a, b) => a - b);
+  const impls = IMPLS.filter(({ id }) => out.latency[id] || SIZES.some((s) => out.throughput[s][id]));
   fs.writeFileSync(path.join(dir, 'results.json'), `${JSON.stringify(out, null, 2)}\n`);
   const scaleLines = !out.scale ? []
     : ['', '### Scale: associations on one socket', '',
@@ -207,19 +213,40 @@ function write(out) {
     ...impls.map(({ id, label }) => `| ${label} | ${SIZES.map((s) => cell(s, id)).join(' | ')} | ` +
       `${out.latency[id] ? `${out.latency[id].p50} / ${out.latency[id].p99}` : '–'} |`),
     '',
+    ...notes(impls),
     ...Object.entries(out.rss).map(([id, r]) => `Receiver RSS, ${id}, over ${r.messages.toLocaleString('en')} messages of 64 B: ` +
       `${r.MB[0]} → ${r.MB[r.MB.length - 1]} MB (samples: ${r.MB.join(', ')}).`),
     ...scaleLines,
   ];
   fs.writeFileSync(path.join(dir, 'results.md'), `${lines.join('\n')}\n`);
-  fs.writeFileSync(path.join(dir, 'chart.svg'), chart(out));
+  fs.writeFileSync(path.join(dir, 'chart.svg'), chart(out, SIZES, impls));
   process.stdout.write(`${lines.join('\n')}\n\nbench: wrote results.json, results.md, chart.svg in ${dir} (${out.seconds} s)\n`);
 }
 
+// What the rows of the table do differently, for the rows shown.
+function notes(impls) {
+  const has = (id) => impls.some((i) => i.id === id);
+  const lines = [];
+  if (has('raw') && (has('open') || has('socket'))) {
+    lines.push('raw C, open() and createSocket(): one-to-many sockets; messages unordered, with a PR-SCTP lifetime of 30 s (their default).');
+  }
+  if (has('stream')) {
+    lines.push('connect() / createServer(): one association over a one-to-one socket, one write() = one message, ' +
+      'ordered and fully reliable (its default, as TCP); the sender writes until write() returns false, then waits for ' +
+      "'drain'; SCTP_NODELAY (its default).");
+  }
+  if (has('tcp')) {
+    lines.push('Node net, TCP: no message boundaries, so the receiver counts the bytes received / the message size as ' +
+      "messages, and a ping waits for the message size in bytes; setNoDelay(true) on both ends (as SCTP_NODELAY); " +
+      "writes until write() returns false, then 'drain'.");
+  }
+  return lines.length ? [...lines, ''] : [];
+}
+
 // Grouped bars: msgs/s by message size, one colour per API, on a log scale.
-function chart(out) {
+function chart(out, SIZES, impls) {
   const W = 720, H = 360, left = 70, bottom = 60, top = 40, right = 180;
-  const colours = { raw: '#555', open: '#1f77b4', socket: '#2ca02c', dgram: '#ff7f0e' };
+  const colours = { raw: '#555', open: '#1f77b4', socket: '#2ca02c', stream: '#9467bd', tcp: '#8c564b', dgram: '#ff7f0e' };
   const values = SIZES.flatMap((s) => impls.map(({ id }) => out.throughput[s][id]?.msgsPerSec)).filter(Boolean);
   const max = Math.max(...values);
   const lo = 10 ** Math.floor(Math.log10(Math.max(1, Math.min(...values)) / 2));

@@ -19,6 +19,8 @@ const DEFAULTS = {
   sendHighWaterMark: 1024 * 1024,
   defaults: { stream: 0, ppid: 0, unordered: true, ttl: 30000, context: 0 },
 };
+// The one-to-one socket's send defaults: in order and fully reliable, as a byte stream is.
+const STREAM_SEND_DEFAULTS = { stream: 0, ppid: 0, unordered: false, ttl: 0, context: 0 };
 
 // { stream, ppid, context, ttl, unordered } (and on a one-to-many socket's send(), assocId) over
 // `base`; `name` is what errors call the object.
@@ -44,10 +46,10 @@ function validateSendOptions(opts, name, base, allowAssocId = false) {
   return out;
 }
 
-// The SCTP options of `options` over DEFAULTS. A key in `own` is the caller's to read (skipped
-// here); any other key is an error.
-function validateOptions(options, own = new Set()) {
-  const o = { ...DEFAULTS };
+// The SCTP options of `options` over DEFAULTS (send options over `sendDefaults`). A key in `own`
+// is the caller's to read (skipped here); any other key is an error.
+function validateOptions(options, own = new Set(), sendDefaults = DEFAULTS.defaults) {
+  const o = { ...DEFAULTS, defaults: sendDefaults };
   for (const key of Object.keys(options)) {
     const value = options[key];
     if (value === undefined || own.has(key)) continue;
@@ -91,7 +93,7 @@ function validateOptions(options, own = new Set()) {
         break;
       }
       case 'defaults':
-        o.defaults = validateSendOptions(value, name, DEFAULTS.defaults);
+        o.defaults = validateSendOptions(value, name, sendDefaults);
         break;
       case 'signal':
         o.signal = validateAbortSignal(value, name);
@@ -152,4 +154,4 @@ function toMessage(msg) {
   return data;
 }
 
-module.exports = { DEFAULTS, validateSendOptions, validateOptions, applyOptions, toBuffer, toMessage };
+module.exports = { DEFAULTS, STREAM_SEND_DEFAULTS, validateSendOptions, validateOptions, applyOptions, toBuffer, toMessage };

@@ -9,7 +9,7 @@ const binding = require('./binding');
 const {
   coded, invalidArgType, invalidArgValue, validateInteger, validateBoolean, validateFunction, validateObject,
 } = require('./validators');
-const { validateOptions, applyOptions } = require('./options');
+const { STREAM_SEND_DEFAULTS, validateOptions, applyOptions } = require('./options');
 const A = require('./associations');
 const { StreamSocket, kAdopt } = require('./stream');
 
@@ -40,7 +40,7 @@ class Server extends EventEmitter {
     }
     if (options === undefined) options = {};
     validateObject(options, 'options');
-    const o = validateOptions(options, SERVER_OPTIONS);
+    const o = validateOptions(options, SERVER_OPTIONS, STREAM_SEND_DEFAULTS);
     if (options.pauseOnConnect !== undefined) {
       this.#pauseOnConnect = validateBoolean(options.pauseOnConnect, 'options.pauseOnConnect');
     }

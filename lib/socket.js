@@ -339,7 +339,7 @@ class Socket extends EventEmitter {
     validateInteger(assocId, 'assocId', 1, 2 ** 31 - 1);
     this.#healthCheck();
     try {
-      return new StreamSocket(this.#options, kAdopt, (handle) => handle.peeloff(this.#handle, assocId));
+      return new StreamSocket(this.#options, kAdopt, (handle) => handle.peeloff(this.#handle, assocId), 'sctp_peeloff');
     } finally { // unless it is still here (the peeloff failed before the kernel's part), it is gone
       if (typeof this.#handle.peerAddresses(assocId) === 'number') {
         this.#associations.delete(assocId);

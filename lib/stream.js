@@ -13,7 +13,7 @@ const {
   coded, invalidArgType, invalidArgValue, validateInteger, validateBoolean, validateFunction, validateObject,
   validateAbortSignal,
 } = require('./validators');
-const { validateSendOptions, validateOptions, applyOptions, toMessage } = require('./options');
+const { STREAM_SEND_DEFAULTS, validateSendOptions, validateOptions, applyOptions, toMessage } = require('./options');
 const {
   PEER_CAUSED, associationInfo, isUp, receiveInfo, relayed, connectError, lostError, abortError,
 } = require('./notifications');
@@ -72,7 +72,7 @@ class StreamSocket extends Duplex {
   constructor(options = {}, adopt, open, syscall) {
     const internal = adopt === kAdopt;
     if (!internal) validateObject(options, 'options');
-    const o = internal ? options : validateOptions(options, NET_OPTIONS);
+    const o = internal ? options : validateOptions(options, NET_OPTIONS, STREAM_SEND_DEFAULTS);
     super({
       allowHalfOpen: false, // SCTP has no half-open association: a SHUTDOWN ends both ways
       emitClose: false, // 'close' (hadError) is emitted once the handle is closed, as net does

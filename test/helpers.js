@@ -25,7 +25,10 @@ exports.track = (s) => {
 };
 afterEach(() => {
   while (handles.length) handles.pop().close();
-  while (sockets.length) sockets.pop().close();
+  while (sockets.length) { // a one-to-many Socket or Server closes; a one-to-one socket is destroyed
+    const s = sockets.pop();
+    if (s.close) s.close(); else s.destroy();
+  }
 });
 
 // An sctp4 socket bound to an ephemeral port on 127.0.0.1, once it is listening.

@@ -1,5 +1,6 @@
 'use strict';
-// peeloff(): one association branched off into a socket of its own, delivering both ways.
+// peeloff(): one association branched off into a one-to-one socket of its own (the Duplex that
+// connect() and createServer() give), delivering both ways.
 const assert = require('assert');
 const helpers = require('./helpers');
 
@@ -18,14 +19,16 @@ async function peeled() {
   return { server, client, peer, clientAssoc, assocId: association.assocId };
 }
 
-// The events a peeled socket emits, in order, until it closes. No 'error' listener: an 'error'
-// would be thrown, an uncaught exception that fails the test.
-function record(peer) {
+// The events a peeled socket emits, in order, until it closes. Without an 'error' listener an
+// 'error' would be thrown, an uncaught exception that fails the test.
+function record(peer, events = ['association', 'end', 'close']) {
   const log = [];
-  for (const event of ['association', 'end', 'close']) peer.on(event, (arg) => log.push([event, arg]));
-  peer.closed = new Promise((resolve) => peer.once('close', resolve));
+  for (const event of events) peer.on(event, (arg) => log.push([event, arg]));
+  peer.done = new Promise((resolve) => peer.once('close', resolve));
+  peer.resume(); // read to the end
   return log;
 }
+const names = (log) => log.map(([event]) => event).filter((e) => e !== 'association');
 
 const bound = () => helpers.bound({ defaults: { unordered: false, ttl: 0 } });
 
@@ -38,8 +41,11 @@ describe('createSocket(): peeloff', () => {
       client.connect(server.address().port, '127.0.0.1'),
     ]);
     const peer = track(server.peeloff(association.assocId));
+    assert.ok(peer instanceof require('..').StreamSocket);
     assert.deepStrictEqual(server.associations(), []);
     assert.strictEqual(peer.address().port, server.address().port);
+    assert.strictEqual(peer.remotePort, client.address().port);
+    assert.strictEqual(peer.status().state, 'established');
 
     let parentGot = 0;
     server.on('message', () => parentGot++);
@@ -67,44 +73,55 @@ describe('createSocket(): peeloff', () => {
     const closed = once(peer, 'close');
     client.eof(back[0][1].assocId);
     await ended;
-    await closed;
+    assert.deepStrictEqual(await closed, [false]);
   });
 
   // Issue 10, item 2: the kernel sets a peeled (one-to-one) socket's error when its association
   // is aborted or fails; that came out as an 'error' with no listener: an uncaught exception.
-  it('a peer\'s ABORT ends a peeled-off socket: \'end\' with ECONNRESET, then \'close\'; no \'error\'', async () => {
+  it('a peer\'s ABORT: \'error\' ECONNRESET with its cause to who listens, then \'close\' (hadError)', async () => {
+    const { client, peer, clientAssoc } = await peeled();
+    const log = record(peer, ['association', 'end', 'error', 'close']);
+    client.abort(clientAssoc, 'bye');
+    await peer.done;
+    assert.deepStrictEqual(names(log), ['error', 'close']);
+    const [, err] = log.find(([event]) => event === 'error');
+    assert.strictEqual(err.code, 'ECONNRESET');
+    assert.strictEqual(err.reason, 'user-initiated-abort');
+    assert.strictEqual(log.find(([event]) => event === 'close')[1], true);
+  });
+
+  it('a peer\'s ABORT with no \'error\' listener: nothing thrown, \'close\' (hadError)', async () => {
     const { client, peer, clientAssoc } = await peeled();
     const log = record(peer);
     client.abort(clientAssoc, 'bye');
-    await peer.closed;
-    const events = log.map(([event]) => event);
-    assert.deepStrictEqual(events.filter((e) => e !== 'association'), ['end', 'close']);
-    const reason = log.find(([event]) => event === 'end')[1];
-    assert.strictEqual(reason.code, 'ECONNRESET');
-    assert.strictEqual(reason.reason, 'user-initiated-abort');
+    await peer.done;
+    assert.deepStrictEqual(log.filter(([event]) => event !== 'association'), [['close', true]]);
   });
 
-  it('a local abort() ends a peeled-off socket the same way (ECONNABORTED)', async () => {
-    const { peer, assocId } = await peeled();
+  it('destroy() aborts the association: the other end sees it lost, with the user-abort cause', async () => {
+    const { client, peer, clientAssoc } = await peeled();
+    const lost = new Promise((resolve) => client.on('association', (info) => info.assocId === clientAssoc && resolve(info)));
     const log = record(peer);
-    peer.abort(assocId);
-    await peer.closed;
-    assert.deepStrictEqual(log.map(([event]) => event).filter((e) => e !== 'association'), ['end', 'close']);
-    assert.strictEqual(log.find(([event]) => event === 'end')[1].code, 'ECONNABORTED');
+    peer.destroy();
+    await peer.done;
+    assert.deepStrictEqual(names(log), ['close']);
+    const info = await lost;
+    assert.strictEqual(info.state, 'lost');
+    assert.strictEqual(info.reason, 'user-initiated-abort');
   });
 
-  it('a graceful shutdown ends it with a null reason', async () => {
+  it('a graceful shutdown: \'end\', then \'close\' without error', async () => {
     const { client, peer, clientAssoc } = await peeled();
     const log = record(peer);
     client.eof(clientAssoc);
-    await peer.closed;
-    assert.strictEqual(log.find(([event]) => event === 'end')[1], null);
+    await peer.done;
+    assert.deepStrictEqual(log.filter(([event]) => event !== 'association'), [['end', undefined], ['close', false]]);
   });
 
-  it('a peer that stops answering: the peeled socket ends with ETIMEDOUT, no \'error\'', async function () {
+  it('a peer that stops answering: the peeled socket fails with ETIMEDOUT and closes', async function () {
     const result = await inNamespace('peel-timeout', 'peel-timeout.js');
     if (result === null) this.skip(); // needs root and ip/tc (the VM has them)
-    assert.deepStrictEqual(result, { events: ['end', 'close'], code: 'ETIMEDOUT', uncaught: 0 });
+    assert.deepStrictEqual(result, { events: ['error', 'close'], code: 'ETIMEDOUT', hadError: true, uncaught: 0 });
   });
 
   // Issue 10, item 4: the parent kept the peeled association's addresses in its peer table for
@@ -113,6 +130,7 @@ describe('createSocket(): peeloff', () => {
   it('the parent forgets a peeled association: its next TTL\'d send to that peer arrives', async () => {
     const { server, client, peer, clientAssoc } = await peeled();
     const closed = once(peer, 'close');
+    peer.resume(); // read to the end
     client.eof(clientAssoc);
     await closed;
     const got = messages(client, 1, 20000);
@@ -143,7 +161,7 @@ describe('createSocket(): peeloff', () => {
     const flags = parseInt(/flags:\s+(\d+)/.exec(fs.readFileSync(`/proc/self/fdinfo/${added[0][1]}`, 'utf8'))[1], 8);
     assert.ok(flags & 0o4000, 'O_NONBLOCK');
     assert.ok(flags & 0o2000000, 'O_CLOEXEC');
-    peer.close();
+    peer.destroy();
   });
 
   it('peeloff() of an unknown association throws a system error', async () => {

@@ -151,6 +151,6 @@ describe('createSocket(): whole messages', () => {
     const next = messages(peer, 1);
     sender.send('to the peeled socket', to, '127.0.0.1', { ttl: 0, unordered: false });
     assert.strictEqual((await next)[0][0].toString(), 'to the peeled socket');
-    peer.close();
+    peer.destroy();
   });
 });

@@ -1,6 +1,8 @@
 // Type test: `npm test` compiles this with tsc against index.d.ts (it is never run).
 import sctp = require('../..');
-import { createSocket, open, Socket, RemoteInfo, SocketOptions } from '../..';
+import {
+  createSocket, open, Socket, RemoteInfo, SocketOptions, StreamSocket, Server, createServer, connect, createConnection,
+} from '../..';
 
 const handle = open('127.0.0.1', 5000, 1024, function (result) {
   if (typeof result === 'string') return;
@@ -71,9 +73,9 @@ async function associate(): Promise<void> {
   void [srtt, st.abandoned?.sent, multi.peerAddresses(assocId)[0].address, multi.associations()[0].addresses];
   multi.send('on the association', { assocId, ppid: 46 }, (err) => void err);
   multi.setPrimary(assocId, '127.0.0.2').addAddress('127.0.0.3').removeAddress('127.0.0.3');
-  const branch: Socket = multi.peeloff(assocId);
+  const branch: StreamSocket = multi.peeloff(assocId);
   branch.send('one-to-one');
-  branch.on('end', (reason) => void (reason === null ? 'graceful' : `${reason.code} ${reason.reason ?? ''}`));
+  branch.on('error', (err) => void `${err.code} ${err.reason ?? ''}`);
   multi.eof(assocId).abort(assocId, 'reason');
   // @ts-expect-error: connect needs an address
   await multi.connect(3868);
@@ -87,3 +89,34 @@ async function iterate(s: Socket): Promise<number> {
   return total + s.getSendQueueSize() + s.getSendQueueCount() + (ok ? 1 : 0);
 }
 void iterate;
+
+// The one-to-one socket, as net's.
+const server: Server = createServer({ defaults: { ppid: 46 }, pauseOnConnect: false }, (socket: StreamSocket) => {
+  socket.on('data', (chunk) => socket.write(chunk));
+  socket.on('message', (msg, rinfo) => void (msg.length + rinfo.stream));
+  socket.on('close', (hadError: boolean) => void hadError);
+});
+server.listen({ port: 3868, addresses: ['127.0.0.1', '127.0.0.2'], backlog: 16 }, () => {
+  const at = server.address();
+  void (at && at.port);
+});
+server.listen(3868, '127.0.0.1', 511, () => {});
+server.maxConnections = 10;
+server.getConnections((err, count: number) => void [err, count]);
+server.on('error', (err) => void `${err.code} ${err.syscall}`);
+const client: StreamSocket = connect({ port: 3868, host: 'localhost', localPort: 0, timeout: 1000, nodelay: true }, () => {
+  client.write('hello');
+  const queued: boolean = client.send(Buffer.from('tagged'), { stream: 1, ppid: 46 }, (err) => void err);
+  void queued;
+  client.setNoDelay().setKeepAlive(true, 1000).setTimeout(5000, () => client.end());
+  const st = client.status();
+  void [st.state, client.remoteAddress, client.remotePort, client.bytesRead, client.readyState, client.assocId];
+  client.setPrimary('127.0.0.2');
+  void [client.peerAddresses(), client.localAddresses()];
+});
+client.on('error', (err) => void err.errno);
+// @ts-expect-error: a one-to-one socket's send names no association
+client.send('x', { assocId: 1 });
+createConnection(3868, '::1').destroy();
+void new StreamSocket().connect({ port: 1, addresses: ['127.0.0.1'] });
+void server.close((err) => void err);

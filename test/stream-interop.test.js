@@ -68,7 +68,8 @@ function start(command, args, { timeout = 60000, env } = {}) {
     check();
   }));
   child.out = () => stdout;
-  const describeIt = () => `${path.basename(command)} ${args.join(' ')}: stdout ${JSON.stringify(stdout.slice(-300))}, ` +
+  const describeIt = () => `${path.basename(command)} ${args.join(' ')}: ` +
+    `stdout ${JSON.stringify(stdout.slice(-300))}, ` +
     `stderr ${JSON.stringify(stderr.slice(-300))}${result ? `, exited ${result.code} ${result.signal}` : ''}`;
   child.waitOutput = (predicate, ms = 30000) => new Promise((resolve, reject) => {
     const done = (err, value) => {
@@ -245,6 +246,7 @@ async function iperfClient(host, p, params, run) {
     client_version: '3.12', ...params });
   await state(IPERF.CREATE_STREAMS);
   const data = await connectTo(p, host);
+  data.resume(); // flowing, so that the stream's end is seen (a reverse test counts what arrives)
   data.write(cookie); // one message; iperf3 reads 37 bytes and compares
   await state(IPERF.TEST_START);
   await state(IPERF.TEST_RUNNING);
@@ -298,7 +300,8 @@ describe('one-to-one interop with foreign SCTP stacks', () => {
         assert.strictEqual(client.bytesRead, 11 + 3 * 5);
       });
 
-      it(`${family}: Python client's three sends reach our server as three messages; it reads our replies`, async () => {
+      it(`${family}: Python client's three sends reach our server as three messages; it reads our replies`,
+        async () => {
         const [server, next] = await serve(host);
         const py = python('client', host, server.address().port, 2, 'alpha', 'beta', 'x'.repeat(5000));
         const conn = await next();
@@ -348,7 +351,8 @@ describe('one-to-one interop with foreign SCTP stacks', () => {
         }
         // Many at once, one larger than socat's 8192-byte buffer: the bytes come back exact
         // (socat's pipe may join or split messages, so only the byte stream is compared).
-        const burst = [pattern(1000, 1), pattern(20000, 2), ...Array.from({ length: 30 }, (_, i) => pattern(100 + i, i))];
+        const burst = [pattern(1000, 1), pattern(20000, 2)];
+        for (let i = 0; i < 30; i++) burst.push(pattern(100 + i, i));
         const total = Buffer.concat(burst);
         const before = got.list.length;
         for (const m of burst) client.write(m);
@@ -376,7 +380,8 @@ describe('one-to-one interop with foreign SCTP stacks', () => {
       it(`${family}: socat SCTP${v}-CONNECT sends its input to our server and prints our reply`, async () => {
         const [server, next] = await serve(host);
         const source = port();
-        const child = start(socat, ['-', `SCTP${v}-CONNECT:${bracketed}:${server.address().port},sourceport=${source}`]);
+        const target = `SCTP${v}-CONNECT:${bracketed}:${server.address().port},sourceport=${source}`;
+        const child = start(socat, ['-', target]);
         const conn = await next();
         assert.deepStrictEqual([unscoped(conn.remoteAddress), conn.remotePort], [host, source]);
         const got = collect(conn);
@@ -479,8 +484,14 @@ describe('one-to-one interop with foreign SCTP stacks', () => {
       const hex = `:${p.toString(16).toUpperCase().padStart(4, '0')}`;
       for (const deadline = Date.now() + 30000; ;) {
         const tables = ['tcp', 'tcp6'].map((t) => fs.readFileSync(`/proc/net/${t}`, 'utf8').split('\n').slice(1));
-        if (tables.flat().some((l) => { const f = l.trim().split(/\s+/); return f[1] && f[1].endsWith(hex) && f[3] === '0A'; })) break;
-        if (Date.now() > deadline || child.exitCode !== null) throw new Error(`iperf3 does not listen; ${child.describe()}`);
+        const listens = (line) => {
+          const f = line.trim().split(/\s+/);
+          return f[1] !== undefined && f[1].endsWith(hex) && f[3] === '0A'; // local address, state LISTEN
+        };
+        if (tables.flat().some(listens)) break;
+        if (Date.now() > deadline || child.exitCode !== null) {
+          throw new Error(`iperf3 does not listen; ${child.describe()}`);
+        }
         await sleep(50);
       }
       return child;
@@ -496,12 +507,13 @@ describe('one-to-one interop with foreign SCTP stacks', () => {
           for (let i = 0; i < count - 1; i++) {
             if (!socket.write(pattern(blksize, i))) await once(socket, 'drain');
           }
-          await new Promise((resolve, reject) => socket.write(pattern(blksize, count), (e) => (e ? reject(e) : resolve())));
+          await new Promise((resolve, reject) => {
+            socket.write(pattern(blksize, count - 1), (err) => (err ? reject(err) : resolve()));
+          });
           // Before TEST_END (when iperf3 stops reading): everything acknowledged by iperf3's
           // kernel, then a moment for iperf3, which reads all the time, to take the last of it.
           for (const deadline = Date.now() + 30000; ;) {
             const ours = queues(socket.localPort, p);
-            process.env.INTEROP_DEBUG && console.log('queues', ours, socket.status().rwnd);
             if (ours && ours.tx === 0) break;
             if (Date.now() > deadline) throw new Error(`never all acknowledged: ${JSON.stringify(ours)}`);
             await sleep(50);
@@ -526,11 +538,13 @@ describe('one-to-one interop with foreign SCTP stacks', () => {
         const sizes = new Set();
         const { data, results } = await iperfClient(host, p, { len: blksize, reverse: true }, async (socket) => {
           socket.on('data', (msg) => sizes.add(msg.length));
-          await sleep(1500); // iperf3 sends as fast as it can meanwhile
+          // iperf3 sends as fast as it can meanwhile: in the VM, in bursts a second apart (as it
+          // does to its own client there), so only some hundreds of kilobytes.
+          await sleep(2000);
           return socket.bytesRead;
         });
         // iperf3 stopped at TEST_END; what it had sent was all delivered before the stream's end.
-        assert(data.bytesRead > 100 * blksize, `only ${data.bytesRead} bytes arrived`);
+        assert(data.bytesRead >= 16 * blksize, `only ${data.bytesRead} bytes arrived`);
         assert.strictEqual(results.streams[0].bytes, data.bytesRead);
         assert.deepStrictEqual([...sizes], [blksize]); // each of iperf3's writes is one message
         const result = await child.exited;

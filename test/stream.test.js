@@ -316,7 +316,7 @@ describe('one-to-one: connect() and createServer()', () => {
 
   it('the server: getConnections(), maxConnections (\'drop\'), close() waits for open connections', async () => {
     const sockets = [];
-    const server = await listening((s) => sockets.push(s));
+    const server = await listening((s) => sockets.push(s.resume())); // read (to the end)
     server.maxConnections = 2;
     const port = server.address().port;
     const clients = [];

@@ -7,7 +7,7 @@ const net = require('net');
 const { errno: E } = require('os').constants;
 const binding = require('./binding');
 const {
-  coded, invalidArgType, invalidArgValue, validateInteger, validateBoolean, validateFunction, validateObject,
+  coded, invalidArgType, invalidArgValue, validateInteger, validatePort, validateBoolean, validateFunction, validateObject,
 } = require('./validators');
 const { STREAM_SEND_DEFAULTS, validateOptions, applyOptions } = require('./options');
 const A = require('./associations');
@@ -69,7 +69,7 @@ class Server extends EventEmitter {
       const backlog = typeof args[1] === 'number' ? args[1] : args[2];
       if (backlog !== undefined) options.backlog = backlog;
     }
-    const port = options.port === undefined || options.port === null ? 0 : validateInteger(options.port, 'options.port', 0, 65535);
+    const port = options.port === undefined || options.port === null ? 0 : validatePort(options.port, 'options.port');
     const backlog = options.backlog === undefined ? 511 : validateInteger(options.backlog, 'options.backlog', 0, 2 ** 31 - 1);
     let addresses = null;
     if (options.addresses !== undefined) {

@@ -10,7 +10,7 @@ const { errno: E } = require('os').constants;
 const { performance } = require('perf_hooks');
 const binding = require('./binding');
 const {
-  coded, invalidArgType, invalidArgValue, validateInteger, validateBoolean, validateFunction, validateObject,
+  coded, invalidArgType, invalidArgValue, validateInteger, validatePort, validateBoolean, validateFunction, validateObject,
   validateAbortSignal,
 } = require('./validators');
 const { STREAM_SEND_DEFAULTS, validateSendOptions, validateOptions, applyOptions, toMessage } = require('./options');
@@ -121,7 +121,10 @@ class StreamSocket extends Duplex {
       throw coded(Error, 'ERR_SOCKET_CONNECTING', 'Socket is already connecting or connected');
     }
     if (this.destroyed) throw coded(Error, 'ERR_SOCKET_CLOSED', 'Socket is closed');
-    const port = validateInteger(options.port, 'options.port', 1, 65535);
+    if (options.port === undefined) {
+      throw coded(TypeError, 'ERR_MISSING_ARGS', 'The "options" or "port" argument must be specified');
+    }
+    const port = validatePort(options.port, 'Port', false);
     let remote;
     if (options.addresses !== undefined) {
       if (options.host !== undefined) throw invalidArgValue('options', options, "cannot have both 'host' and 'addresses'");
@@ -130,7 +133,7 @@ class StreamSocket extends Duplex {
     const local = options.localAddresses !== undefined
       ? A.validateAddresses(options.localAddresses, 'options.localAddresses')
       : options.localAddress !== undefined ? [A.validateAddress(options.localAddress, 'options.localAddress')] : null;
-    const localPort = options.localPort === undefined ? 0 : validateInteger(options.localPort, 'options.localPort', 0, 65535);
+    const localPort = options.localPort === undefined ? 0 : validatePort(options.localPort, 'options.localPort');
     const family = options.family === undefined ? 0 : options.family;
     if (family !== 0 && family !== 4 && family !== 6) {
       throw invalidArgValue('options.family', family, 'must be 0, 4 or 6');

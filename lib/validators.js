@@ -39,6 +39,17 @@ function validateInteger(value, name, min, max) {
   return value;
 }
 
+// A port as net takes it: a number or a numeric string, 0 (where allowed) to 65535.
+function validatePort(value, name, allowZero = true) {
+  const ok = (typeof value === 'number' || (typeof value === 'string' && value.trim().length > 0)) &&
+    +value === (+value >>> 0) && +value <= 0xffff && (allowZero || +value !== 0);
+  if (!ok) {
+    throw coded(RangeError, 'ERR_SOCKET_BAD_PORT',
+      `${name} should be >= ${allowZero ? 0 : 1} and < 65536.${received(value)}`);
+  }
+  return +value;
+}
+
 function validateBoolean(value, name) {
   if (typeof value !== 'boolean') throw invalidArgType(name, 'of type boolean', value);
   return value;
@@ -70,6 +81,7 @@ module.exports = {
   invalidArgValue,
   outOfRange,
   validateInteger,
+  validatePort,
   validateBoolean,
   validateFunction,
   validateObject,

@@ -5,7 +5,7 @@
 // syscall). Nothing crashes, hangs or is half-done. fuzz.test.js throws random arguments at the same API.
 const assert = require('assert');
 const sctp = require('..');
-const { open, port, socket, bound } = require('./helpers');
+const { open, port, socket, bound, track } = require('./helpers');
 
 const fn = () => {};
 const TYPE = { name: 'TypeError', code: 'ERR_INVALID_ARG_TYPE' };
@@ -163,6 +163,85 @@ for (const [label, call] of [
   ['peerAddresses', (s) => s.peerAddresses(1)], ['localAddresses', (s) => s.localAddresses()],
 ]) {
   rows.push([`socket.${label}() after close()`, async () => call((await bound()).close()), CLOSED]);
+}
+
+// The one-to-one API: createServer(), listen(), connect(), and the socket's own calls.
+const PORT = { name: 'RangeError', code: 'ERR_SOCKET_BAD_PORT' };
+const coded = (name, code) => ({ name, code });
+// The next 'error' of an emitter, as a rejection (a listen or connect fails asynchronously, as net's).
+const failure = (emitter) => new Promise((resolve, reject) => {
+  emitter.once('error', reject);
+  emitter.once('close', () => resolve('closed without an error'));
+});
+const server = (options) => track(sctp.createServer(options));
+const client = (options) => track(new sctp.StreamSocket(options));
+for (const [label, call, expected] of [
+  ['createServer(1)', () => server(1), TYPE],
+  ["createServer({ nodelay: 'yes' })", () => server({ nodelay: 'yes' }), TYPE],
+  ['createServer({ rtoInfo: { min: 10, max: 5 } })', () => server({ rtoInfo: { min: 10, max: 5 } }), VALUE],
+  ['createServer({ bogus: 1 })', () => server({ bogus: 1 }), VALUE],
+  ['createServer({ pauseOnConnect: 1 })', () => server({ pauseOnConnect: 1 }), TYPE],
+  ["createServer({}, 'listener')", () => track(sctp.createServer({}, 'listener')), TYPE],
+  ['listen(-1)', () => server().listen(-1), PORT],
+  ['listen(65536)', () => server().listen(65536), PORT],
+  ["listen('http')", () => server().listen('http'), PORT],
+  ['listen(1.5)', () => server().listen(1.5), PORT],
+  ['listen(0, 5)', () => server().listen({ port: 0, host: 5 }), TYPE],
+  ["listen(0, '127.0.0.1', -1), backlog", () => server().listen(0, '127.0.0.1', -1), RANGE],
+  ['listen({ addresses: [] })', () => server().listen({ addresses: [] }), VALUE],
+  ["listen({ addresses: ['localhost'] })", () => server().listen({ addresses: ['localhost'] }), VALUE],
+  ["listen({ host: 'x', addresses: ['127.0.0.1'] })", () => server().listen({ host: 'x', addresses: ['127.0.0.1'] }), VALUE],
+  ['listen({ bogus: 1 })', () => server().listen({ port: 0, bogus: 1 }), VALUE],
+  ["listen({ ipv6Only: 'no' })", () => server().listen({ ipv6Only: 'no' }), TYPE],
+  ['listen() twice', () => server().listen(0).listen(0), coded('Error', 'ERR_SERVER_ALREADY_LISTEN')],
+  ["listen(0, '192.0.2.1'), not an address of this host", () => failure(server().listen(0, '192.0.2.1')),
+    system('EADDRNOTAVAIL', 'listen')],
+  ["getConnections('cb')", () => server().getConnections('cb'), TYPE],
+  ["server.close('cb')", () => server().close('cb'), TYPE],
+  ['connect()', () => track(sctp.connect()), coded('TypeError', 'ERR_MISSING_ARGS')],
+  ['connect(0)', () => track(sctp.connect(0)), PORT],
+  ['connect(-1)', () => track(sctp.connect(-1)), PORT],
+  ["connect('x')", () => track(sctp.connect({ port: 'x' })), PORT],
+  ['connect({ port: 9, host: 5 })', () => track(sctp.connect({ port: 9, host: 5 })), TYPE],
+  ['connect({ port: 9, addresses: [] })', () => track(sctp.connect({ port: 9, addresses: [] })), VALUE],
+  ["connect({ port: 9, addresses: ['localhost'] })", () => track(sctp.connect({ port: 9, addresses: ['localhost'] })), VALUE],
+  ["connect({ port: 9, host, addresses })", () => track(sctp.connect({ port: 9, host: '::1', addresses: ['::1'] })), VALUE],
+  ["connect({ port: 9, localAddress: 'here' })", () => track(sctp.connect({ port: 9, localAddress: 'here' })), VALUE],
+  ['connect({ port: 9, localPort: 70000 })', () => track(sctp.connect({ port: 9, localPort: 70000 })), PORT],
+  ['connect({ port: 9, family: 5 })', () => track(sctp.connect({ port: 9, family: 5 })), VALUE],
+  ['connect({ port: 9, timeout: -1 })', () => track(sctp.connect({ port: 9, timeout: -1 })), RANGE],
+  ['connect({ port: 9, signal: {} })', () => track(sctp.connect({ port: 9, signal: {} })), TYPE],
+  ['connect({ port: 9, lookup: 5 })', () => track(sctp.connect({ port: 9, lookup: 5 })), TYPE],
+  ["connect({ port: 9, path: '/tmp/s' })", () => track(sctp.connect({ port: 9, path: '/tmp/s' })), VALUE],
+  ['connect({ port: 9, nodelay: 1 })', () => track(sctp.connect({ port: 9, nodelay: 1 })), TYPE],
+  ['connect({ port: 9, defaults: { stream: -1 } })', () => track(sctp.connect({ port: 9, defaults: { stream: -1 } })), RANGE],
+  ["connect({ port: 9, defaults: { assocId: 1 } })", () => track(sctp.connect({ port: 9, defaults: { assocId: 1 } })), VALUE],
+  ['connect({ port: 9, bogus: 1 })', () => track(sctp.connect({ port: 9, bogus: 1 })), VALUE],
+  ["connect(9, '127.0.0.1') twice", () => client().connect(9, '127.0.0.1').connect(9, '127.0.0.1'),
+    coded('Error', 'ERR_SOCKET_CONNECTING')],
+  ["connect({ localAddress: '192.0.2.1' }), not an address of this host",
+    () => failure(client().connect({ port: 9, host: '127.0.0.1', localAddress: '192.0.2.1' })), system('EADDRNOTAVAIL', 'bind')],
+  ['new StreamSocket(5)', () => client(5), TYPE],
+  ["stream.send('')", () => client().send(''), VALUE],
+  ['stream.send(5)', () => client().send(5), TYPE],
+  ["stream.send('x', { stream: 70000 })", () => client().send('x', { stream: 70000 }), RANGE],
+  ["stream.send('x', { assocId: 1 })", () => client().send('x', { assocId: 1 }), VALUE],
+  ["stream.send('x', {}, 'cb')", () => client().send('x', {}, 'cb'), TYPE],
+  ['stream.setTimeout(-1)', () => client().setTimeout(-1), RANGE],
+  ["stream.setTimeout('1')", () => client().setTimeout('1'), TYPE],
+  ["stream.setTimeout(1, 'cb')", () => client().setTimeout(1, 'cb'), TYPE],
+  ['stream.setKeepAlive(true, -1)', () => client().setKeepAlive(true, -1), RANGE],
+  ['stream.status() before connect', () => client().status(), coded('Error', 'ERR_SOCKET_NOT_CONNECTED')],
+  ['stream.peerAddresses() after destroy()', () => client().destroy().peerAddresses(), CLOSED],
+  ["stream.setPrimary('here')", () => client().setPrimary('here'), VALUE],
+  ["stream.write('x') after destroy()", () => new Promise((resolve, reject) => {
+    const s = client();
+    s.on('error', () => {}); // the callback is where this error is asserted
+    s.destroy();
+    s.write('x', (err) => (err ? reject(err) : resolve()));
+  }), coded('Error', 'ERR_STREAM_DESTROYED')],
+]) {
+  rows.push([label, call, expected]);
 }
 
 describe('bad-input catalogue', () => {

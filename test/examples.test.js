@@ -11,7 +11,8 @@ const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
 describe('examples', () => {
   const isRoot = process.getuid && process.getuid() === 0;
   for (const [file, marker, needsRoot] of [
-    ['echo.js', 'echo-output'], ['socket.js', 'socket-output'], ['multihomed.js', 'multihomed-output', true],
+    ['echo.js', 'echo-output'], ['socket.js', 'socket-output'], ['stream.js', 'stream-output'],
+    ['multihomed.js', 'multihomed-output', true],
   ]) {
     it(`examples/${file} prints the README's output and exits`, async function () {
       if (needsRoot && !isRoot) this.skip(); // network namespaces: root (as in the VM)

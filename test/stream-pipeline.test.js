@@ -14,9 +14,9 @@ const { spawnJson, fixture } = require('./helpers');
 const MiB = 1024 * 1024;
 const SIZE = 50 * MiB;
 // The receiver's writer holds each chunk SLOW_MS until SLOW_BYTES have passed: at 64 KiB chunks,
-// 64 chunks over at least 3.2 s, time in which a sender without backpressure would send most of the file.
+// 64 chunks over at least 6.4 s, time in which a sender without backpressure sends much of the file.
 const SLOW_BYTES = 4 * MiB;
-const SLOW_MS = 50;
+const SLOW_MS = 100;
 // Socket buffers (SO_RCVBUF, SO_SNDBUF) of 1 MiB on both ends. With the kernel's default (208 KiB)
 // one-to-one SCTP moves 64 KiB messages over loopback at 0.3-0.5 MiB/s in the VM, kernel-bound (a
 // plain Python SCTP socket pair does the same): 50 MiB would take minutes. 1 MiB: about 10 MiB/s.
@@ -25,17 +25,19 @@ const BUFFER_SIZE = MiB;
 // How far the sender may be ahead of the receiver's writer: what the kernel holds (the two socket
 // buffers, which it doubles: 2 MiB each), the receiver's readable buffer (16 messages of 64 KiB:
 // readableObjectMode's high-water mark), a chunk or two in the Transform and the file writer:
-// about 5.5 MiB. 12 MiB leaves margin; a broken chain lets the sender run ~30 MiB ahead (10 MiB/s
-// for the 3 s and more of the slow phase).
+// about 5.5 MiB. 12 MiB leaves margin; a broken chain lets the sender run tens of MiB ahead (at up
+// to 10 MiB/s for the 6 s and more of the slow phase).
 const MAX_AHEAD = 12 * MiB;
 // Memory growth over each process's own baseline. What stays buffered is 1-2 MiB in each (the
 // sender: the read stream's 64 KiB chunk and the socket's 1 MiB writable high-water mark,
 // sendHighWaterMark; the receiver: the 1 MiB readable buffer above); kernel buffers are not the
-// process's. "live" is measured after a full gc(): 8 MiB leaves margin and is far below the
-// ~30 MiB a process would hold if it buffered what the slow writer had not taken. "raw" (no gc():
-// garbage goes when V8 decides) RSS may get more: 24 MiB, still under half the file.
+// process's. "live" is measured after a full gc(): arrayBuffers (the chunks held) < 8 MiB leaves
+// margin and is well below what a process holds if it buffers what the slow writer has not taken
+// (tens of MiB); RSS after gc() also counts the heap and pages the allocator keeps: < 16 MiB.
+// "raw" (no gc(): garbage goes when V8 decides) RSS may get more: < 24 MiB, under half the file.
 const MAX_LIVE_GROWTH = 8 * MiB;
 const MAX_RSS_GROWTH = 24 * MiB;
+// SO_RCVBUF/SO_SNDBUF are capped at these: raised to BUFFER_SIZE for this file where we may.
 const CORE = '/proc/sys/net/core/';
 const MAXIMA = ['rmem_max', 'wmem_max'];
 

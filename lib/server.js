@@ -8,6 +8,7 @@ const { errno: E } = require('os').constants;
 const binding = require('./binding');
 const {
   coded, invalidArgType, invalidArgValue, validateInteger, validatePort, validateBoolean, validateFunction, validateObject,
+  validateAbortSignal,
 } = require('./validators');
 const { STREAM_SEND_DEFAULTS, validateOptions, applyOptions } = require('./options');
 const A = require('./associations');
@@ -80,6 +81,11 @@ class Server extends EventEmitter {
     }
     const ipv6Only = options.ipv6Only === undefined ? false : validateBoolean(options.ipv6Only, 'options.ipv6Only');
     if (this.#handle) throw coded(Error, 'ERR_SERVER_ALREADY_LISTEN', 'Listen method has been called more than once without closing.');
+    if (options.signal !== undefined) {
+      const signal = validateAbortSignal(options.signal, 'options.signal');
+      if (signal.aborted) process.nextTick(() => this.close());
+      else signal.addEventListener('abort', () => this.close(), { once: true });
+    }
     if (cb) this.once('listening', cb);
     this.#closing = false;
     const host = options.host;
@@ -142,7 +148,7 @@ class Server extends EventEmitter {
         return;
       }
       if (refuse) {
-        this.emit('drop', {});
+        this.emit('drop', { localAddress: this.address().address, localPort: this.address().port });
         continue;
       }
       let socket;

@@ -59,7 +59,7 @@ class StreamSocket extends Duplex {
   #paused = false; // reading stopped: the readable side is full
   #waiting = null; // a write waiting for the socket to take more (EAGAIN) or for the connect
   #final = null; // _final's callback, waiting for the connect
-  #sendInfos = []; // { data, info }: send()'s own options, in write order
+  #sendInfos = new WeakMap(); // a send()'s buffer -> its own options
   #timeout = 0;
   #timer = null;
   #bytesRead = 0;
@@ -227,7 +227,7 @@ class StreamSocket extends Duplex {
         this.emit('oversize', { size, limit: this.#options.maxMessageSize, address, port, assocId });
       },
       onerror: (errno, syscall) => this.#lose(binding.systemError(errno, this.#connecting ? 'connect' : syscall,
-        this.#remote && this.#remote.address, this.#remote && this.#remote.port)),
+        this.#remote?.address, this.#remote?.port)),
       onend: () => this.#onEnd(),
       onassociation: (assocId, state, error, address, port, inStreams, outStreams) => {
         const info = associationInfo(assocId, state, error, address, port, inStreams, outStreams, this.#remote);
@@ -255,8 +255,9 @@ class StreamSocket extends Duplex {
     }
     const waiting = this.#waiting;
     this.#waiting = null;
-    if (waiting) waiting.callback(binding.systemError(E.EPIPE, 'send'));
+    if (waiting) waiting.callback(this.#writeError(E.EPIPE));
     this.push(null);
+    this.read(0); // 'end' now if nothing is left unread (as net does), even with no reader
   }
 
   // The association failed or was ended by the peer: a peer's doing, so 'error' only for those
@@ -268,31 +269,28 @@ class StreamSocket extends Duplex {
     this.destroy(this.listenerCount('error') > 0 ? err : undefined);
   }
 
-  #takeSendInfo(data) {
-    const next = this.#sendInfos[0];
-    if (next && next.data === data) return this.#sendInfos.shift().info;
-    return this.#options.defaults;
+  // A write that failed: the error for its callback. One the peer caused (the association is
+  // over) destroys the socket first when nothing listens for 'error', so it is not thrown.
+  #writeError(errno) {
+    const err = binding.systemError(errno, 'send', this.#remote?.address, this.#remote?.port);
+    if (PEER_CAUSED.has(err.code) && this.listenerCount('error') === 0) {
+      this.#lost = this.#lost || err;
+      this.destroy();
+    }
+    return err;
   }
 
   #transmit(data, callback) {
     if (this.destroyed) return callback(coded(Error, 'ERR_STREAM_DESTROYED', 'Cannot call write after a stream was destroyed'));
-    const info = this.#takeSendInfo(data);
     if (data.length === 0) return callback(); // as on TCP: nothing to send (no empty SCTP message)
+    const info = this.#sendInfos.get(data) || this.#options.defaults;
     const r = this.#handle.send(data, null, 0, info.stream, info.ppid, info.context, info.ttl, info.unordered, 0, 0);
     if (r === -C.EAGAIN) {
-      this.#sendInfos.unshift({ data, info });
       this.#waiting = { data, callback };
       this.#handle.watchWritable();
       return undefined;
     }
-    if (r < 0) {
-      const err = binding.systemError(-r, 'send', this.#remote.address, this.#remote.port);
-      if (PEER_CAUSED.has(err.code) && this.listenerCount('error') === 0) {
-        this.#lost = this.#lost || err;
-        this.destroy();
-      }
-      return callback(err);
-    }
+    if (r < 0) return callback(this.#writeError(-r));
     this.#bytesWritten += r;
     if (this.#timer) this.#timer.refresh();
     return callback();
@@ -322,7 +320,10 @@ class StreamSocket extends Duplex {
     this.#final = null;
     this.#shutdown = true;
     const err = this.#eof ? 0 : this.#handle.shutdown();
-    callback(err && err !== E.ENOTCONN ? binding.systemError(err, 'shutdown') : undefined);
+    // Refused because the association is over (its end, or the peer's ABORT, is on its way to
+    // us): nothing to shut down.
+    const over = [E.ENOTCONN, E.EPIPE, E.ECONNRESET, E.ESHUTDOWN].includes(err);
+    callback(err && !over ? binding.systemError(err, 'shutdown') : undefined);
   }
 
   // destroy([err]): an ABORT, unless the association ended or end() began its SHUTDOWN already.
@@ -353,7 +354,7 @@ class StreamSocket extends Duplex {
       : validateSendOptions(options, 'options', this.#options.defaults);
     if (callback !== undefined) validateFunction(callback, 'callback');
     const data = Buffer.from(view.buffer, view.byteOffset, view.length); // this send's own object
-    if (info !== this.#options.defaults && !this.writableEnded && !this.destroyed) this.#sendInfos.push({ data, info });
+    if (info !== this.#options.defaults) this.#sendInfos.set(data, info);
     return this.write(data, callback);
   }
 
@@ -362,6 +363,19 @@ class StreamSocket extends Duplex {
     super.on(event, listener);
     if (event === 'message' && this.readableFlowing === null) this.resume();
     return this;
+  }
+
+  prependListener(event, listener) {
+    super.prependListener(event, listener);
+    if (event === 'message' && this.readableFlowing === null) this.resume();
+    return this;
+  }
+
+  // As net's: end(), then destroy() once what was written has gone.
+  destroySoon() {
+    if (this.writable) this.end();
+    if (this.writableFinished) this.destroy();
+    else this.once('finish', () => this.destroy());
   }
 
   setTimeout(ms, callback) {

@@ -92,7 +92,10 @@ std::string FormatHost(const sockaddr* sa) {
   const auto* sin6 = reinterpret_cast<const sockaddr_in6*>(sa);
   inet_ntop(AF_INET6, &sin6->sin6_addr, text, sizeof text);
   std::string host = text;
-  if (sin6->sin6_scope_id != 0) {
+  // A scope means something only for a link-local address (as getnameinfo() has it): the kernel
+  // gives ::1 of an accepted association the loopback's scope too.
+  if (sin6->sin6_scope_id != 0 &&
+      (IN6_IS_ADDR_LINKLOCAL(&sin6->sin6_addr) || IN6_IS_ADDR_MC_LINKLOCAL(&sin6->sin6_addr))) {
     char name[IF_NAMESIZE];
     host += "%";
     host += if_indextoname(sin6->sin6_scope_id, name) ? name : std::to_string(sin6->sin6_scope_id);

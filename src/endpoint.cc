@@ -191,6 +191,10 @@ void Endpoint::OnPoll(uv_poll_t* poll, int status, int events) {
     self->wantWritable_ = false;  // one event per WatchWritable()
     self->Watch();
   }
+  // An error ends any wait to write (the socket takes nothing more); the error itself is told
+  // once what is queued has been read, which a paused reader holds back: watching the socket for
+  // writing meanwhile would only repeat the error, a busy loop until reading resumes.
+  if (status < 0) self->wantWritable_ = false;
   self->OnEvents(status, events);
   // libuv stops a poll handle after an error; carry on watching while open.
   if (status < 0 && self->IsOpen() && !self->halted_) self->Watch();

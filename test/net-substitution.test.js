@@ -29,7 +29,8 @@ const sum = (list, f) => list.reduce((n, x) => n + f(x), 0);
 
 for (const [name, transport] of [['net (TCP)', net], ['sctp-napi', require('..')]]) {
   describe(`a net library over ${name}`, () => {
-    it(`${REQUESTS} pipelined requests on ${CONNECTIONS} connections, 100 KiB frames, one-shot requests, clean ends`, async () => {
+    it(`${REQUESTS} pipelined requests on ${CONNECTIONS} connections, 100 KiB frames, one-shot requests, ` +
+      'clean ends', async () => {
       const lib = netsubLib(transport);
       const server = lib.createServer(reply);
       const address = await server.listen(0, HOST);
@@ -40,7 +41,8 @@ for (const [name, transport] of [['net (TCP)', net], ['sctp-napi', require('..')
       const bodies = Array.from({ length: REQUESTS }, (_, i) => body(i));
       // Every request at once: each connection gets its share written back to back, no reply awaited.
       const replies = bodies.map((b, i) => clients[i % CONNECTIONS].request(b));
-      assert.ok(clients.every((c) => c.pending === REQUESTS / CONNECTIONS), 'the requests were not all pending at once');
+      assert.ok(clients.every((c) => c.pending === REQUESTS / CONNECTIONS),
+        'the requests were not all pending at once');
       const oneShotBodies = Array.from({ length: ONE_SHOT }, (_, i) => body(1000 + i));
       const oneShots = oneShotBodies.map((b) => lib.request(address.port, HOST, b));
 

@@ -220,6 +220,9 @@ describe('one-to-one: connect() and createServer()', () => {
     await once(client, 'connect');
     assert.strictEqual(client.remoteFamily, 'IPv6');
     const peer = await got;
+    // The accepting side's kernel gives the peer's ::1 a scope: not shown for a non-link-local address.
+    assert.strictEqual(peer.remoteAddress, '::1');
+    assert.deepStrictEqual(peer.peerAddresses().map((a) => a.address), ['::1']);
     const data = chunks(peer, 1);
     client.write('over v6');
     assert.strictEqual(String((await data)[0]), 'over v6');

@@ -171,7 +171,6 @@ function collect(socket, { infos = false } = {}) {
   };
 }
 
-
 const closed = (socket) => (socket.destroyed ? Promise.resolve() : once(socket, 'close'));
 
 // Payload bytes 0..255 repeated, offset by seed: any reordering or loss shows.

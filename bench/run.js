@@ -19,7 +19,7 @@ const IMPLS = [
   { id: 'raw', label: 'raw C (sctp_sendv/sctp_recvv, blocking)' },
   { id: 'open', label: 'open() (the original API)' },
   { id: 'socket', label: 'createSocket()' },
-  { id: 'stream', label: 'connect() / createServer() (one-to-one, a Duplex)' },
+  { id: 'stream', label: 'connect() / createServer() (one-to-one, a Duplex)', legend: 'connect(), one-to-one' },
   { id: 'tcp', label: 'Node net, TCP (a byte stream; for comparison)' },
   { id: 'dgram', label: 'Node dgram, UDP (drops; for scale)' },
 ];
@@ -270,9 +270,9 @@ function chart(out, SIZES, impls) {
     });
     parts.push(`<text x="${x0 + group * 0.4}" y="${H - bottom + 18}" text-anchor="middle">${s >= 1024 ? `${s / 1024} KiB` : `${s} B`}</text>`);
   });
-  impls.forEach(({ id, label }, i) => {
+  impls.forEach(({ id, label, legend }, i) => {
     parts.push(`<rect x="${W - right + 10}" y="${top + i * 20}" width="12" height="12" fill="${colours[id]}"/>`,
-      `<text x="${W - right + 28}" y="${top + i * 20 + 10}">${label.replace(/ \(.*/, '').replace(/&/g, '&amp;')}</text>`);
+      `<text x="${W - right + 28}" y="${top + i * 20 + 10}">${(legend || label.replace(/ \(.*/, '')).replace(/&/g, '&amp;')}</text>`);
   });
   parts.push(`<text x="${left}" y="${H - 15}" fill="#555">median of ${out.runs} runs; sender and receiver in separate processes</text>`, '</svg>');
   return `${parts.join('\n')}\n`;

@@ -10,18 +10,19 @@ const { track, once, run, fixture } = helpers;
 const closed = (socket) => new Promise((resolve) => socket.once('close', (...args) => resolve(args)));
 
 describe('one-to-one: a peer ending things at awkward moments', () => {
-  it('the peer ends while our write waits for room (EAGAIN): the callback gets EPIPE, nothing thrown', async () => {
+  it('the peer ends while our writes wait for room (EAGAIN): every callback runs, nothing thrown', async () => {
     // In a child: an uncaught 'error' there shows as a non-zero exit and a stack on stderr.
     const res = await run([fixture('stream-edges.js'), 'eagain-end']);
     assert.strictEqual(res.stderr, '');
     assert.strictEqual(res.code, 0);
     const out = JSON.parse(res.stdout);
     assert.ok(out.queued > 0, 'the client never filled its send buffer');
+    // Every write's callback ran: the one waiting for room and those queued behind it are told the
+    // association is going (EPIPE, ESHUTDOWN) or that the socket is gone; none is left hanging.
+    assert.strictEqual(out.called, out.writes);
     const peerCaused = ['EPIPE', 'ESHUTDOWN', 'ERR_STREAM_DESTROYED'];
     assert.ok(out.errors.every((code) => peerCaused.includes(code)), out.errors.join());
-    assert.ok(out.errors.includes('EPIPE'), 'the waiting write was not told');
     assert.strictEqual(out.closed, true);
-    assert.strictEqual(out.hadError, true);
   });
 
   it('end() on a peeled-off socket whose peer has just aborted: nothing thrown, it closes', async () => {

@@ -222,7 +222,8 @@ describe('one-to-one: connect() and createServer()', () => {
     const peer = await got;
     // The accepting side's kernel gives the peer's ::1 a scope: not shown for a non-link-local address.
     assert.strictEqual(peer.remoteAddress, '::1');
-    assert.deepStrictEqual(peer.peerAddresses().map((a) => a.address), ['::1']);
+    const addresses = peer.peerAddresses().map((a) => a.address); // the client's '::' binds its IPv4 too
+    assert.ok(addresses.includes('::1') && !addresses.some((a) => a.includes('%')), addresses.join());
     const data = chunks(peer, 1);
     client.write('over v6');
     assert.strictEqual(String((await data)[0]), 'over v6');

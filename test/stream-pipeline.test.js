@@ -168,7 +168,11 @@ describe('stream.pipeline() over a one-to-one socket', () => {
       const live = growth(m, 'live', 'arrayBuffers');
       const rawRss = growth(m, 'raw', 'rss');
       assert.ok(live < MAX_LIVE_GROWTH, `${name}: live arrayBuffers grew by ${mib(live)}`);
-      assert.ok(rawRss < MAX_RSS_GROWTH, `${name}: RSS grew by ${mib(rawRss)}`);
+      // Under AddressSanitizer (npm run test:asan preloads libasan) freed memory sits in its
+      // quarantine, so RSS grows whatever the code does: there only the live buffers count.
+      if (!/libasan/.test(process.env.LD_PRELOAD || '')) {
+        assert.ok(rawRss < MAX_RSS_GROWTH, `${name}: RSS grew by ${mib(rawRss)}`);
+      }
     }
   });
 });

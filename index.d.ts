@@ -76,6 +76,19 @@ export interface SocketOptions {
   heartbeatInterval?: number;
   /** Retransmissions before a path is deemed unreachable (SCTP_PEER_ADDR_PARAMS). */
   pathMaxRetrans?: number;
+  /** A fixed path MTU, 512..65535 bytes, path MTU discovery off; 0: discovery (the default). */
+  pathMtu?: number;
+  /** SCTP_MAXSEG: the largest DATA chunk, 512..65519 bytes; 0: what the path MTU allows (the default). */
+  maxSegment?: number;
+  /** SCTP_AUTOCLOSE: an association idle this many seconds is shut down; 0: never. createSocket() only. */
+  autoClose?: number;
+  /** SCTP_ADAPTATION_LAYER: the indication (0..2^32-1) sent to peers, reported in their 'association' event. */
+  adaptationLayer?: number;
+  /**
+   * SCTP_DELAYED_SACK: delay (1..500 ms) before a SACK, and frequency (a SACK every N packets;
+   * 1 turns delayed SACK off). Linux's default: 200 ms, every 2nd packet.
+   */
+  delayedSack?: { delay?: number; frequency?: number };
   /** Aborting it closes the socket. */
   signal?: AbortSignal;
 }
@@ -91,6 +104,21 @@ export interface AssociationInfo {
   error: number;
   /** The cause's name ('user-initiated-abort', 'protocol-violation', ...), '' if none. */
   reason: string;
+  /** On 'up' and 'restart': the peer's adaptation layer indication, when it sent one. */
+  adaptation?: number;
+}
+
+/** Per-path parameters (SCTP_PEER_ADDR_PARAMS) of one association: of `address`, or of every path. */
+export interface PeerParams {
+  /** One of the peer's addresses; without it, every path. */
+  address?: string;
+  /** Heartbeat interval in ms; 0 turns heartbeats off. */
+  heartbeatInterval?: number;
+  pathMaxRetrans?: number;
+  /** A fixed path MTU (512..65535), discovery off; 0 turns discovery back on. */
+  pathMtu?: number;
+  /** Send a HEARTBEAT on the path now (needs `address`). */
+  heartbeatNow?: boolean;
 }
 
 /** A system error as Node's own (code, errno, syscall), with the ABORT's cause when one ended an association. */
@@ -204,6 +232,7 @@ export class Socket extends EventEmitter implements AsyncIterable<{ msg: Buffer;
   addAddress(address: string): this;
   removeAddress(address: string): this;
   setPrimary(assocId: number, address: string): this;
+  setPeerParams(assocId: number, params: PeerParams): this;
   /** The association, branched off into a one-to-one socket of its own. */
   peeloff(assocId: number): StreamSocket;
 
@@ -246,7 +275,7 @@ export function createSocket(
 // ---- The one-to-one socket: createServer(), connect() (net-shaped) --------------------------
 
 /** The SCTP options of a one-to-one socket: as createSocket()'s, without `type`. */
-export type StreamSocketOptions = Omit<SocketOptions, 'type' | 'signal' | 'ipv6Only'> & {
+export type StreamSocketOptions = Omit<SocketOptions, 'type' | 'signal' | 'ipv6Only' | 'autoClose'> & {
   /** Aborting it destroys the socket with an AbortError. */
   signal?: AbortSignal;
   /** As net: SCTP_NODELAY (the same as `nodelay`). */
@@ -322,6 +351,7 @@ export class StreamSocket extends Duplex {
   peerAddresses(): PeerAddress[];
   localAddresses(): PeerAddress[];
   setPrimary(address: string): this;
+  setPeerParams(params: PeerParams): this;
   [Symbol.asyncDispose](): Promise<void>;
 
   on(event: 'connect' | 'ready' | 'end' | 'timeout' | 'drain' | 'finish', listener: () => void): this;

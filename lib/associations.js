@@ -63,6 +63,13 @@ function setPrimary(handle, assocId, address, port) {
   if (err) throw binding.systemError(err, 'setsockopt SCTP_PRIMARY_ADDR', address, port);
 }
 
+// SCTP_PEER_ADDR_PARAMS of one association: `p` from validatePeerParams(), its address checked.
+function setPeerParams(handle, assocId, p, port) {
+  const err = handle.setPeerParams(p.heartbeatInterval, p.pathMaxRetrans, p.pathMtu, assocId, p.address, port,
+    p.heartbeatNow);
+  if (err) throw binding.systemError(err, 'setsockopt SCTP_PEER_ADDR_PARAMS', p.address || undefined, p.address ? port : undefined);
+}
+
 // Adds (or with remove, removes) local addresses of a bound socket (sctp_bindx).
 function bindx(handle, addresses, port, remove = false) {
   const err = handle.bindx(addresses, port, remove);
@@ -71,5 +78,5 @@ function bindx(handle, addresses, port, remove = false) {
 
 module.exports = {
   validateAddress, validateAddresses, familyOf, addressList, sockName, status, peerAddresses, localAddresses,
-  setPrimary, bindx,
+  setPrimary, setPeerParams, bindx,
 };

@@ -39,9 +39,10 @@ const PEER_CAUSED = new Set(['EPIPE', 'ESHUTDOWN', 'ECONNRESET', 'ENOTCONN', 'EC
 const withCause = (err, info) => (info.error ? Object.assign(err, { sctpCause: info.error, reason: info.reason }) : err);
 
 // The 'association' event's payload; `known` ({ address, port }) fills in what the kernel left
-// out (an association that ended has no address in its notification).
-function associationInfo(assocId, state, error, address, port, inStreams, outStreams, known) {
-  return {
+// out (an association that ended has no address in its notification). `adaptation`: the peer's
+// adaptation layer indication (SCTP_ADAPTATION_LAYER) on an association coming up, -1 for none.
+function associationInfo(known, assocId, state, error, address, port, inStreams, outStreams, adaptation) {
+  const info = {
     assocId,
     state,
     address: address || (known ? known.address : ''),
@@ -51,6 +52,8 @@ function associationInfo(assocId, state, error, address, port, inStreams, outStr
     error, // the cause code of the ABORT that ended it, 0 if none
     reason: causeName(error),
   };
+  if (adaptation >= 0) info.adaptation = adaptation;
+  return info;
 }
 
 const isUp = (state) => state === 'up' || state === 'restart';

@@ -73,6 +73,29 @@ function validateOptions(options, own = new Set(), sendDefaults = DEFAULTS.defau
       case 'pathMaxRetrans':
         o[key] = validateInteger(value, name, 1, 65535);
         break;
+      case 'pathMtu': // bytes; 0: path MTU discovery (the kernel's default)
+        o[key] = validatePathMtu(value, name);
+        break;
+      case 'maxSegment': // SCTP_MAXSEG: the largest DATA chunk; 0: what the path MTU allows
+        o[key] = value === 0 ? 0 : validateInteger(value, name, 512, 65519);
+        break;
+      case 'autoClose': // s; 0: never. A one-to-one socket's association ends with the socket.
+        if (sendDefaults === STREAM_SEND_DEFAULTS) {
+          throw invalidArgValue(name, value, 'applies to one-to-many sockets (createSocket()) only');
+        }
+        o[key] = validateInteger(value, name, 0, 2 ** 31 - 1);
+        break;
+      case 'adaptationLayer': // the indication our INIT and INIT ACK carry (RFC 5061); 0: none
+        o[key] = validateInteger(value, name, 0, U32);
+        break;
+      case 'delayedSack': {
+        validateObject(value, name);
+        const d = { delay: 0, frequency: 0 }; // 0: the kernel's (200 ms, every 2nd packet)
+        if (value.delay !== undefined) d.delay = validateInteger(value.delay, `${name}.delay`, 1, 500);
+        if (value.frequency !== undefined) d.frequency = validateInteger(value.frequency, `${name}.frequency`, 1, U32);
+        o.delayedSack = d;
+        break;
+      }
       case 'rtoInfo': {
         validateObject(value, name);
         const r = { ...DEFAULTS.rtoInfo };
@@ -105,6 +128,8 @@ function validateOptions(options, own = new Set(), sendDefaults = DEFAULTS.defau
   return o;
 }
 
+const validatePathMtu = (value, name) => (value === 0 ? 0 : validateInteger(value, name, 512, 65535));
+
 // Sets the validated options `o` on an open handle of `family` (4 | 6). On failure the handle is
 // closed and a system error thrown.
 function applyOptions(handle, o, family) {
@@ -125,9 +150,36 @@ function applyOptions(handle, o, family) {
     check(handle.setInitMsg(i.outStreams, i.maxInStreams, i.maxAttempts, i.maxInitTimeout), 'SCTP_INITMSG');
   }
   handle.setMaxMessageSize(o.maxMessageSize);
-  if (o.heartbeatInterval !== undefined || o.pathMaxRetrans !== undefined) {
-    check(handle.setPeerParams(o.heartbeatInterval ?? -1, o.pathMaxRetrans ?? -1), 'SCTP_PEER_ADDR_PARAMS');
+  if (o.heartbeatInterval !== undefined || o.pathMaxRetrans !== undefined || o.pathMtu !== undefined) {
+    check(handle.setPeerParams(o.heartbeatInterval ?? -1, o.pathMaxRetrans ?? -1, o.pathMtu ?? -1), 'SCTP_PEER_ADDR_PARAMS');
   }
+  if (o.maxSegment !== undefined) check(handle.setAssocValue(C.SCTP_MAXSEG, 0, o.maxSegment), 'SCTP_MAXSEG');
+  if (o.autoClose !== undefined) check(handle.setInt(C.IPPROTO_SCTP, C.SCTP_AUTOCLOSE, o.autoClose), 'SCTP_AUTOCLOSE');
+  if (o.adaptationLayer !== undefined) {
+    check(handle.setInt(C.IPPROTO_SCTP, C.SCTP_ADAPTATION_LAYER, o.adaptationLayer), 'SCTP_ADAPTATION_LAYER');
+  }
+  if (o.delayedSack) check(handle.setDelayedSack(o.delayedSack.delay, o.delayedSack.frequency), 'SCTP_DELAYED_SACK');
+}
+
+// Per-path parameters of an association (SCTP_PEER_ADDR_PARAMS): `params` { address, heartbeatInterval,
+// pathMaxRetrans, pathMtu, heartbeatNow }; without address, every path of the association.
+function validatePeerParams(params, name = 'params') {
+  validateObject(params, name);
+  const p = { address: null, heartbeatInterval: -1, pathMaxRetrans: -1, pathMtu: -1, heartbeatNow: false };
+  for (const key of Object.keys(params)) {
+    const value = params[key];
+    if (value === undefined) continue;
+    const field = `${name}.${key}`;
+    switch (key) {
+      case 'address': p.address = value; break; // validated by the caller, which knows the socket's type
+      case 'heartbeatInterval': p.heartbeatInterval = validateInteger(value, field, 0, 2 ** 31 - 1); break;
+      case 'pathMaxRetrans': p.pathMaxRetrans = validateInteger(value, field, 1, 65535); break;
+      case 'pathMtu': p.pathMtu = validatePathMtu(value, field); break;
+      case 'heartbeatNow': p.heartbeatNow = validateBoolean(value, field); break;
+      default: throw invalidArgValue(name, params, `has an unknown property '${key}'`);
+    }
+  }
+  return p;
 }
 
 // msg: Buffer | TypedArray | DataView | string | an array of those -> one Buffer.
@@ -154,4 +206,6 @@ function toMessage(msg) {
   return data;
 }
 
-module.exports = { DEFAULTS, STREAM_SEND_DEFAULTS, validateSendOptions, validateOptions, applyOptions, toBuffer, toMessage };
+module.exports = {
+  DEFAULTS, STREAM_SEND_DEFAULTS, validateSendOptions, validateOptions, applyOptions, validatePeerParams, toBuffer, toMessage,
+};

@@ -8,7 +8,9 @@ const binding = require('./binding');
 const {
   coded, invalidArgValue, validateInteger, validateFunction, validateObject, validateAbortSignal,
 } = require('./validators');
-const { validateSendOptions, validateOptions, applyOptions, toBuffer, toMessage } = require('./options');
+const {
+  validateSendOptions, validateOptions, applyOptions, validatePeerParams, toBuffer, toMessage,
+} = require('./options');
 const {
   PEER_CAUSED, associationInfo, isUp, receiveInfo, relayed, connectError, abortError,
 } = require('./notifications');
@@ -367,6 +369,18 @@ class Socket extends EventEmitter {
     return this;
   }
 
+  // Per-path parameters of an association (SCTP_PEER_ADDR_PARAMS): of params.address, or of every
+  // path when there is none.
+  setPeerParams(assocId, params) {
+    validateInteger(assocId, 'assocId', 1, 2 ** 31 - 1);
+    const p = validatePeerParams(params);
+    if (p.address !== null) this.#validateAddress(p.address, 'params.address');
+    this.#healthCheck();
+    const known = this.#associations.get(assocId);
+    A.setPeerParams(this.#handle, assocId, p, known ? known.port : 0);
+    return this;
+  }
+
   // Stops receiving and closes. Messages still in this socket's queue (not yet taken by the
   // kernel) are not sent: each one's callback gets ERR_SOCKET_CLOSED. 'close' follows on the
   // next tick. Calling close() again does nothing but call the callback.
@@ -531,9 +545,8 @@ class Socket extends EventEmitter {
     if (r < 0 && throws) throw binding.systemError(-r, flag === C.SCTP_EOF ? 'eof' : 'abort');
   }
 
-  #onAssociation(assocId, state, error, address, port, inStreams, outStreams) {
-    const info = associationInfo(assocId, state, error, address, port, inStreams, outStreams,
-      this.#associations.get(assocId));
+  #onAssociation(assocId, state, ...rest) {
+    const info = associationInfo(this.#associations.get(assocId), assocId, state, ...rest);
     if (isUp(state)) {
       this.#associations.set(assocId, { assocId, address: info.address, port: info.port });
     } else {

@@ -13,7 +13,9 @@ const {
   coded, invalidArgType, invalidArgValue, validateInteger, validatePort, validateBoolean, validateFunction, validateObject,
   validateAbortSignal,
 } = require('./validators');
-const { STREAM_SEND_DEFAULTS, validateSendOptions, validateOptions, applyOptions, toMessage } = require('./options');
+const {
+  STREAM_SEND_DEFAULTS, validateSendOptions, validateOptions, applyOptions, validatePeerParams, toMessage,
+} = require('./options');
 const {
   PEER_CAUSED, associationInfo, isUp, receiveInfo, relayed, connectError, lostError, abortError,
 } = require('./notifications');
@@ -229,8 +231,8 @@ class StreamSocket extends Duplex {
       onerror: (errno, syscall) => this.#lose(binding.systemError(errno, this.#connecting ? 'connect' : syscall,
         this.#remote?.address, this.#remote?.port)),
       onend: () => this.#onEnd(),
-      onassociation: (assocId, state, error, address, port, inStreams, outStreams) => {
-        const info = associationInfo(assocId, state, error, address, port, inStreams, outStreams, this.#remote);
+      onassociation: (assocId, state, ...rest) => {
+        const info = associationInfo(this.#remote, assocId, state, ...rest);
         if (isUp(state) && this.#connecting) {
           this.#up();
           this.emit('connect');
@@ -465,6 +467,14 @@ class StreamSocket extends Duplex {
   setPrimary(address) {
     A.validateAddress(address, 'address');
     A.setPrimary(this.#connectedHandle(), 0, address, this.#remote.port);
+    return this;
+  }
+
+  // Per-path parameters (SCTP_PEER_ADDR_PARAMS): of params.address, or of every path.
+  setPeerParams(params) {
+    const p = validatePeerParams(params);
+    if (p.address !== null) A.validateAddress(p.address, 'params.address');
+    A.setPeerParams(this.#connectedHandle(), 0, p, this.#remote.port);
     return this;
   }
 

@@ -41,6 +41,9 @@ class Addon : public Napi::Addon<Addon> {
     c["IPV6_V6ONLY"] = IPV6_V6ONLY;
     c["IPPROTO_SCTP"] = static_cast<int>(IPPROTO_SCTP);
     c["SCTP_NODELAY"] = SCTP_NODELAY;
+    c["SCTP_MAXSEG"] = SCTP_MAXSEG;
+    c["SCTP_AUTOCLOSE"] = SCTP_AUTOCLOSE;
+    c["SCTP_ADAPTATION_LAYER"] = SCTP_ADAPTATION_LAYER;
     c["SCTP_UNORDERED"] = static_cast<int>(SCTP_UNORDERED);
     c["SCTP_EOF"] = static_cast<int>(SCTP_EOF);
     c["SCTP_ABORT"] = static_cast<int>(SCTP_ABORT);

@@ -73,6 +73,23 @@ const char* PathState(int state) {  // spinfo_state
   }
 }
 
+// The peer's adaptation layer indication (RFC 5061) of a new association: the kernel queues its
+// SCTP_ADAPTATION_INDICATION right behind the SCTP_COMM_UP, so it is the next record (read and
+// ignored later). -1 when the peer sent none.
+double PeekAdaptation(int fd, sctp_assoc_t id) {
+  sctp_adaptation_event event{};
+  iovec iov{&event, sizeof event};
+  msghdr msg{};
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  ssize_t n = recvmsg(fd, &msg, MSG_PEEK | MSG_DONTWAIT);
+  if (n < static_cast<ssize_t>(sizeof event) || !(msg.msg_flags & MSG_NOTIFICATION) ||
+      event.sai_type != SCTP_ADAPTATION_INDICATION || event.sai_assoc_id != id) {
+    return -1;
+  }
+  return event.sai_adaptation_ind;
+}
+
 // sctp_getpaddrs()/sctp_getladdrs() results (packed sockaddrs) as [[address, port], ...].
 Napi::Value AddressList(Napi::Env env, int count, sockaddr* addrs) {
   if (count < 0) return Napi::Number::New(env, errno);
@@ -111,6 +128,8 @@ Napi::Function SocketHandle::Define(Napi::Env env) {
                          InstanceMethod("setRtoInfo", &SocketHandle::SetRtoInfo),
                          InstanceMethod("setInitMsg", &SocketHandle::SetInitMsg),
                          InstanceMethod("setMaxMessageSize", &SocketHandle::SetMaxMessageSize),
+                         InstanceMethod("setAssocValue", &SocketHandle::SetAssocValue),
+                         InstanceMethod("setDelayedSack", &SocketHandle::SetDelayedSack),
                          InstanceMethod("subscribe", &SocketHandle::SubscribeEvent),
                          InstanceMethod("bind", &SocketHandle::Bind),
                          InstanceMethod("bindx", &SocketHandle::BindX),
@@ -150,7 +169,8 @@ SocketHandle::SocketHandle(const Napi::CallbackInfo& info) : Napi::ObjectWrap<So
 int SocketHandle::Configure(bool startReading) {
   int on = 1;
   int err = SetOption(fd(), IPPROTO_SCTP, SCTP_RECVRCVINFO, &on, sizeof on);
-  for (uint16_t type : {SCTP_SHUTDOWN_EVENT, SCTP_SEND_FAILED_EVENT, SCTP_REMOTE_ERROR}) {
+  for (uint16_t type : {SCTP_SHUTDOWN_EVENT, SCTP_SEND_FAILED_EVENT, SCTP_REMOTE_ERROR,
+                        SCTP_ADAPTATION_INDICATION}) {
     if (!err) err = Subscribe(type);
   }
   if (!err && startReading) err = StartReadingOneToOne();
@@ -272,6 +292,22 @@ Napi::Value SocketHandle::SetMaxMessageSize(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+Napi::Value SocketHandle::SetAssocValue(const Napi::CallbackInfo& info) {
+  sctp_assoc_value value{};
+  value.assoc_id = info[1].As<Napi::Number>().Int32Value();
+  value.assoc_value = U32(info[2]);
+  return Errno(info.Env(), SetOption(fd(), IPPROTO_SCTP, info[0].As<Napi::Number>().Int32Value(),
+                                     &value, sizeof value));
+}
+
+Napi::Value SocketHandle::SetDelayedSack(const Napi::CallbackInfo& info) {
+  sctp_sack_info sack{};
+  sack.sack_assoc_id = SCTP_FUTURE_ASSOC;
+  sack.sack_delay = U32(info[0]);  // 0: unchanged
+  sack.sack_freq = U32(info[1]);   // 1: a SACK for every packet (no delay); 0: unchanged
+  return Errno(info.Env(), SetOption(fd(), IPPROTO_SCTP, SCTP_DELAYED_SACK, &sack, sizeof sack));
+}
+
 Napi::Value SocketHandle::Bind(const Napi::CallbackInfo& info) {
   Address local;
   std::string host = info[0].As<Napi::String>().Utf8Value();
@@ -315,15 +351,30 @@ Napi::Value SocketHandle::SetPrimary(const Napi::CallbackInfo& info) {
 
 Napi::Value SocketHandle::SetPeerParams(const Napi::CallbackInfo& info) {
   sctp_paddrparams params{};
-  params.spp_assoc_id = SCTP_FUTURE_ASSOC;
+  params.spp_assoc_id = info[3].IsNumber() ? info[3].As<Napi::Number>().Int32Value() : SCTP_FUTURE_ASSOC;
+  if (info[4].IsString()) {
+    Address address;
+    if (!ParseAddress(info[4].As<Napi::String>().Utf8Value(), static_cast<uint16_t>(U32(info[5])),
+                      &address)) {
+      return Errno(info.Env(), EINVAL);
+    }
+    std::memcpy(&params.spp_address, &address.storage, sizeof params.spp_address);
+  }
   int heartbeat = info[0].As<Napi::Number>().Int32Value();
   int retrans = info[1].As<Napi::Number>().Int32Value();
+  int mtu = info[2].IsNumber() ? info[2].As<Napi::Number>().Int32Value() : -1;
   if (heartbeat == 0) params.spp_flags |= SPP_HB_DISABLE;
   if (heartbeat > 0) {
     params.spp_flags |= SPP_HB_ENABLE;
     params.spp_hbinterval = static_cast<uint32_t>(heartbeat);
   }
+  if (info[6].ToBoolean()) params.spp_flags |= SPP_HB_DEMAND;
   if (retrans >= 0) params.spp_pathmaxrxt = static_cast<uint16_t>(retrans);
+  if (mtu == 0) params.spp_flags |= SPP_PMTUD_ENABLE;
+  if (mtu > 0) {  // a fixed path MTU: discovery off
+    params.spp_flags |= SPP_PMTUD_DISABLE;
+    params.spp_pathmtu = static_cast<uint32_t>(mtu);
+  }
   return Errno(info.Env(), SetOption(fd(), IPPROTO_SCTP, SCTP_PEER_ADDR_PARAMS, &params, sizeof params));
 }
 
@@ -457,10 +508,12 @@ void SocketHandle::OnNotification(const char* data, size_t length, const sockadd
     case SCTP_ASSOC_CHANGE: {
       const auto& c = n->sn_assoc_change;
       if (length < sizeof c) return;
+      bool up = c.sac_state == SCTP_COMM_UP || c.sac_state == SCTP_RESTART;
       // sac_error: an ABORT's cause code, as it came off the wire (network byte order)
       Emit(kOnAssociation, {num(c.sac_assoc_id), str(AssocState(c.sac_state)),
             num(ntohs(c.sac_error)), Napi::String::New(env, FormatHost(from)), num(PortOf(from)),
-            num(c.sac_inbound_streams), num(c.sac_outbound_streams)});
+            num(c.sac_inbound_streams), num(c.sac_outbound_streams),
+            num(up ? PeekAdaptation(fd(), c.sac_assoc_id) : -1)});
       break;
     }
     case SCTP_PEER_ADDR_CHANGE: {

@@ -28,7 +28,7 @@ class SocketHandle : public Napi::ObjectWrap<SocketHandle>, private Endpoint {
     kOnError,         // (errno, syscall)
     kOnEnd,           // (): end of file on a one-to-one socket, its association is over
     kOnConnection,    // (): a listening one-to-one socket has connections to accept()
-    kOnAssociation,   // (assocId, state, cause, address, port, inStreams, outStreams)
+    kOnAssociation,   // (assocId, state, cause, address, port, inStreams, outStreams, adaptation?)
     kOnPeerAddrChange,  // (assocId, state, error, address, port)
     kOnSendFailed,    // (assocId, error, sent, stream, ppid, context, data, size)
     kOnShutdown,      // (assocId)
@@ -51,6 +51,9 @@ class SocketHandle : public Napi::ObjectWrap<SocketHandle>, private Endpoint {
   Napi::Value SetRtoInfo(const Napi::CallbackInfo& info); // (initial, min, max) -> errno
   Napi::Value SetInitMsg(const Napi::CallbackInfo& info); // (out, maxIn, attempts, timeout) -> errno
   Napi::Value SetMaxMessageSize(const Napi::CallbackInfo& info);  // (bytes)
+  // (SCTP_* option taking a struct sctp_assoc_value, assocId, value) -> errno
+  Napi::Value SetAssocValue(const Napi::CallbackInfo& info);
+  Napi::Value SetDelayedSack(const Napi::CallbackInfo& info);  // (delay ms | 0, frequency | 0) -> errno
   Napi::Value SubscribeEvent(const Napi::CallbackInfo& info);  // (SCTP_*_EVENT type, on) -> errno
   Napi::Value Bind(const Napi::CallbackInfo& info);       // (address, port) -> errno
   // (addresses[], port, remove) -> errno (sctp_bindx: add, the first time binds, or remove)
@@ -60,7 +63,9 @@ class SocketHandle : public Napi::ObjectWrap<SocketHandle>, private Endpoint {
   Napi::Value Listen(const Napi::CallbackInfo& info);
   Napi::Value Read(const Napi::CallbackInfo& info);       // () -> errno: start reading, no listen()
   Napi::Value SetPrimary(const Napi::CallbackInfo& info);  // (assocId, address, port) -> errno
-  Napi::Value SetPeerParams(const Napi::CallbackInfo& info);  // (heartbeat ms | -1, pathMaxRetrans | -1)
+  // (heartbeat ms | -1, pathMaxRetrans | -1[, pathMtu | -1 (0: discovery), assocId, address, port,
+  //  heartbeatNow]) -> errno. With no address, every path (of the association, or of those to come).
+  Napi::Value SetPeerParams(const Napi::CallbackInfo& info);
   Napi::Value GetSockName(const Napi::CallbackInfo& info);  // -> [address, port] | errno
   // (data|null, address|null, port, stream, ppid, context, ttl, unordered, assocId, flags)
   //   -> bytes | -errno. With no address, assocId names the association; flags: SCTP_EOF, SCTP_ABORT.

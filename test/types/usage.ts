@@ -65,6 +65,10 @@ multi.on('sendfailed', (f) => void (f.data.length + f.size + (f.truncated ? 1 : 
 multi.on('oversize', ({ size, limit, address, port, assocId }) => void [size + limit + port + assocId, address]);
 multi.on('association', ({ error, reason }) => void `${error} ${reason}`);
 multi.on('remoteerror', ({ cause, reason }) => void `${cause} ${reason}`);
+const tuned = createSocket({
+  type: 'sctp4', delayedSack: { delay: 100, frequency: 1 }, maxSegment: 1200, pathMtu: 1400, autoClose: 30, adaptationLayer: 7,
+});
+tuned.on('association', ({ adaptation }) => void (adaptation ?? 0));
 multi.on('abandoned', ({ assocId, count }) => void (assocId + count));
 async function associate(): Promise<void> {
   const { assocId } = await multi.connect(3868, ['127.0.0.1', '127.0.0.2'], { timeout: 5000 });
@@ -73,6 +77,9 @@ async function associate(): Promise<void> {
   void [srtt, st.abandoned?.sent, multi.peerAddresses(assocId)[0].address, multi.associations()[0].addresses];
   multi.send('on the association', { assocId, ppid: 46 }, (err) => void err);
   multi.setPrimary(assocId, '127.0.0.2').addAddress('127.0.0.3').removeAddress('127.0.0.3');
+  multi.setPeerParams(assocId, { address: '127.0.0.2', pathMtu: 1280, heartbeatNow: true }).setPeerParams(assocId, { heartbeatInterval: 0 });
+  // @ts-expect-error: no such path parameter
+  multi.setPeerParams(assocId, { mtu: 1 });
   const branch: StreamSocket = multi.peeloff(assocId);
   branch.send('one-to-one');
   branch.on('error', (err) => void `${err.code} ${err.reason ?? ''}`);
@@ -112,6 +119,7 @@ const client: StreamSocket = connect({ port: 3868, host: 'localhost', localPort:
   const st = client.status();
   void [st.state, client.remoteAddress, client.remotePort, client.bytesRead, client.readyState, client.assocId];
   client.setPrimary('127.0.0.2');
+  client.setPeerParams({ pathMtu: 1280 });
   void [client.peerAddresses(), client.localAddresses()];
 });
 client.on('error', (err) => void err.errno);
@@ -119,4 +127,7 @@ client.on('error', (err) => void err.errno);
 client.send('x', { assocId: 1 });
 createConnection(3868, '::1').destroy();
 void new StreamSocket().connect({ port: 1, addresses: ['127.0.0.1'] });
+void connect({ port: 1, maxSegment: 1200, adaptationLayer: 1, delayedSack: { frequency: 1 } });
+// @ts-expect-error: autoClose is for one-to-many sockets
+void connect({ port: 1, autoClose: 5 });
 void server.close((err) => void err);

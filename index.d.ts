@@ -42,8 +42,12 @@ export interface SendOptions {
   ppid?: number;
   /** Deliver as soon as it arrives, outside the stream's order. Default true. */
   unordered?: boolean;
-  /** PR-SCTP lifetime in ms; 0: fully reliable. Default 30000. */
+  /** PR-SCTP lifetime in ms; 0: fully reliable. Default 30000. One of ttl, rtx, prio per message. */
   ttl?: number;
+  /** PR-SCTP: at most this many retransmissions, then abandoned (0: one try). */
+  rtx?: number;
+  /** PR-SCTP priority (0 highest): when the send buffer is full, queued messages of a larger value are dropped for it. */
+  prio?: number;
   /** An opaque number reported back with send failures. Default 0. */
   context?: number;
   /** Send on this association instead of to port/address. */
@@ -182,7 +186,22 @@ export interface AssociationStatus {
     mtu: number;
   };
   /** PR-SCTP messages abandoned on this association (SCTP_PR_ASSOC_STATUS), where the kernel has it. */
-  abandoned?: { sent: number; unsent: number };
+  abandoned?: Abandoned;
+}
+
+/** PR-SCTP messages abandoned after (sent) or before (unsent) transmission: in all and per policy. */
+export interface Abandoned {
+  sent: number;
+  unsent: number;
+  ttl: { sent: number; unsent: number };
+  rtx: { sent: number; unsent: number };
+  prio: { sent: number; unsent: number };
+}
+
+/** SCTP_PR_STREAM_STATUS of one outbound stream. */
+export interface StreamStatus {
+  stream: number;
+  abandoned: Abandoned;
 }
 
 export interface AddressInfo {
@@ -227,6 +246,7 @@ export class Socket extends EventEmitter implements AsyncIterable<{ msg: Buffer;
   abort(assocId: number, reason?: string | NodeJS.ArrayBufferView): this;
   associations(): Array<{ assocId: number; address: string; port: number; addresses: PeerAddress[] }>;
   status(assocId: number): AssociationStatus;
+  streamStatus(assocId: number, stream: number): StreamStatus;
   peerAddresses(assocId: number): PeerAddress[];
   localAddresses(assocId?: number): PeerAddress[];
   addAddress(address: string): this;
@@ -348,6 +368,7 @@ export class StreamSocket extends Duplex {
   readonly assocId: number;
 
   status(): AssociationStatus;
+  streamStatus(stream: number): StreamStatus;
   peerAddresses(): PeerAddress[];
   localAddresses(): PeerAddress[];
   setPrimary(address: string): this;

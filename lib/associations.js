@@ -55,6 +55,13 @@ function status(handle, assocId) {
   return result;
 }
 
+// SCTP_PR_STREAM_STATUS of one outbound stream: { stream, abandoned: { sent, unsent, ttl, rtx, prio } }.
+function streamStatus(handle, assocId, stream) {
+  const result = handle.streamStatus(assocId, stream);
+  if (typeof result === 'number') throw binding.systemError(result, 'getsockopt SCTP_PR_STREAM_STATUS');
+  return { stream, abandoned: result };
+}
+
 const peerAddresses = (handle, assocId) => addressList(handle.peerAddresses(assocId), 'sctp_getpaddrs');
 const localAddresses = (handle, assocId) => addressList(handle.localAddresses(assocId), 'sctp_getladdrs');
 
@@ -77,6 +84,6 @@ function bindx(handle, addresses, port, remove = false) {
 }
 
 module.exports = {
-  validateAddress, validateAddresses, familyOf, addressList, sockName, status, peerAddresses, localAddresses,
+  validateAddress, validateAddresses, familyOf, addressList, sockName, status, streamStatus, peerAddresses, localAddresses,
   setPrimary, setPeerParams, bindx,
 };

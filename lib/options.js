@@ -17,16 +17,25 @@ const DEFAULTS = {
   rtoInfo: { initial: 250, min: 200, max: 5000 },
   maxMessageSize: 256 * 1024,
   sendHighWaterMark: 1024 * 1024,
-  defaults: { stream: 0, ppid: 0, unordered: true, ttl: 30000, context: 0 },
+  defaults: { stream: 0, ppid: 0, unordered: true, ttl: 30000, policy: C.SCTP_PR_SCTP_TTL, context: 0 },
 };
 // The one-to-one socket's send defaults: in order and fully reliable, as a byte stream is.
-const STREAM_SEND_DEFAULTS = { stream: 0, ppid: 0, unordered: false, ttl: 0, context: 0 };
+const STREAM_SEND_DEFAULTS = { stream: 0, ppid: 0, unordered: false, ttl: 0, policy: C.SCTP_PR_SCTP_TTL, context: 0 };
 
-// { stream, ppid, context, ttl, unordered } (and on a one-to-many socket's send(), assocId) over
-// `base`; `name` is what errors call the object.
+// The PR-SCTP policies (RFC 3758, RFC 7496): a message has one, given as `ttl` (ms of lifetime; 0:
+// fully reliable), `rtx` (retransmissions at most) or `prio` (a priority: when the send buffer is
+// full, queued messages of a larger value are dropped for it). Internally `policy` and `ttl`, its
+// value, as the kernel's SCTP_PRINFO has them.
+const POLICIES = { ttl: C.SCTP_PR_SCTP_TTL, rtx: C.SCTP_PR_SCTP_RTX, prio: C.SCTP_PR_SCTP_PRIO };
+
+// { stream, ppid, context, ttl | rtx | prio, unordered } (and on a one-to-many socket's send(),
+// assocId) over `base`; `name` is what errors call the object.
 function validateSendOptions(opts, name, base, allowAssocId = false) {
   validateObject(opts, name);
   const out = { ...base };
+  if (Object.keys(POLICIES).filter((k) => opts[k] !== undefined).length > 1) {
+    throw invalidArgValue(name, opts, "can have only one of 'ttl', 'rtx' and 'prio' (a message has one PR-SCTP policy)");
+  }
   for (const key of Object.keys(opts)) {
     const value = opts[key];
     if (value === undefined) continue;
@@ -34,7 +43,10 @@ function validateSendOptions(opts, name, base, allowAssocId = false) {
       case 'stream': out.stream = validateInteger(value, `${name}.stream`, 0, 65535); break;
       case 'ppid': out.ppid = validateInteger(value, `${name}.ppid`, 0, U32); break;
       case 'context': out.context = validateInteger(value, `${name}.context`, 0, U32); break;
-      case 'ttl': out.ttl = validateInteger(value, `${name}.ttl`, 0, U32); break;
+      case 'ttl': case 'rtx': case 'prio':
+        out.ttl = validateInteger(value, `${name}.${key}`, 0, U32);
+        out.policy = POLICIES[key];
+        break;
       case 'unordered': out.unordered = validateBoolean(value, `${name}.unordered`); break;
       case 'assocId':
         if (!allowAssocId) throw invalidArgValue(name, opts, "cannot set 'assocId'");

@@ -323,6 +323,14 @@ class Socket extends EventEmitter {
     return A.status(this.#handle, assocId);
   }
 
+  // PR-SCTP messages abandoned on one outbound stream of an association (SCTP_PR_STREAM_STATUS).
+  streamStatus(assocId, stream) {
+    validateInteger(assocId, 'assocId', 1, 2 ** 31 - 1);
+    validateInteger(stream, 'stream', 0, 65535);
+    this.#healthCheck();
+    return A.streamStatus(this.#handle, assocId, stream);
+  }
+
   peerAddresses(assocId) {
     validateInteger(assocId, 'assocId', 1, 2 ** 31 - 1);
     this.#healthCheck();
@@ -560,7 +568,7 @@ class Socket extends EventEmitter {
 
   #trySend({ data, port, address, info }) {
     return this.#handle.send(data, address, port, info.stream, info.ppid, info.context, info.ttl,
-      info.unordered, info.assocId || 0, 0);
+      info.unordered, info.assocId || 0, 0, info.policy);
   }
 
   #complete(request, result) {

@@ -286,7 +286,8 @@ class StreamSocket extends Duplex {
     if (this.destroyed) return callback(coded(Error, 'ERR_STREAM_DESTROYED', 'Cannot call write after a stream was destroyed'));
     if (data.length === 0) return callback(); // as on TCP: nothing to send (no empty SCTP message)
     const info = this.#sendInfos.get(data) || this.#options.defaults;
-    const r = this.#handle.send(data, null, 0, info.stream, info.ppid, info.context, info.ttl, info.unordered, 0, 0);
+    const r = this.#handle.send(data, null, 0, info.stream, info.ppid, info.context, info.ttl, info.unordered, 0, 0,
+      info.policy);
     if (r === -C.EAGAIN) {
       this.#waiting = { data, callback };
       this.#handle.watchWritable();
@@ -461,6 +462,10 @@ class StreamSocket extends Duplex {
 
   // The association: its SCTP_STATUS, addresses, primary path.
   status() { return A.status(this.#connectedHandle(), 0); }
+  streamStatus(stream) {
+    validateInteger(stream, 'stream', 0, 65535);
+    return A.streamStatus(this.#connectedHandle(), 0, stream);
+  }
   peerAddresses() { return A.peerAddresses(this.#connectedHandle(), 0); }
   localAddresses() { return A.localAddresses(this.#connectedHandle(), 0); }
 

@@ -44,6 +44,9 @@ class Addon : public Napi::Addon<Addon> {
     c["SCTP_MAXSEG"] = SCTP_MAXSEG;
     c["SCTP_AUTOCLOSE"] = SCTP_AUTOCLOSE;
     c["SCTP_ADAPTATION_LAYER"] = SCTP_ADAPTATION_LAYER;
+    c["SCTP_PR_SCTP_TTL"] = SCTP_PR_SCTP_TTL;
+    c["SCTP_PR_SCTP_RTX"] = SCTP_PR_SCTP_RTX;
+    c["SCTP_PR_SCTP_PRIO"] = SCTP_PR_SCTP_PRIO;
     c["SCTP_UNORDERED"] = static_cast<int>(SCTP_UNORDERED);
     c["SCTP_EOF"] = static_cast<int>(SCTP_EOF);
     c["SCTP_ABORT"] = static_cast<int>(SCTP_ABORT);

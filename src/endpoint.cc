@@ -164,10 +164,11 @@ ssize_t Endpoint::Send(const void* data, size_t length, const sockaddr* to, cons
   spa.sendv_sndinfo.snd_flags = info.flags | (info.unordered ? SCTP_UNORDERED : 0);
   spa.sendv_sndinfo.snd_assoc_id = info.assoc;
   // The kernel drops a new association's first message when it carries SCTP_PRINFO: until the
-  // association is up, messages go fully reliable.
-  if (info.ttl != 0 && (to == nullptr || peers_.Has(to))) {  // an assocId names a live one
+  // association is up, messages go fully reliable, whatever their policy.
+  bool partial = info.policy != SCTP_PR_SCTP_TTL || info.ttl != 0;  // RTX 0: one try
+  if (partial && (to == nullptr || peers_.Has(to))) {  // an assocId names a live one
     spa.sendv_flags |= SCTP_SEND_PRINFO_VALID;
-    spa.sendv_prinfo.pr_policy = SCTP_PR_SCTP_TTL;
+    spa.sendv_prinfo.pr_policy = info.policy;
     spa.sendv_prinfo.pr_value = info.ttl;
   }
   iovec iov{const_cast<void*>(data), length};

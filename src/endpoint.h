@@ -32,7 +32,9 @@ struct SendInfo {
   uint16_t stream = 0;
   uint32_t ppid = 0;  // host byte order; sent in network byte order
   uint32_t context = 0;
-  uint32_t ttl = 0;  // ms of PR-SCTP lifetime; 0: fully reliable
+  uint32_t ttl = 0;  // the PR-SCTP policy's value: ms of lifetime (0: fully reliable), or
+                     // retransmissions (RTX), or priority (PRIO: 0 is the highest)
+  uint16_t policy = SCTP_PR_SCTP_TTL;  // SCTP_PR_SCTP_TTL, _RTX or _PRIO
   bool unordered = false;
 };
 

@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <algorithm>
 #include <cstring>
+#include <utility>
 #include <vector>
 
 #include "errors.h"
@@ -90,6 +91,32 @@ double PeekAdaptation(int fd, sctp_assoc_t id) {
   return event.sai_adaptation_ind;
 }
 
+// PR-SCTP messages abandoned on an association (SCTP_PR_ASSOC_STATUS), or on one of its outbound
+// streams (SCTP_PR_STREAM_STATUS, sid >= 0): { sent, unsent, ttl: { sent, unsent }, rtx, prio },
+// or an errno.
+Napi::Value Abandoned(Napi::Env env, int fd, sctp_assoc_t id, int sid) {
+  const std::pair<const char*, uint16_t> policies[] = {
+      {nullptr, SCTP_PR_SCTP_ALL}, {"ttl", SCTP_PR_SCTP_TTL}, {"rtx", SCTP_PR_SCTP_RTX},
+      {"prio", SCTP_PR_SCTP_PRIO}};
+  Napi::Object out = Napi::Object::New(env);
+  for (const auto& [name, policy] : policies) {
+    sctp_prstatus pr{};
+    pr.sprstat_assoc_id = id;
+    pr.sprstat_sid = static_cast<uint16_t>(sid < 0 ? 0 : sid);
+    pr.sprstat_policy = policy;
+    socklen_t length = sizeof pr;
+    if (getsockopt(fd, IPPROTO_SCTP, sid < 0 ? SCTP_PR_ASSOC_STATUS : SCTP_PR_STREAM_STATUS, &pr,
+                   &length) < 0) {
+      return Errno(env, errno);
+    }
+    Napi::Object counts = name ? Napi::Object::New(env) : out;
+    counts["sent"] = static_cast<double>(pr.sprstat_abandoned_sent);
+    counts["unsent"] = static_cast<double>(pr.sprstat_abandoned_unsent);
+    if (name) out[name] = counts;
+  }
+  return out;
+}
+
 // sctp_getpaddrs()/sctp_getladdrs() results (packed sockaddrs) as [[address, port], ...].
 Napi::Value AddressList(Napi::Env env, int count, sockaddr* addrs) {
   if (count < 0) return Napi::Number::New(env, errno);
@@ -139,6 +166,7 @@ Napi::Function SocketHandle::Define(Napi::Env env) {
                          InstanceMethod("send", &SocketHandle::Send),
                          InstanceMethod("connect", &SocketHandle::Connect),
                          InstanceMethod("status", &SocketHandle::Status),
+                         InstanceMethod("streamStatus", &SocketHandle::StreamStatus),
                          InstanceMethod("peerAddresses", &SocketHandle::PeerAddresses),
                          InstanceMethod("localAddresses", &SocketHandle::LocalAddresses),
                          InstanceMethod("watchWritable", &SocketHandle::WatchWritable),
@@ -405,6 +433,7 @@ Napi::Value SocketHandle::Send(const Napi::CallbackInfo& info) {
   send.context = U32(info[5]);
   send.ttl = U32(info[6]);
   send.unordered = info[7].ToBoolean();
+  if (info[10].IsNumber()) send.policy = static_cast<uint16_t>(U32(info[10]));
   const sockaddr* to = info[1].IsString() ? peer.get() : nullptr;
   return Napi::Number::New(env, static_cast<double>(Endpoint::Send(data.data, data.length, to,
                                                                    send)));
@@ -434,6 +463,11 @@ Napi::Value SocketHandle::Connect(const Napi::CallbackInfo& info) {
   return result;
 }
 
+Napi::Value SocketHandle::StreamStatus(const Napi::CallbackInfo& info) {
+  return Abandoned(info.Env(), fd(), info[0].As<Napi::Number>().Int32Value(),
+                   static_cast<int>(U32(info[1])));
+}
+
 Napi::Value SocketHandle::Status(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   sctp_status st{};
@@ -461,16 +495,8 @@ Napi::Value SocketHandle::Status(const Napi::CallbackInfo& info) {
   out["primary"] = path;
   // PR-SCTP: how many messages were abandoned (the kernel reports only never-sent ones as
   // SCTP_SEND_FAILED_EVENT; these counters also cover those abandoned after transmission).
-  sctp_prstatus pr{};
-  pr.sprstat_assoc_id = st.sstat_assoc_id;
-  pr.sprstat_policy = SCTP_PR_SCTP_ALL;
-  length = sizeof pr;
-  if (getsockopt(fd(), IPPROTO_SCTP, SCTP_PR_ASSOC_STATUS, &pr, &length) == 0) {
-    Napi::Object abandoned = Napi::Object::New(env);
-    abandoned["sent"] = static_cast<double>(pr.sprstat_abandoned_sent);
-    abandoned["unsent"] = static_cast<double>(pr.sprstat_abandoned_unsent);
-    out["abandoned"] = abandoned;
-  }
+  Napi::Value abandoned = Abandoned(env, fd(), st.sstat_assoc_id, -1);
+  if (abandoned.IsObject()) out["abandoned"] = abandoned;
   return out;
 }
 

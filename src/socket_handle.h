@@ -67,13 +67,16 @@ class SocketHandle : public Napi::ObjectWrap<SocketHandle>, private Endpoint {
   //  heartbeatNow]) -> errno. With no address, every path (of the association, or of those to come).
   Napi::Value SetPeerParams(const Napi::CallbackInfo& info);
   Napi::Value GetSockName(const Napi::CallbackInfo& info);  // -> [address, port] | errno
-  // (data|null, address|null, port, stream, ppid, context, ttl, unordered, assocId, flags)
-  //   -> bytes | -errno. With no address, assocId names the association; flags: SCTP_EOF, SCTP_ABORT.
+  // (data|null, address|null, port, stream, ppid, context, prValue, unordered, assocId, flags[,
+  //  policy: SCTP_PR_SCTP_TTL (the default), _RTX, _PRIO]) -> bytes | -errno. With no address,
+  //  assocId names the association; flags: SCTP_EOF, SCTP_ABORT.
   Napi::Value Send(const Napi::CallbackInfo& info);
   Napi::Value Connect(const Napi::CallbackInfo& info);    // (addresses[], port) -> [errno, assocId]
   // () -> errno: a graceful SHUTDOWN of a one-to-one socket's association, after what was sent
   Napi::Value Shutdown(const Napi::CallbackInfo& info);
   Napi::Value Status(const Napi::CallbackInfo& info);     // (assocId) -> status object | errno
+  // (assocId, stream) -> the stream's abandoned PR-SCTP messages { sent, unsent, ttl, rtx, prio } | errno
+  Napi::Value StreamStatus(const Napi::CallbackInfo& info);
   Napi::Value PeerAddresses(const Napi::CallbackInfo& info);   // (assocId) -> [[address, port]] | errno
   Napi::Value LocalAddresses(const Napi::CallbackInfo& info);  // (assocId) -> [[address, port]] | errno
   Napi::Value WatchWritable(const Napi::CallbackInfo& info);  // one onwritable call

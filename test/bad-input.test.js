@@ -87,6 +87,7 @@ for (const [options, expected] of [
   [v4({ defaults: { unordered: 1 } }), TYPE], [v4({ defaults: { context: 1.5 } }), RANGE],
   [v4({ defaults: { priority: 1 } }), VALUE], [v4({ defaults: { assocId: 1 } }), VALUE],
   [v4({ signal: {} }), TYPE], [v4({ signal: 'abort' }), TYPE],
+  [v4({ defaults: { ttl: 1, prio: 1 } }), VALUE], [v4({ defaults: { rtx: 1.5 } }), RANGE],
   [v4({ delayedSack: true }), TYPE], [v4({ delayedSack: { delay: 501 } }), RANGE],
   [v4({ delayedSack: { delay: 0 } }), RANGE], [v4({ delayedSack: { frequency: 0 } }), RANGE],
   [v4({ delayedSack: { frequency: '2' } }), TYPE],
@@ -112,6 +113,9 @@ for (const [args, expected] of [
   [['x', 9, '127.0.0.1', { unordered: 'no' }], TYPE],
   [['x', 9, '127.0.0.1', { nope: 1 }], VALUE], [['x', 9, '127.0.0.1', {}, 'cb'], TYPE],
   [['x', { assocId: 0 }], RANGE], [['x', { assocId: '1' }], TYPE],
+  [['x', 9, '127.0.0.1', { rtx: -1 }], RANGE], [['x', 9, '127.0.0.1', { prio: '1' }], TYPE],
+  [['x', 9, '127.0.0.1', { prio: 2 ** 32 }], RANGE], [['x', 9, '127.0.0.1', { ttl: 5, rtx: 1 }], VALUE],
+  [['x', 9, '127.0.0.1', { rtx: 0, prio: 0 }], VALUE],
 ]) {
   rows.push([`socket.send(${args.map(show).join(', ')})`, () => socket(v4()).send(...args), expected]);
 }
@@ -155,6 +159,10 @@ for (const [label, call, expected] of [
   ['peerAddresses(null)', (s) => s.peerAddresses(null), TYPE], ['localAddresses(1.5)', (s) => s.localAddresses(1.5), RANGE],
   ['peeloff(12345), no such association', (s) => s.peeloff(12345), system('EINVAL', 'sctp_peeloff')],
   ["setPrimary(1, 'localhost')", (s) => s.setPrimary(1, 'localhost'), VALUE],
+  ['streamStatus(1, -1)', (s) => s.streamStatus(1, -1), RANGE],
+  ["streamStatus('1', 0)", (s) => s.streamStatus('1', 0), TYPE],
+  ['streamStatus(12345, 0), no such association', (s) => s.streamStatus(12345, 0),
+    system('EINVAL', 'getsockopt SCTP_PR_STREAM_STATUS')],
   ['setPeerParams(0, {})', (s) => s.setPeerParams(0, {}), RANGE],
   ['setPeerParams(1)', (s) => s.setPeerParams(1), TYPE],
   ['setPeerParams(1, { pathMtu: 100 })', (s) => s.setPeerParams(1, { pathMtu: 100 }), RANGE],
@@ -176,7 +184,7 @@ for (const [label, call] of [
   ['peeloff', (s) => s.peeloff(1)], ['associations', (s) => s.associations()],
   ['addAddress', (s) => s.addAddress('127.0.0.1')], ['setPrimary', (s) => s.setPrimary(1, '127.0.0.1')],
   ['peerAddresses', (s) => s.peerAddresses(1)], ['localAddresses', (s) => s.localAddresses()],
-  ['setPeerParams', (s) => s.setPeerParams(1, {})],
+  ['setPeerParams', (s) => s.setPeerParams(1, {})], ['streamStatus', (s) => s.streamStatus(1, 0)],
 ]) {
   rows.push([`socket.${label}() after close()`, async () => call((await bound()).close()), CLOSED]);
 }
@@ -252,6 +260,8 @@ for (const [label, call, expected] of [
   ['stream.status() before connect', () => client().status(), coded('Error', 'ERR_SOCKET_NOT_CONNECTED')],
   ['stream.peerAddresses() after destroy()', () => client().destroy().peerAddresses(), CLOSED],
   ["stream.setPrimary('here')", () => client().setPrimary('here'), VALUE],
+  ["stream.send('x', { rtx: 1, ttl: 1 })", () => client().send('x', { rtx: 1, ttl: 1 }), VALUE],
+  ['stream.streamStatus(70000)', () => client().streamStatus(70000), RANGE],
   ['stream.setPeerParams({ pathMtu: 1 })', () => client().setPeerParams({ pathMtu: 1 }), RANGE],
   ['stream.setPeerParams({}) before connect', () => client().setPeerParams({}), coded('Error', 'ERR_SOCKET_NOT_CONNECTED')],
   ["stream.write('x') after destroy()", () => new Promise((resolve, reject) => {

@@ -74,7 +74,10 @@ async function associate(): Promise<void> {
   const { assocId } = await multi.connect(3868, ['127.0.0.1', '127.0.0.2'], { timeout: 5000 });
   const st = multi.status(assocId);
   const srtt: number = st.primary.srtt;
-  void [srtt, st.abandoned?.sent, multi.peerAddresses(assocId)[0].address, multi.associations()[0].addresses];
+  const rtxSent: number = multi.streamStatus(assocId, 1).abandoned.rtx.sent + (st.abandoned?.prio.unsent ?? 0);
+  multi.send('once', { assocId, rtx: 0 }).valueOf();
+  multi.send('urgent', { assocId, prio: 0 });
+  void [rtxSent, srtt, st.abandoned?.sent, multi.peerAddresses(assocId)[0].address, multi.associations()[0].addresses];
   multi.send('on the association', { assocId, ppid: 46 }, (err) => void err);
   multi.setPrimary(assocId, '127.0.0.2').addAddress('127.0.0.3').removeAddress('127.0.0.3');
   multi.setPeerParams(assocId, { address: '127.0.0.2', pathMtu: 1280, heartbeatNow: true }).setPeerParams(assocId, { heartbeatInterval: 0 });
@@ -120,6 +123,8 @@ const client: StreamSocket = connect({ port: 3868, host: 'localhost', localPort:
   void [st.state, client.remoteAddress, client.remotePort, client.bytesRead, client.readyState, client.assocId];
   client.setPrimary('127.0.0.2');
   client.setPeerParams({ pathMtu: 1280 });
+  client.send('x', { rtx: 2 });
+  void client.streamStatus(0).abandoned.ttl.sent;
   void [client.peerAddresses(), client.localAddresses()];
 });
 client.on('error', (err) => void err.errno);

@@ -93,6 +93,8 @@ export interface SocketOptions {
    * 1 turns delayed SACK off). Linux's default: 200 ms, every 2nd packet.
    */
   delayedSack?: { delay?: number; frequency?: number };
+  /** RFC 6525 stream reconfiguration offered and allowed (SCTP_RECONFIG_SUPPORTED, SCTP_ENABLE_STREAM_RESET); both ends need it. */
+  streamReset?: boolean;
   /** Aborting it closes the socket. */
   signal?: AbortSignal;
 }
@@ -111,6 +113,20 @@ export interface AssociationInfo {
   /** On 'up' and 'restart': the peer's adaptation layer indication, when it sent one. */
   adaptation?: number;
 }
+
+export interface StreamResetInfo {
+  assocId: number;
+  streams: number[];
+  incoming: boolean;
+  outgoing: boolean;
+  /** The peer refused the request. */
+  denied: boolean;
+  /** No answer, or a bad one. */
+  failed: boolean;
+}
+export interface AssocResetInfo { assocId: number; localTsn: number; remoteTsn: number; denied: boolean; failed: boolean }
+/** Streams added (Linux reports how many were added each way; status() has the new counts). */
+export interface StreamChangeInfo { assocId: number; inStreams: number; outStreams: number; denied: boolean; failed: boolean }
 
 /** Per-path parameters (SCTP_PEER_ADDR_PARAMS) of one association: of `address`, or of every path. */
 export interface PeerParams {
@@ -253,6 +269,9 @@ export class Socket extends EventEmitter implements AsyncIterable<{ msg: Buffer;
   removeAddress(address: string): this;
   setPrimary(assocId: number, address: string): this;
   setPeerParams(assocId: number, params: PeerParams): this;
+  resetStreams(assocId: number, streams: number[], options?: { incoming?: boolean; outgoing?: boolean }): this;
+  resetAssociation(assocId: number): this;
+  addStreams(assocId: number, streams: { in?: number; out?: number }): this;
   /** The association, branched off into a one-to-one socket of its own. */
   peeloff(assocId: number): StreamSocket;
 
@@ -272,6 +291,9 @@ export class Socket extends EventEmitter implements AsyncIterable<{ msg: Buffer;
   on(event: 'peeraddrchange', listener: (info: PeerAddressChange) => void): this;
   on(event: 'sendfailed', listener: (info: SendFailed) => void): this;
   on(event: 'abandoned', listener: (info: { assocId: number; count: number }) => void): this;
+  on(event: 'streamreset', listener: (info: StreamResetInfo) => void): this;
+  on(event: 'assocreset', listener: (info: AssocResetInfo) => void): this;
+  on(event: 'streamchange', listener: (info: StreamChangeInfo) => void): this;
   on(event: 'shutdown', listener: (info: { assocId: number }) => void): this;
   on(event: 'remoteerror', listener: (info: { assocId: number; cause: number; reason: string; data: Buffer }) => void): this;
   on(event: 'error', listener: (err: Error & { code?: string; errno?: number; syscall?: string }) => void): this;
@@ -373,6 +395,9 @@ export class StreamSocket extends Duplex {
   localAddresses(): PeerAddress[];
   setPrimary(address: string): this;
   setPeerParams(params: PeerParams): this;
+  resetStreams(streams: number[], options?: { incoming?: boolean; outgoing?: boolean }): this;
+  resetAssociation(): this;
+  addStreams(streams: { in?: number; out?: number }): this;
   [Symbol.asyncDispose](): Promise<void>;
 
   on(event: 'connect' | 'ready' | 'end' | 'timeout' | 'drain' | 'finish', listener: () => void): this;
@@ -387,6 +412,9 @@ export class StreamSocket extends Duplex {
   on(event: 'association', listener: (info: AssociationInfo) => void): this;
   on(event: 'peeraddrchange', listener: (info: PeerAddressChange) => void): this;
   on(event: 'sendfailed', listener: (info: SendFailed) => void): this;
+  on(event: 'streamreset', listener: (info: StreamResetInfo) => void): this;
+  on(event: 'assocreset', listener: (info: AssocResetInfo) => void): this;
+  on(event: 'streamchange', listener: (info: StreamChangeInfo) => void): this;
   on(event: 'shutdown', listener: (info: { assocId: number }) => void): this;
   on(event: 'remoteerror', listener: (info: { assocId: number; cause: number; reason: string; data: Buffer }) => void): this;
   on(event: string | symbol, listener: (...args: any[]) => void): this;

@@ -4,7 +4,10 @@
 // Each takes the native handle and an association id (0 on a one-to-one socket: its only one).
 const net = require('net');
 const binding = require('./binding');
-const { invalidArgType, invalidArgValue } = require('./validators');
+const { errno: E } = require('os').constants;
+const {
+  invalidArgType, invalidArgValue, validateInteger, validateBoolean, validateObject,
+} = require('./validators');
 
 // A numeric IPv4 or IPv6 address (IPv4 only where type is 'sctp4'); `fallback` for none.
 function validateAddress(address, name, type, fallback) {
@@ -77,6 +80,40 @@ function setPeerParams(handle, assocId, p, port) {
   if (err) throw binding.systemError(err, 'setsockopt SCTP_PEER_ADDR_PARAMS', p.address || undefined, p.address ? port : undefined);
 }
 
+// Stream reconfiguration (RFC 6525). ENOPROTOOPT: the association has it off, at one end or both.
+function reconfigure(err, what) {
+  if (!err) return;
+  const error = binding.systemError(err, `setsockopt ${what}`);
+  if (err === E.ENOPROTOOPT) {
+    error.message += ' (stream reconfiguration is off on this association: give both ends the streamReset ' +
+      'option, or set net.sctp.reconf_enable=1 and enable it with SCTP_ENABLE_STREAM_RESET)';
+  }
+  throw error;
+}
+
+// streams: stream numbers (none: every stream); options { incoming, outgoing }, outgoing by default.
+function resetStreams(handle, assocId, streams, options = { outgoing: true }) {
+  if (!Array.isArray(streams)) throw invalidArgType('streams', 'an instance of Array', streams);
+  streams.forEach((s, i) => validateInteger(s, `streams[${i}]`, 0, 65535));
+  validateObject(options, 'options');
+  const incoming = options.incoming === undefined ? false : validateBoolean(options.incoming, 'options.incoming');
+  const outgoing = options.outgoing === undefined ? false : validateBoolean(options.outgoing, 'options.outgoing');
+  if (!incoming && !outgoing) throw invalidArgValue('options', options, "must have 'incoming' or 'outgoing' true");
+  const flags = (incoming ? binding.constants.SCTP_STREAM_RESET_INCOMING : 0) |
+    (outgoing ? binding.constants.SCTP_STREAM_RESET_OUTGOING : 0);
+  reconfigure(handle.resetStreams(assocId, streams, flags), 'SCTP_RESET_STREAMS');
+}
+
+const resetAssociation = (handle, assocId) => reconfigure(handle.resetAssociation(assocId), 'SCTP_RESET_ASSOC');
+
+// counts { in, out }: streams to add each way.
+function addStreams(handle, assocId, counts) {
+  validateObject(counts, 'streams');
+  const n = (k) => (counts[k] === undefined ? 0 : validateInteger(counts[k], `streams.${k}`, 0, 65535));
+  if (n('in') + n('out') === 0) throw invalidArgValue('streams', counts, "must add streams 'in' or 'out'");
+  reconfigure(handle.addStreams(assocId, n('in'), n('out')), 'SCTP_ADD_STREAMS');
+}
+
 // Adds (or with remove, removes) local addresses of a bound socket (sctp_bindx).
 function bindx(handle, addresses, port, remove = false) {
   const err = handle.bindx(addresses, port, remove);
@@ -85,5 +122,5 @@ function bindx(handle, addresses, port, remove = false) {
 
 module.exports = {
   validateAddress, validateAddresses, familyOf, addressList, sockName, status, streamStatus, peerAddresses, localAddresses,
-  setPrimary, setPeerParams, bindx,
+  setPrimary, setPeerParams, resetStreams, resetAssociation, addStreams, bindx,
 };

@@ -75,6 +75,11 @@ function receiveInfo(msg, address, port, assocId, stream, ppid, flags, ssn, tsn,
   };
 }
 
+// A reconfiguration request's outcome: refused by the peer, or failed (no answer, or a bad one).
+const outcome = (flags) => ({
+  denied: (flags & C.SCTP_STREAM_RESET_DENIED) !== 0, failed: (flags & C.SCTP_STREAM_RESET_FAILED) !== 0,
+});
+
 // The native callbacks of the notifications both socket kinds pass on as they are.
 function relayed(emitter) {
   return {
@@ -89,6 +94,19 @@ function relayed(emitter) {
     },
     onremoteerror(assocId, cause, data) {
       emitter.emit('remoteerror', { assocId, cause, reason: causeName(cause), data });
+    },
+    // Stream reconfiguration (RFC 6525): a request of ours answered, or the peer's carried out.
+    onstreamreset(assocId, flags, streams) {
+      emitter.emit('streamreset', {
+        assocId, streams, incoming: (flags & C.SCTP_STREAM_RESET_INCOMING) !== 0,
+        outgoing: (flags & C.SCTP_STREAM_RESET_OUTGOING) !== 0, ...outcome(flags),
+      });
+    },
+    onassocreset(assocId, flags, localTsn, remoteTsn) {
+      emitter.emit('assocreset', { assocId, localTsn, remoteTsn, ...outcome(flags) });
+    },
+    onstreamchange(assocId, flags, inStreams, outStreams) {
+      emitter.emit('streamchange', { assocId, inStreams, outStreams, ...outcome(flags) });
     },
   };
 }

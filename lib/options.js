@@ -100,6 +100,9 @@ function validateOptions(options, own = new Set(), sendDefaults = DEFAULTS.defau
       case 'adaptationLayer': // the indication our INIT and INIT ACK carry (RFC 5061); 0: none
         o[key] = validateInteger(value, name, 0, U32);
         break;
+      case 'streamReset': // RFC 6525 stream reconfiguration, offered to peers and allowed
+        o[key] = validateBoolean(value, name);
+        break;
       case 'delayedSack': {
         validateObject(value, name);
         const d = { delay: 0, frequency: 0 }; // 0: the kernel's (200 ms, every 2nd packet)
@@ -169,6 +172,11 @@ function applyOptions(handle, o, family) {
   if (o.autoClose !== undefined) check(handle.setInt(C.IPPROTO_SCTP, C.SCTP_AUTOCLOSE, o.autoClose), 'SCTP_AUTOCLOSE');
   if (o.adaptationLayer !== undefined) {
     check(handle.setInt(C.IPPROTO_SCTP, C.SCTP_ADAPTATION_LAYER, o.adaptationLayer), 'SCTP_ADAPTATION_LAYER');
+  }
+  if (o.streamReset !== undefined) {
+    const all = C.SCTP_ENABLE_RESET_STREAM_REQ | C.SCTP_ENABLE_RESET_ASSOC_REQ | C.SCTP_ENABLE_CHANGE_ASSOC_REQ;
+    check(handle.setAssocValue(C.SCTP_RECONFIG_SUPPORTED, 0, o.streamReset ? 1 : 0), 'SCTP_RECONFIG_SUPPORTED');
+    check(handle.setAssocValue(C.SCTP_ENABLE_STREAM_RESET, 0, o.streamReset ? all : 0), 'SCTP_ENABLE_STREAM_RESET');
   }
   if (o.delayedSack) check(handle.setDelayedSack(o.delayedSack.delay, o.delayedSack.frequency), 'SCTP_DELAYED_SACK');
 }

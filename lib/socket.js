@@ -389,6 +389,29 @@ class Socket extends EventEmitter {
     return this;
   }
 
+  // Stream reconfiguration (RFC 6525; the streamReset option at both ends): 'streamreset',
+  // 'assocreset' and 'streamchange' tell the outcome.
+  resetStreams(assocId, streams, options) {
+    validateInteger(assocId, 'assocId', 1, 2 ** 31 - 1);
+    this.#healthCheck();
+    A.resetStreams(this.#handle, assocId, streams, options);
+    return this;
+  }
+
+  resetAssociation(assocId) {
+    validateInteger(assocId, 'assocId', 1, 2 ** 31 - 1);
+    this.#healthCheck();
+    A.resetAssociation(this.#handle, assocId);
+    return this;
+  }
+
+  addStreams(assocId, streams) {
+    validateInteger(assocId, 'assocId', 1, 2 ** 31 - 1);
+    this.#healthCheck();
+    A.addStreams(this.#handle, assocId, streams);
+    return this;
+  }
+
   // Stops receiving and closes. Messages still in this socket's queue (not yet taken by the
   // kernel) are not sent: each one's callback gets ERR_SOCKET_CLOSED. 'close' follows on the
   // next tick. Calling close() again does nothing but call the callback.

@@ -483,6 +483,22 @@ class StreamSocket extends Duplex {
     return this;
   }
 
+  // Stream reconfiguration (RFC 6525), as on createSocket()'s socket.
+  resetStreams(streams, options) {
+    A.resetStreams(this.#connectedHandle(), 0, streams, options);
+    return this;
+  }
+
+  resetAssociation() {
+    A.resetAssociation(this.#connectedHandle(), 0);
+    return this;
+  }
+
+  addStreams(streams) {
+    A.addStreams(this.#connectedHandle(), 0, streams);
+    return this;
+  }
+
   #connectedHandle() {
     if (this.destroyed) throw coded(Error, 'ERR_SOCKET_CLOSED', 'Socket is closed');
     if (!this.#connected) throw coded(Error, 'ERR_SOCKET_NOT_CONNECTED', 'Socket is not connected');

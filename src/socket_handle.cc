@@ -139,6 +139,7 @@ const char* const SocketHandle::kCallbackNames[kCallbacks] = {
     "onmessage",     "onwritable",      "onoversize",   "onerror",
     "onend",         "onconnection",    "onassociation", "onpeeraddrchange",
     "onsendfailed",  "onshutdown",      "onremoteerror", "onsenderdry",
+    "onstreamreset", "onassocreset",    "onstreamchange",
 };
 
 Napi::Function SocketHandle::Define(Napi::Env env) {
@@ -157,6 +158,9 @@ Napi::Function SocketHandle::Define(Napi::Env env) {
                          InstanceMethod("setMaxMessageSize", &SocketHandle::SetMaxMessageSize),
                          InstanceMethod("setAssocValue", &SocketHandle::SetAssocValue),
                          InstanceMethod("setDelayedSack", &SocketHandle::SetDelayedSack),
+                         InstanceMethod("resetStreams", &SocketHandle::ResetStreams),
+                         InstanceMethod("resetAssociation", &SocketHandle::ResetAssociation),
+                         InstanceMethod("addStreams", &SocketHandle::AddStreams),
                          InstanceMethod("subscribe", &SocketHandle::SubscribeEvent),
                          InstanceMethod("bind", &SocketHandle::Bind),
                          InstanceMethod("bindx", &SocketHandle::BindX),
@@ -198,7 +202,8 @@ int SocketHandle::Configure(bool startReading) {
   int on = 1;
   int err = SetOption(fd(), IPPROTO_SCTP, SCTP_RECVRCVINFO, &on, sizeof on);
   for (uint16_t type : {SCTP_SHUTDOWN_EVENT, SCTP_SEND_FAILED_EVENT, SCTP_REMOTE_ERROR,
-                        SCTP_ADAPTATION_INDICATION}) {
+                        SCTP_ADAPTATION_INDICATION, SCTP_STREAM_RESET_EVENT, SCTP_ASSOC_RESET_EVENT,
+                        SCTP_STREAM_CHANGE_EVENT}) {
     if (!err) err = Subscribe(type);
   }
   if (!err && startReading) err = StartReadingOneToOne();
@@ -334,6 +339,33 @@ Napi::Value SocketHandle::SetDelayedSack(const Napi::CallbackInfo& info) {
   sack.sack_delay = U32(info[0]);  // 0: unchanged
   sack.sack_freq = U32(info[1]);   // 1: a SACK for every packet (no delay); 0: unchanged
   return Errno(info.Env(), SetOption(fd(), IPPROTO_SCTP, SCTP_DELAYED_SACK, &sack, sizeof sack));
+}
+
+Napi::Value SocketHandle::ResetStreams(const Napi::CallbackInfo& info) {
+  Napi::Array list = info[1].As<Napi::Array>();
+  std::vector<char> buffer(sizeof(sctp_reset_streams) + list.Length() * sizeof(uint16_t));
+  auto* reset = reinterpret_cast<sctp_reset_streams*>(buffer.data());
+  reset->srs_assoc_id = info[0].As<Napi::Number>().Int32Value();
+  reset->srs_flags = static_cast<uint16_t>(U32(info[2]));
+  reset->srs_number_streams = static_cast<uint16_t>(list.Length());  // 0: every stream
+  for (uint32_t i = 0; i < list.Length(); i++) {
+    reset->srs_stream_list[i] = static_cast<uint16_t>(U32(list.Get(i)));
+  }
+  return Errno(info.Env(), SetOption(fd(), IPPROTO_SCTP, SCTP_RESET_STREAMS, buffer.data(),
+                                     static_cast<socklen_t>(buffer.size())));
+}
+
+Napi::Value SocketHandle::ResetAssociation(const Napi::CallbackInfo& info) {
+  sctp_assoc_t id = info[0].As<Napi::Number>().Int32Value();
+  return Errno(info.Env(), SetOption(fd(), IPPROTO_SCTP, SCTP_RESET_ASSOC, &id, sizeof id));
+}
+
+Napi::Value SocketHandle::AddStreams(const Napi::CallbackInfo& info) {
+  sctp_add_streams add{};
+  add.sas_assoc_id = info[0].As<Napi::Number>().Int32Value();
+  add.sas_instrms = static_cast<uint16_t>(U32(info[1]));
+  add.sas_outstrms = static_cast<uint16_t>(U32(info[2]));
+  return Errno(info.Env(), SetOption(fd(), IPPROTO_SCTP, SCTP_ADD_STREAMS, &add, sizeof add));
 }
 
 Napi::Value SocketHandle::Bind(const Napi::CallbackInfo& info) {
@@ -572,6 +604,29 @@ void SocketHandle::OnNotification(const char* data, size_t length, const sockadd
       if (length < sizeof r) return;
       Emit(kOnRemoteError, {num(r.sre_assoc_id), num(ntohs(r.sre_error)),
             tail(offsetof(sctp_remote_error, sre_data))});
+      break;
+    }
+    case SCTP_STREAM_RESET_EVENT: {
+      const auto& r = n->sn_strreset_event;
+      if (length < sizeof r) return;
+      size_t count = (std::min<size_t>(length, r.strreset_length) - sizeof r) / sizeof(uint16_t);
+      Napi::Array streams = Napi::Array::New(env, count);
+      for (size_t i = 0; i < count; i++) streams.Set(i, num(r.strreset_stream_list[i]));
+      Emit(kOnStreamReset, {num(r.strreset_assoc_id), num(r.strreset_flags), streams});
+      break;
+    }
+    case SCTP_ASSOC_RESET_EVENT: {
+      const auto& r = n->sn_assocreset_event;
+      if (length < sizeof r) return;
+      Emit(kOnAssocReset, {num(r.assocreset_assoc_id), num(r.assocreset_flags),
+            num(r.assocreset_local_tsn), num(r.assocreset_remote_tsn)});
+      break;
+    }
+    case SCTP_STREAM_CHANGE_EVENT: {
+      const auto& c = n->sn_strchange_event;
+      if (length < sizeof c) return;
+      Emit(kOnStreamChange, {num(c.strchange_assoc_id), num(c.strchange_flags),
+            num(c.strchange_instrms), num(c.strchange_outstrms)});
       break;
     }
     case SCTP_SENDER_DRY_EVENT:  // subscribed while JS listens for 'abandoned'

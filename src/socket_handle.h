@@ -34,6 +34,9 @@ class SocketHandle : public Napi::ObjectWrap<SocketHandle>, private Endpoint {
     kOnShutdown,      // (assocId)
     kOnRemoteError,   // (assocId, cause, data)
     kOnSenderDry,     // (assocId)
+    kOnStreamReset,   // (assocId, flags, streams[])
+    kOnAssocReset,    // (assocId, flags, localTsn, remoteTsn)
+    kOnStreamChange,  // (assocId, flags, inStreams, outStreams)
     kCallbacks
   };
   static const char* const kCallbackNames[kCallbacks];
@@ -54,6 +57,11 @@ class SocketHandle : public Napi::ObjectWrap<SocketHandle>, private Endpoint {
   // (SCTP_* option taking a struct sctp_assoc_value, assocId, value) -> errno
   Napi::Value SetAssocValue(const Napi::CallbackInfo& info);
   Napi::Value SetDelayedSack(const Napi::CallbackInfo& info);  // (delay ms | 0, frequency | 0) -> errno
+  // Stream reconfiguration (RFC 6525), each -> errno: (assocId, streams[], SCTP_STREAM_RESET_* flags),
+  // (assocId), (assocId, in, out)
+  Napi::Value ResetStreams(const Napi::CallbackInfo& info);
+  Napi::Value ResetAssociation(const Napi::CallbackInfo& info);
+  Napi::Value AddStreams(const Napi::CallbackInfo& info);
   Napi::Value SubscribeEvent(const Napi::CallbackInfo& info);  // (SCTP_*_EVENT type, on) -> errno
   Napi::Value Bind(const Napi::CallbackInfo& info);       // (address, port) -> errno
   // (addresses[], port, remove) -> errno (sctp_bindx: add, the first time binds, or remove)

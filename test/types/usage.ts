@@ -81,6 +81,10 @@ async function associate(): Promise<void> {
   multi.send('on the association', { assocId, ppid: 46 }, (err) => void err);
   multi.setPrimary(assocId, '127.0.0.2').addAddress('127.0.0.3').removeAddress('127.0.0.3');
   multi.setPeerParams(assocId, { address: '127.0.0.2', pathMtu: 1280, heartbeatNow: true }).setPeerParams(assocId, { heartbeatInterval: 0 });
+  multi.resetStreams(assocId, [1, 2], { outgoing: true }).resetAssociation(assocId).addStreams(assocId, { out: 2 });
+  multi.on('streamreset', ({ streams, incoming, denied }) => void [streams[0], incoming, denied]);
+  multi.on('streamchange', ({ inStreams, outStreams }) => void (inStreams + outStreams));
+  multi.on('assocreset', ({ localTsn, failed }) => void [localTsn, failed]);
   // @ts-expect-error: no such path parameter
   multi.setPeerParams(assocId, { mtu: 1 });
   const branch: StreamSocket = multi.peeloff(assocId);
@@ -124,6 +128,8 @@ const client: StreamSocket = connect({ port: 3868, host: 'localhost', localPort:
   client.setPrimary('127.0.0.2');
   client.setPeerParams({ pathMtu: 1280 });
   client.send('x', { rtx: 2 });
+  client.resetStreams([0]).addStreams({ in: 1 }).resetAssociation();
+  client.on('streamreset', ({ streams }) => void streams.length);
   void client.streamStatus(0).abandoned.ttl.sent;
   void [client.peerAddresses(), client.localAddresses()];
 });

@@ -13,6 +13,7 @@ const {
   PEER_CAUSED, associationInfo, isUp, receiveInfo, relayed, connectError, abortError,
 } = require('./notifications');
 const A = require('./associations');
+const { sendOne, sendBatch } = require('./batch');
 const { StreamSocket, kAdopt } = require('./stream');
 
 const { constants: C } = binding;
@@ -37,6 +38,7 @@ class Socket extends EventEmitter {
   #lastAddress = null; // the last address #validateAddress accepted (sends repeat it)
   #abandonedSent = null; // assocId -> abandoned.sent last reported; a Map while 'abandoned' is listened to
   #pauses = 0; // async iterators holding reading paused
+  #corked = 0; // cork() calls not yet undone by uncork(): sends wait in the queue
 
   constructor(options) {
     super();
@@ -74,7 +76,9 @@ class Socket extends EventEmitter {
       onmessage: (msg, address, port, assocId, stream, ppid, flags, ssn, tsn, context) => {
         this.emit('message', msg, receiveInfo(msg, address, port, assocId, stream, ppid, flags, ssn, tsn, context));
       },
-      onwritable: () => this.#flush(),
+      onwritable: () => {
+        if (this.#corked === 0) this.#flush();
+      },
       onoversize: (size, address, port, assocId) => { // a peer's doing: reported to who listens, never thrown
         this.emit('oversize', { size, limit: this.#options.maxMessageSize, address, port, assocId });
       },
@@ -234,8 +238,8 @@ class Socket extends EventEmitter {
     if (!this.#bound) this.#bindImplicitly();
 
     const request = { data, port, address, info, callback };
-    if (this.#queue.length === 0) {
-      const result = this.#trySend(request);
+    if (this.#queue.length === 0 && this.#corked === 0) {
+      const result = sendOne(this.#handle, request);
       if (result !== -C.EAGAIN) { // a success with no callback needs nothing more
         if (request.callback || result < 0) process.nextTick(() => this.#complete(request, result));
         return true;
@@ -409,6 +413,18 @@ class Socket extends EventEmitter {
     return this;
   }
 
+  // cork(): the sends that follow wait in the queue until as many uncork() calls; then they go in
+  // order, up to 64 per system call (sendmmsg), as Writable's cork()/uncork() batch writes.
+  cork() {
+    this.#corked++;
+  }
+
+  uncork() {
+    if (this.#corked === 0) return;
+    this.#corked--;
+    if (this.#corked === 0 && !this.#closed && this.#queue.length) this.#flush();
+  }
+
   getSendQueueSize() { return this.#queueBytes; }
   getSendQueueCount() { return this.#queue.length; }
 
@@ -545,11 +561,6 @@ class Socket extends EventEmitter {
     this.emit('association', info);
   }
 
-  #trySend({ data, port, address, info }) {
-    return this.#handle.send(data, address, port, info.stream, info.ppid, info.context, info.ttl,
-      info.unordered, info.assocId || 0, 0);
-  }
-
   #complete(request, result) {
     const error = result < 0
       ? binding.systemError(-result, 'send', request.address || `association ${request.info.assocId}`,
@@ -564,24 +575,27 @@ class Socket extends EventEmitter {
     // 'association' event says what happened.
   }
 
-  // Each completion runs on a tick of its own: a callback that throws cannot stop the queue.
+  // Sends what is queued, in batches. Each completion runs on a tick of its own: a callback that
+  // throws cannot stop the queue.
   #flush() {
     while (this.#queue.length && !this.#closed) {
-      const request = this.#queue[0];
-      const result = this.#trySend(request);
-      if (result === -C.EAGAIN) {
+      const taken = sendBatch(this.#handle, this.#queue);
+      if (taken === -C.EAGAIN) {
         this.#handle.watchWritable();
         return;
       }
-      this.#queue.shift();
-      this.#queueBytes -= request.data.length;
-      process.nextTick(() => this.#complete(request, result));
+      // Taken: each whole. Refused (another error): the first one fails, the rest are tried next.
+      const done = this.#queue.splice(0, taken > 0 ? taken : 1);
+      for (const request of done) {
+        this.#queueBytes -= request.data.length;
+        const result = taken > 0 ? request.data.length : taken;
+        if (request.callback || result < 0) process.nextTick(() => this.#complete(request, result));
+      }
     }
     process.nextTick(() => {
       if (!this.#closed && this.#queue.length === 0) this.emit('drain');
     });
   }
-
 }
 
 Socket.prototype.addListener = Socket.prototype.on;

@@ -65,6 +65,10 @@ class SocketHandle : public Napi::ObjectWrap<SocketHandle>, private Endpoint {
   // (data|null, address|null, port, stream, ppid, context, ttl, unordered, assocId, flags)
   //   -> bytes | -errno. With no address, assocId names the association; flags: SCTP_EOF, SCTP_ABORT.
   Napi::Value Send(const Napi::CallbackInfo& info);
+  // (list, count): list holds `count` (at most 64) messages as send()'s first nine values each,
+  // one after another -> how many the kernel took, in order and each whole (sendmmsg), or -errno
+  // when it took none.
+  Napi::Value SendBatch(const Napi::CallbackInfo& info);
   Napi::Value Connect(const Napi::CallbackInfo& info);    // (addresses[], port) -> [errno, assocId]
   // () -> errno: a graceful SHUTDOWN of a one-to-one socket's association, after what was sent
   Napi::Value Shutdown(const Napi::CallbackInfo& info);

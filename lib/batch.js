@@ -1,0 +1,36 @@
+'use strict';
+// Sending several messages with one native call and one system call (sendmmsg), for both socket
+// kinds: a one-to-many socket's queue after cork()/uncork() or EAGAIN, a one-to-one socket's
+// _writev().
+
+const MAX_BATCH = 64; // messages per sendmmsg: the native side's limit
+const FIELDS = 9; // values per message in a sendBatch() list: send()'s first nine arguments
+const list = new Array(MAX_BATCH * FIELDS); // reused: JS runs one batch at a time
+
+// One message, { data, address, port, info } (address null: info.assocId, or the one association
+// of a one-to-one socket, says where) -> bytes | -errno.
+function sendOne(handle, { data, address, port, info }) {
+  return handle.send(data, address, port, info.stream, info.ppid, info.context, info.ttl,
+    info.unordered, info.assocId || 0, 0);
+}
+
+// messages[from], messages[from + 1], ... (at most 64) -> how many the kernel took, in order and
+// each whole, or -errno when it took none (the first one's error, EAGAIN included).
+function sendBatch(handle, messages, from = 0) {
+  const count = Math.min(messages.length - from, MAX_BATCH);
+  if (count === 1) {
+    const r = sendOne(handle, messages[from]);
+    return r < 0 ? r : 1;
+  }
+  for (let i = 0, k = 0; i < count; i++) {
+    const { data, address, port, info } = messages[from + i];
+    list[k++] = data; list[k++] = address; list[k++] = port; list[k++] = info.stream;
+    list[k++] = info.ppid; list[k++] = info.context; list[k++] = info.ttl;
+    list[k++] = info.unordered; list[k++] = info.assocId || 0;
+  }
+  const r = handle.sendBatch(list, count);
+  list.fill(undefined, 0, count * FIELDS); // keeps no message alive
+  return r;
+}
+
+module.exports = { sendOne, sendBatch };

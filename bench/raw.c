@@ -2,6 +2,7 @@
 // blocking calls. Sockets get the options createSocket() and open() use (SO_REUSEADDR,
 // SCTP_NODELAY, RTO 250/200/5000 ms, SCTP_RECVRCVINFO); messages go unordered with a PR-SCTP
 // lifetime of 30 s, as theirs do by default (the first one without, as the addon does).
+// BENCH_NODELAY=0 in the environment leaves SCTP_NODELAY off (the kernel bundles small messages).
 //   raw recv PORT COUNT WARM      -> {"received":N,"seconds":S} timed from message WARM to COUNT
 //   raw send PORT SIZE COUNT
 //   raw pong PORT                 echoes every message to its sender
@@ -35,8 +36,10 @@ static int open_socket(int port) {
   int fd = socket(AF_INET, SOCK_SEQPACKET, IPPROTO_SCTP);
   if (fd < 0) die("socket");
   int on = 1;
+  const char* nodelay_env = getenv("BENCH_NODELAY");
+  int nodelay = !nodelay_env || atoi(nodelay_env) != 0;
   setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
-  setsockopt(fd, IPPROTO_SCTP, SCTP_NODELAY, &on, sizeof on);
+  setsockopt(fd, IPPROTO_SCTP, SCTP_NODELAY, &nodelay, sizeof nodelay);
   setsockopt(fd, IPPROTO_SCTP, SCTP_RECVRCVINFO, &on, sizeof on);
   struct sctp_rtoinfo rto = {.srto_initial = 250, .srto_min = 200, .srto_max = 5000};
   setsockopt(fd, IPPROTO_SCTP, SCTP_RTOINFO, &rto, sizeof rto);

@@ -39,6 +39,7 @@ class Socket extends EventEmitter {
   #abandonedSent = null; // assocId -> abandoned.sent last reported; a Map while 'abandoned' is listened to
   #pauses = 0; // async iterators holding reading paused
   #corked = 0; // cork() calls not yet undone by uncork(): sends wait in the queue
+  #waited = false; // the queue waited for room in the kernel (EAGAIN): 'drain' when it empties
 
   constructor(options) {
     super();
@@ -244,7 +245,7 @@ class Socket extends EventEmitter {
         if (request.callback || result < 0) process.nextTick(() => this.#complete(request, result));
         return true;
       }
-      this.#handle.watchWritable();
+      this.#waitForRoom();
     }
     this.#queue.push(request);
     this.#queueBytes += data.length;
@@ -581,7 +582,7 @@ class Socket extends EventEmitter {
     while (this.#queue.length && !this.#closed) {
       const taken = sendBatch(this.#handle, this.#queue);
       if (taken === -C.EAGAIN) {
-        this.#handle.watchWritable();
+        this.#waitForRoom();
         return;
       }
       // Taken: each whole. Refused (another error): the first one fails, the rest are tried next.
@@ -592,9 +593,16 @@ class Socket extends EventEmitter {
         if (request.callback || result < 0) process.nextTick(() => this.#complete(request, result));
       }
     }
+    if (!this.#waited) return; // a corked batch that went at once: nothing was held back
+    this.#waited = false;
     process.nextTick(() => {
       if (!this.#closed && this.#queue.length === 0) this.emit('drain');
     });
+  }
+
+  #waitForRoom() {
+    this.#waited = true;
+    this.#handle.watchWritable();
   }
 }
 

@@ -34,6 +34,8 @@ describe('batched sends: createSocket() cork()/uncork()', () => {
     const gotA = messages(a, N / 2);
     const gotB = messages(b, N / 2);
     const results = [];
+    let drains = 0;
+    sender.on('drain', () => drains++);
     sender.cork();
     sender.cork(); // nested: the second uncork() sends
     for (let i = 0; i < N; i++) {
@@ -57,6 +59,7 @@ describe('batched sends: createSocket() cork()/uncork()', () => {
     await new Promise((resolve) => setImmediate(resolve));
     assert.deepStrictEqual(results, range(N).map((i) => [i, null, 64]));
     assert.strictEqual(sender.getSendQueueCount(), 0);
+    assert.strictEqual(drains, 0, "'drain' after a batch that never waited for room");
   });
 
   it('an error that belongs to one message of a batch fails that message alone', async () => {

@@ -4,7 +4,7 @@
 // each message's own options and callback, an error that belongs to one message, close and EAGAIN
 // in the middle.
 const assert = require('assert');
-const { bound, messages, once, closed, pair } = require('./helpers');
+const { bound, messages, once, closed, pair, chunks } = require('./helpers');
 
 const numbered = (i, size = 64) => {
   const msg = Buffer.alloc(size);
@@ -13,17 +13,17 @@ const numbered = (i, size = 64) => {
 };
 const range = (n) => Array.from({ length: n }, (_, i) => i);
 
-// Resolves with the next n 'data' chunks of a one-to-one socket.
-const chunks = (socket, n) => new Promise((resolve) => {
-  const got = [];
-  socket.on('data', function on(chunk) {
-    got.push(chunk);
-    if (got.length === n) {
-      socket.off('data', on);
-      resolve(got);
-    }
-  });
-});
+// A sender whose association to a receiver is up with 4 outbound streams: a send on stream 9 is
+// refused (EINVAL), by the kernel, for that message alone.
+async function fourStreams() {
+  const receiver = await bound();
+  const sender = await bound({ initMsg: { outStreams: 4 } });
+  const port = receiver.address().port;
+  const got = messages(receiver, 1);
+  sender.send(numbered(999), port, '127.0.0.1');
+  await got;
+  return { receiver, sender, port };
+}
 
 describe('batched sends: createSocket() cork()/uncork()', () => {
   it('corked sends wait; uncork() sends them in order, each with its own options, to each destination', async () => {
@@ -63,12 +63,7 @@ describe('batched sends: createSocket() cork()/uncork()', () => {
   });
 
   it('an error that belongs to one message of a batch fails that message alone', async () => {
-    const receiver = await bound();
-    const sender = await bound({ initMsg: { outStreams: 4 } });
-    const port = receiver.address().port;
-    const got = messages(receiver, 1);
-    sender.send(numbered(999), port, '127.0.0.1');
-    await got; // the association is up: a send on stream 9 of its 4 is refused (EINVAL)
+    const { receiver, sender, port } = await fourStreams();
     const rest = messages(receiver, 99);
     const results = [];
     sender.cork();
@@ -85,12 +80,7 @@ describe('batched sends: createSocket() cork()/uncork()', () => {
   });
 
   it('without a callback, that error is the socket\'s \'error\' (not a peer\'s doing)', async () => {
-    const receiver = await bound();
-    const sender = await bound({ initMsg: { outStreams: 4 } });
-    const port = receiver.address().port;
-    const got = messages(receiver, 1);
-    sender.send(numbered(0), port, '127.0.0.1');
-    await got;
+    const { sender, port } = await fourStreams();
     const error = once(sender, 'error');
     sender.cork();
     sender.send(numbered(1), port, '127.0.0.1');

@@ -76,6 +76,18 @@ exports.listening = async (onConnection = () => {}, options = {}, host = '127.0.
   return server;
 };
 
+// Resolves with the next n 'data' chunks.
+exports.chunks = (socket, n) => new Promise((resolve) => {
+  const got = [];
+  socket.on('data', function on(chunk) {
+    got.push(chunk);
+    if (got.length === n) {
+      socket.off('data', on);
+      resolve(got);
+    }
+  });
+});
+
 // A connected one-to-one client and the server's side of it.
 exports.pair = async (options = {}, serverOptions = {}) => {
   let accepted;

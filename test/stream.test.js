@@ -6,19 +6,7 @@ const assert = require('assert');
 const sctp = require('..');
 const helpers = require('./helpers');
 
-const { track, once, closed, listening, pair } = helpers;
-
-// Resolves with the next n 'data' chunks.
-const chunks = (socket, n) => new Promise((resolve) => {
-  const got = [];
-  socket.on('data', function on(chunk) {
-    got.push(chunk);
-    if (got.length === n) {
-      socket.off('data', on);
-      resolve(got);
-    }
-  });
-});
+const { track, once, closed, listening, pair, chunks } = helpers;
 
 describe('one-to-one: connect() and createServer()', () => {
   it('each write() is one message and each \'data\' chunk one whole message, both ways', async () => {

@@ -156,25 +156,45 @@ void Endpoint::OnEnvironmentExit(napi_async_cleanup_hook_handle /*hook*/, void* 
 }
 
 ssize_t Endpoint::Send(const void* data, size_t length, const sockaddr* to, const SendInfo& info) {
-  sctp_sendv_spa spa{};
-  spa.sendv_flags = SCTP_SEND_SNDINFO_VALID;
-  spa.sendv_sndinfo.snd_sid = info.stream;
-  spa.sendv_sndinfo.snd_ppid = htonl(info.ppid);
-  spa.sendv_sndinfo.snd_context = info.context;
-  spa.sendv_sndinfo.snd_flags = info.flags | (info.unordered ? SCTP_UNORDERED : 0);
-  spa.sendv_sndinfo.snd_assoc_id = info.assoc;
+  sctp_sndinfo sndinfo{};
+  sndinfo.snd_sid = info.stream;
+  sndinfo.snd_ppid = htonl(info.ppid);
+  sndinfo.snd_context = info.context;
+  sndinfo.snd_flags = info.flags | (info.unordered ? SCTP_UNORDERED : 0);
+  sndinfo.snd_assoc_id = info.assoc;
   // The kernel drops a new association's first message when it carries SCTP_PRINFO: until the
   // association is up, messages go fully reliable.
-  if (info.ttl != 0 && (to == nullptr || peers_.Has(to))) {  // an assocId names a live one
-    spa.sendv_flags |= SCTP_SEND_PRINFO_VALID;
-    spa.sendv_prinfo.pr_policy = SCTP_PR_SCTP_TTL;
-    spa.sendv_prinfo.pr_value = info.ttl;
-  }
+  const bool ttl = info.ttl != 0 && (to == nullptr || peers_.Has(to));  // an assocId names a live one
+  sctp_prinfo prinfo{SCTP_PR_SCTP_TTL, info.ttl};
+  // sendmsg() with our own control buffer, not libsctp's sctp_sendv(): in lksctp-tools 1.0.19 its
+  // buffer is CMSG_SPACE(sizeof(sctp_sendv_spa)), 8 bytes short of SNDINFO plus PRINFO, and the
+  // overflow hits the stack guard on arm64 ("stack smashing detected").
+  alignas(cmsghdr) char control[CMSG_SPACE(sizeof sndinfo) + CMSG_SPACE(sizeof prinfo)] = {};
   iovec iov{const_cast<void*>(data), length};
-  ssize_t sent = sctp_sendv(fd_, &iov, 1, const_cast<sockaddr*>(to), to ? 1 : 0, &spa,
-                            sizeof spa, SCTP_SENDV_SPA, MSG_NOSIGNAL);
-  if (sent >= 0) return sent;
-  return sent == -1 ? -errno : sent;  // libsctp returns -EINVAL itself for bad arguments
+  msghdr msg{};
+  if (to != nullptr) {
+    if (to->sa_family != AF_INET && to->sa_family != AF_INET6) return -EINVAL;
+    msg.msg_name = const_cast<sockaddr*>(to);
+    msg.msg_namelen = to->sa_family == AF_INET6 ? sizeof(sockaddr_in6) : sizeof(sockaddr_in);
+  }
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  msg.msg_control = control;
+  msg.msg_controllen = CMSG_SPACE(sizeof sndinfo) + (ttl ? CMSG_SPACE(sizeof prinfo) : 0);
+  cmsghdr* cmsg = CMSG_FIRSTHDR(&msg);
+  cmsg->cmsg_level = IPPROTO_SCTP;
+  cmsg->cmsg_type = SCTP_SNDINFO;
+  cmsg->cmsg_len = CMSG_LEN(sizeof sndinfo);
+  std::memcpy(CMSG_DATA(cmsg), &sndinfo, sizeof sndinfo);
+  if (ttl) {
+    cmsg = CMSG_NXTHDR(&msg, cmsg);
+    cmsg->cmsg_level = IPPROTO_SCTP;
+    cmsg->cmsg_type = SCTP_PRINFO;
+    cmsg->cmsg_len = CMSG_LEN(sizeof prinfo);
+    std::memcpy(CMSG_DATA(cmsg), &prinfo, sizeof prinfo);
+  }
+  ssize_t sent = sendmsg(fd_, &msg, MSG_NOSIGNAL);
+  return sent >= 0 ? sent : -errno;
 }
 
 int Endpoint::TakeSocketError() {

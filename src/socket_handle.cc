@@ -159,8 +159,7 @@ SocketHandle::SocketHandle(const Napi::CallbackInfo& info) : Napi::ObjectWrap<So
     Napi::Value fn = callbacks.Get(kCallbackNames[i]);
     if (!fn.IsUndefined()) callbacks_[i] = Napi::Persistent(ArgFunction(fn, kCallbackNames[i]));
   }
-  async_ = std::make_unique<Napi::AsyncContext>(info.Env(), "SCTP_SOCKET",
-                                                info.This().As<Napi::Object>());
+  async_ = std::make_unique<Napi::AsyncContext>(info.Env(), "SCTP_SOCKET");  // as Handle's
 }
 
 int SocketHandle::Configure(bool startReading) {

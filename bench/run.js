@@ -31,7 +31,7 @@ const small = (size) => size <= 1024; // the split, bundled and batched rows: wh
 const GROUPS = ['Both ends the same API', 'One end Node, the other raw C: which side costs what',
   'Bundling: SCTP_NODELAY off, the kernel bundles small messages', 'Batched sends'];
 const ROWS = [
-  { id: 'raw', label: 'raw C (sctp_sendv/sctp_recvv, blocking)', colour: '#555', pingPong: true },
+  { id: 'raw', label: 'raw C (sendmsg/sctp_recvv, blocking)', colour: '#555', pingPong: true },
   { id: 'open', label: 'open() (the original API)', colour: '#1f77b4', pingPong: true },
   { id: 'socket', label: 'createSocket()', colour: '#2ca02c', pingPong: true },
   { id: 'stream', label: 'connect() / createServer() (one-to-one, a Duplex)', legend: 'connect(), one-to-one',

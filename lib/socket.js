@@ -13,7 +13,7 @@ const {
   PEER_CAUSED, associationInfo, isUp, receiveInfo, relayed, connectError, abortError,
 } = require('./notifications');
 const A = require('./associations');
-const { sendOne, sendBatch } = require('./batch');
+const { sendOne, SendQueue } = require('./batch');
 const { StreamSocket, kAdopt } = require('./stream');
 
 const { constants: C } = binding;
@@ -30,8 +30,7 @@ class Socket extends EventEmitter {
   #options;
   #bound = false;
   #closed = false;
-  #queue = [];
-  #queueBytes = 0;
+  #queue = new SendQueue();
   #onAbort = null;
   #associations = new Map(); // assocId -> { assocId, address, port }
   #connecting = new Map(); // assocId -> settle(err, info)
@@ -39,7 +38,7 @@ class Socket extends EventEmitter {
   #abandonedSent = null; // assocId -> abandoned.sent last reported; a Map while 'abandoned' is listened to
   #pauses = 0; // async iterators holding reading paused
   #corked = 0; // cork() calls not yet undone by uncork(): sends wait in the queue
-  #waited = false; // the queue waited for room in the kernel (EAGAIN): 'drain' when it empties
+  #owesDrain = false; // the queue waited for room (EAGAIN) or send() returned false: 'drain' when it empties
 
   constructor(options) {
     super();
@@ -248,8 +247,9 @@ class Socket extends EventEmitter {
       this.#waitForRoom();
     }
     this.#queue.push(request);
-    this.#queueBytes += data.length;
-    return this.#queueBytes <= this.#options.sendHighWaterMark;
+    if (this.#queue.bytes <= this.#options.sendHighWaterMark) return true;
+    this.#owesDrain = true; // as a Writable: false now, 'drain' once the queue has gone
+    return false;
   }
 
   // Opens an association to port on address (or several addresses of one peer: sctp_connectx).
@@ -390,9 +390,7 @@ class Socket extends EventEmitter {
     }
     this.#associations.clear();
     this.#abandonedSent = null;
-    const unsent = this.#queue;
-    this.#queue = [];
-    this.#queueBytes = 0;
+    const unsent = this.#queue.clear();
     process.nextTick(() => {
       for (const request of unsent) {
         if (request.callback) {
@@ -426,7 +424,7 @@ class Socket extends EventEmitter {
     if (this.#corked === 0 && !this.#closed && this.#queue.length) this.#flush();
   }
 
-  getSendQueueSize() { return this.#queueBytes; }
+  getSendQueueSize() { return this.#queue.bytes; }
   getSendQueueCount() { return this.#queue.length; }
 
   // for await (const { msg, rinfo } of socket): ends when the socket closes; an 'error' is thrown.
@@ -579,29 +577,29 @@ class Socket extends EventEmitter {
   // Sends what is queued, in batches. Each completion runs on a tick of its own: a callback that
   // throws cannot stop the queue.
   #flush() {
+    let max; // after a refusal, one at a time until one goes: a dead association refuses them all
     while (this.#queue.length && !this.#closed) {
-      const taken = sendBatch(this.#handle, this.#queue);
+      const taken = this.#queue.send(this.#handle, max);
       if (taken === -C.EAGAIN) {
         this.#waitForRoom();
         return;
       }
+      max = taken > 0 ? undefined : 1;
       // Taken: each whole. Refused (another error): the first one fails, the rest are tried next.
-      const done = this.#queue.splice(0, taken > 0 ? taken : 1);
-      for (const request of done) {
-        this.#queueBytes -= request.data.length;
+      for (const request of this.#queue.take(taken > 0 ? taken : 1)) {
         const result = taken > 0 ? request.data.length : taken;
         if (request.callback || result < 0) process.nextTick(() => this.#complete(request, result));
       }
     }
-    if (!this.#waited) return; // a corked batch that went at once: nothing was held back
-    this.#waited = false;
+    if (!this.#owesDrain) return; // a corked batch that went at once, never over the mark
+    this.#owesDrain = false;
     process.nextTick(() => {
       if (!this.#closed && this.#queue.length === 0) this.emit('drain');
     });
   }
 
   #waitForRoom() {
-    this.#waited = true;
+    this.#owesDrain = true;
     this.#handle.watchWritable();
   }
 }

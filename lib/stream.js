@@ -201,7 +201,7 @@ class StreamSocket extends Duplex {
     } catch { /* ended already: its end follows */ }
     const waiting = this.#waiting;
     this.#waiting = null;
-    if (waiting) this.#transmit(waiting.messages, waiting.callback);
+    if (waiting) this.#transmit(waiting.messages, waiting.callback, waiting.from);
     if (this.#final) this._final(this.#final);
   }
 
@@ -222,7 +222,7 @@ class StreamSocket extends Duplex {
       onwritable: () => {
         const waiting = this.#waiting;
         this.#waiting = null;
-        if (waiting) this.#transmit(waiting.messages, waiting.callback);
+        if (waiting) this.#transmit(waiting.messages, waiting.callback, waiting.from);
       },
       onoversize: (size, address, port, assocId) => {
         this.emit('oversize', { size, limit: this.#options.maxMessageSize, address, port, assocId });
@@ -281,19 +281,20 @@ class StreamSocket extends Duplex {
     return err;
   }
 
-  // Sends `messages` in order, up to 64 per system call; callback() once the kernel took them
-  // all, or with the first error. On EAGAIN the rest wait until the socket is writable.
-  #transmit(messages, callback) {
+  // Sends messages[from...] in order, up to 64 per system call; callback() once the kernel took
+  // them all, or with the first error. On EAGAIN the rest wait until the socket is writable.
+  #transmit(messages, callback, from = 0) {
     if (this.destroyed) return callback(coded(Error, 'ERR_STREAM_DESTROYED', 'Cannot call write after a stream was destroyed'));
-    while (messages.length) {
-      const taken = sendBatch(this.#handle, messages);
+    while (from < messages.length) {
+      const taken = sendBatch(this.#handle, messages, from);
       if (taken === -C.EAGAIN) {
-        this.#waiting = { messages, callback };
+        this.#waiting = { messages, from, callback };
         this.#handle.watchWritable();
         return undefined;
       }
       if (taken < 0) return callback(this.#writeError(-taken));
-      for (const { data } of messages.splice(0, taken)) this.#bytesWritten += data.length;
+      for (let i = from; i < from + taken; i++) this.#bytesWritten += messages[i].data.length;
+      from += taken;
       if (this.#timer) this.#timer.refresh();
     }
     return callback();

@@ -62,6 +62,34 @@ describe('batched sends: createSocket() cork()/uncork()', () => {
     assert.strictEqual(drains, 0, "'drain' after a batch that never waited for room");
   });
 
+  it('corked sends past sendHighWaterMark: send() returns false, and \'drain\' comes after uncork()', async () => {
+    const receiver = await bound();
+    const sender = await bound({ sendHighWaterMark: 1000 });
+    const got = messages(receiver, 100);
+    const results = [];
+    sender.cork();
+    for (let i = 0; i < 100; i++) results.push(sender.send(numbered(i, 100), receiver.address().port, '127.0.0.1'));
+    assert.deepStrictEqual(results, range(100).map((i) => (i + 1) * 100 <= 1000));
+    const drained = once(sender, 'drain');
+    sender.uncork();
+    assert.strictEqual(sender.getSendQueueCount(), 0, 'the kernel did not take 10 KB at once');
+    await drained; // a sender that waits for 'drain' after false goes on
+    assert.deepStrictEqual((await got).map(([msg]) => msg.readUInt32BE(0)), range(100));
+  });
+
+  it('a run of refusals in a batch (100 on a stream the association lacks): each fails alone, the rest go', async () => {
+    const { sender, port } = await fourStreams();
+    const results = [];
+    sender.cork();
+    for (let i = 0; i < 300; i++) {
+      sender.send(numbered(i), port, '127.0.0.1', { stream: i >= 100 && i < 200 ? 9 : 0 }, (err) => results.push(err ? err.code : 'ok'));
+    }
+    sender.uncork();
+    assert.strictEqual(sender.getSendQueueCount(), 0);
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepStrictEqual(results, range(300).map((i) => (i >= 100 && i < 200 ? 'EINVAL' : 'ok')));
+  });
+
   it('an error that belongs to one message of a batch fails that message alone', async () => {
     const { receiver, sender, port } = await fourStreams();
     const rest = messages(receiver, 99);

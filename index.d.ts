@@ -278,6 +278,9 @@ export class Socket extends EventEmitter implements AsyncIterable<{ msg: Buffer;
   close(callback?: () => void): this;
   ref(): this;
   unref(): this;
+  /** Sends that follow wait until as many uncork() calls; then up to 64 go per system call. */
+  cork(): void;
+  uncork(): void;
   getSendQueueSize(): number;
   getSendQueueCount(): number;
 

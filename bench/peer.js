@@ -9,6 +9,8 @@
 // tcp (Node's net over TCP, for comparison: a byte stream, so recv counts bytes / SIZE as messages
 // and ping waits for SIZE bytes per pong; setNoDelay(true) on both ends, as our sockets' nodelay).
 // recv times from message WARM to COUNT; with dgram, which drops, it also stops after 2 s of quiet.
+// Environment: BENCH_NODELAY=0 gives createSocket() nodelay: false (the kernel bundles small
+// messages); BENCH_BATCH=K (> 1) makes the socket and stream senders cork(), send K, uncork().
 const dgram = require('dgram');
 const net = require('net');
 const sctp = require('..');
@@ -18,9 +20,12 @@ const args = rest.map(Number);
 const HOST = '127.0.0.1';
 const MAX = 1 << 20;
 const CONNECTED = api === 'stream' || api === 'tcp';
+const NODELAY = process.env.BENCH_NODELAY !== '0';
+const BATCH = Number(process.env.BENCH_BATCH) || 1;
 
 // An endpoint with one shape for every message API: onMessage(fn(msg, address, port)), send(buf, port,
-// address) -> true | false (false: full, try again after ready(callback)).
+// address) -> true | false (false: full, try again after ready(callback)); createSocket()'s also
+// cork() and uncork().
 function endpoint(port, onMessage) {
   if (api === 'open') {
     const handle = sctp.open(HOST, port, MAX, (r) => {
@@ -41,12 +46,14 @@ function endpoint(port, onMessage) {
     };
   }
   if (api === 'socket') {
-    const s = sctp.createSocket({ type: 'sctp4', maxMessageSize: MAX });
+    const s = sctp.createSocket({ type: 'sctp4', maxMessageSize: MAX, nodelay: NODELAY });
     s.on('message', (msg, rinfo) => onMessage(msg, rinfo.address, rinfo.port));
     s.bind(port, HOST);
     return {
       send: (buf, to, address) => s.send(buf, to, address),
       ready: (callback) => s.once('drain', callback),
+      cork: () => s.cork(),
+      uncork: () => s.uncork(),
       close: () => s.close(),
     };
   }
@@ -116,6 +123,27 @@ function onMessages(socket, size, fn) {
   });
 }
 
+// Sends count messages: send() -> false when full, then ready(callback) waits for room (a false from
+// open() took nothing: that message is tried again; from the others it was queued). With BATCH > 1,
+// cork() before each BATCH messages and uncork() after them. done() after the last.
+function pump(count, { send, ready, cork, uncork }, done) {
+  let sent = 0;
+  const next = () => {
+    while (sent < count) {
+      if (BATCH > 1) cork();
+      let room = true;
+      for (const end = Math.min(count, sent + BATCH); room && sent < end;) {
+        room = send();
+        if (room || api !== 'open') sent++;
+      }
+      if (BATCH > 1) uncork();
+      if (!room) return ready(next);
+    }
+    return done();
+  };
+  next();
+}
+
 const print = (value) => process.stdout.write(`${JSON.stringify(value)}\n`);
 const now = () => Number(process.hrtime.bigint()) / 1e9;
 
@@ -159,34 +187,19 @@ if (role === 'recv') {
   // write() until it returns false, then wait for 'drain'; end() after the last message.
   const [port, size, count] = args;
   const buf = Buffer.alloc(size, 'x');
-  const socket = dial(port, () => {
-    let sent = 0;
-    const pump = () => {
-      while (sent < count) {
-        sent++;
-        if (!socket.write(buf)) return socket.once('drain', pump);
-      }
-      return socket.end();
-    };
-    pump();
-  });
+  const socket = dial(port, () => pump(count, {
+    send: () => socket.write(buf),
+    ready: (callback) => socket.once('drain', callback),
+    cork: () => socket.cork(),
+    uncork: () => socket.uncork(),
+  }, () => socket.end()));
   socket.on('close', () => process.exit(0));
 } else if (role === 'send') {
   const [port, size, count] = args;
   const buf = Buffer.alloc(size, 'x');
   const ep = endpoint(0, () => {});
-  let sent = 0;
-  const pump = () => {
-    while (sent < count) {
-      if (!ep.send(buf, port, HOST)) {
-        if (api !== 'open') sent++; // queued: it goes when the socket drains
-        return ep.ready(pump);
-      }
-      sent++;
-    }
-    setTimeout(() => process.exit(0), 1000); // let the last messages leave
-  };
-  pump();
+  pump(count, { ...ep, send: () => ep.send(buf, port, HOST) },
+    () => setTimeout(() => process.exit(0), 1000)); // let the last messages leave
 } else if (role === 'pong') {
   const [port] = args;
   if (CONNECTED) {

@@ -2,6 +2,7 @@
 // blocking calls. Sockets get the options createSocket() and open() use (SO_REUSEADDR,
 // SCTP_NODELAY, RTO 250/200/5000 ms, SCTP_RECVRCVINFO); messages go unordered with a PR-SCTP
 // lifetime of 30 s, as theirs do by default (the first one without, as the addon does).
+// BENCH_NODELAY=0 in the environment leaves SCTP_NODELAY off (the kernel bundles small messages).
 //   raw recv PORT COUNT WARM      -> {"received":N,"seconds":S} timed from message WARM to COUNT
 //   raw send PORT SIZE COUNT
 //   raw pong PORT                 echoes every message to its sender
@@ -35,8 +36,10 @@ static int open_socket(int port) {
   int fd = socket(AF_INET, SOCK_SEQPACKET, IPPROTO_SCTP);
   if (fd < 0) die("socket");
   int on = 1;
+  const char* nodelay_env = getenv("BENCH_NODELAY");
+  int nodelay = !nodelay_env || atoi(nodelay_env) != 0;
   setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
-  setsockopt(fd, IPPROTO_SCTP, SCTP_NODELAY, &on, sizeof on);
+  setsockopt(fd, IPPROTO_SCTP, SCTP_NODELAY, &nodelay, sizeof nodelay);
   setsockopt(fd, IPPROTO_SCTP, SCTP_RECVRCVINFO, &on, sizeof on);
   struct sctp_rtoinfo rto = {.srto_initial = 250, .srto_min = 200, .srto_max = 5000};
   setsockopt(fd, IPPROTO_SCTP, SCTP_RTOINFO, &rto, sizeof rto);
@@ -67,22 +70,37 @@ static ssize_t receive(int fd, char* buf, size_t size, struct sockaddr_in* from,
   return n;
 }
 
+// What sctp_sendv() with SNDINFO and PRINFO sends, but with a control buffer that holds both:
+// libsctp 1.0.19's is 8 bytes short for the two (it writes past it; stack smashing on arm64).
 static int try_send(int fd, const char* buf, size_t size, struct sockaddr_in* to, int first) {
-  struct sctp_sendv_spa spa;
-  memset(&spa, 0, sizeof spa);
-  spa.sendv_flags = SCTP_SEND_SNDINFO_VALID;
-  spa.sendv_sndinfo.snd_flags = SCTP_UNORDERED;
-  if (!first) {
-    spa.sendv_flags |= SCTP_SEND_PRINFO_VALID;
-    spa.sendv_prinfo.pr_policy = SCTP_PR_SCTP_TTL;
-    spa.sendv_prinfo.pr_value = 30000;
-  }
+  union {
+    char space[CMSG_SPACE(sizeof(struct sctp_sndinfo)) + CMSG_SPACE(sizeof(struct sctp_prinfo))];
+    struct cmsghdr align;
+  } control;
+  memset(&control, 0, sizeof control);
   struct iovec iov = {(void*)buf, size};
-  return sctp_sendv(fd, &iov, 1, (struct sockaddr*)to, 1, &spa, sizeof spa, SCTP_SENDV_SPA, 0);
+  struct msghdr msg = {.msg_name = to, .msg_namelen = sizeof *to, .msg_iov = &iov, .msg_iovlen = 1,
+                       .msg_control = control.space, .msg_controllen = sizeof control.space};
+  struct cmsghdr* c = CMSG_FIRSTHDR(&msg);
+  c->cmsg_level = IPPROTO_SCTP;
+  c->cmsg_type = SCTP_SNDINFO;
+  c->cmsg_len = CMSG_LEN(sizeof(struct sctp_sndinfo));
+  ((struct sctp_sndinfo*)CMSG_DATA(c))->snd_flags = SCTP_UNORDERED;
+  if (first) {  // no PR-SCTP on a new association's first message (the kernel would drop it)
+    msg.msg_controllen = CMSG_SPACE(sizeof(struct sctp_sndinfo));
+  } else {
+    c = CMSG_NXTHDR(&msg, c);
+    c->cmsg_level = IPPROTO_SCTP;
+    c->cmsg_type = SCTP_PRINFO;
+    c->cmsg_len = CMSG_LEN(sizeof(struct sctp_prinfo));
+    ((struct sctp_prinfo*)CMSG_DATA(c))->pr_policy = SCTP_PR_SCTP_TTL;
+    ((struct sctp_prinfo*)CMSG_DATA(c))->pr_value = 30000;
+  }
+  return sendmsg(fd, &msg, 0);
 }
 
 static void send_one(int fd, const char* buf, size_t size, struct sockaddr_in* to, int first) {
-  if (try_send(fd, buf, size, to, first) < 0) die("sctp_sendv");
+  if (try_send(fd, buf, size, to, first) < 0) die("sendmsg");
 }
 
 int main(int argc, char** argv) {

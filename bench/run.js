@@ -1,162 +1,257 @@
 'use strict';
 // `npm run bench` (through scripts/bench.sh, which builds bench/raw.c and boots the VM where the
-// kernel lacks SCTP). Sender and receiver are separate processes; every figure is the median of
-// BENCH_RUNS runs (3), each timed after a warm-up of a tenth of its messages.
-// Writes bench/results.json, bench/results.md and bench/chart.svg. Last, the scale section:
+// kernel lacks SCTP). Sender and receiver are separate processes, each run timed after a warm-up
+// of a tenth of its messages. The runs are interleaved: each of BENCH_RUNS repetitions (5) runs
+// every row once per size, then every ping-pong, so a row and raw C of the same repetition see the
+// same machine; a row's ratio to raw C is taken per repetition, and the table gives the median
+// ratio and its spread (min–max) over the repetitions, and each target met / not met / crossed.
+// Writes results.json, results.md and chart.svg to BENCH_OUT (bench/). Last, the scale section:
 // bench/scale.js (10 000 associations on one server socket) in a process of its own.
-const { spawn } = require('child_process');
+// Knobs: BENCH_RUNS (repetitions, 5), BENCH_SIZES (64,1024,16384,65536), BENCH_SCALE (message
+// counts ×), BENCH_ONLY (row ids below, and scale; raw C runs with any row), BENCH_LONG (messages
+// in the RSS run), BENCH_BATCH (K of the batched rows, 32), BENCH_OUT, BENCH_RAW (the C program).
+const { spawn, spawnSync } = require('child_process');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
 
 const RAW = process.env.BENCH_RAW || path.join(__dirname, '..', 'build', 'bench-raw');
-const RUNS = Number(process.env.BENCH_RUNS) || 3;
+const OUT = process.env.BENCH_OUT || __dirname;
+const RUNS = Number(process.env.BENCH_RUNS) || 5;
 const SCALE = Number(process.env.BENCH_SCALE) || 1;
 const LONG = Number(process.env.BENCH_LONG) || 200000;
+const BATCH = Number(process.env.BENCH_BATCH) || 32;
 const SIZES = process.env.BENCH_SIZES ? process.env.BENCH_SIZES.split(',').map(Number) : [64, 1024, 16384, 65536];
 const COUNTS = { 64: 20000, 1024: 15000, 16384: 4000, 65536: 1500 }; // ~2-3 s each in the VM
-const IMPLS = [
-  { id: 'raw', label: 'raw C (sctp_sendv/sctp_recvv, blocking)' },
-  { id: 'open', label: 'open() (the original API)' },
-  { id: 'socket', label: 'createSocket()' },
-  { id: 'stream', label: 'connect() / createServer() (one-to-one, a Duplex)', legend: 'connect(), one-to-one' },
-  { id: 'tcp', label: 'Node net, TCP (a byte stream; for comparison)' },
-  { id: 'dgram', label: 'Node dgram, UDP (drops; for scale)' },
+const IPERF_SECONDS = Math.max(1, Math.round(2 * SCALE));
+const HOST = '127.0.0.1';
+const small = (size) => size <= 1024; // the split, bundled and batched rows: where per-message costs show
+// The rows, in the order each repetition runs them. send / recv: the program at each end (default:
+// id); env: for both ends; at(size): the sizes it runs at (default all); pingPong: a ping-pong too.
+const GROUPS = ['Both ends the same API', 'One end Node, the other raw C: which side costs what',
+  'Bundling: SCTP_NODELAY off, the kernel bundles small messages', 'Batched sends'];
+const ROWS = [
+  { id: 'raw', label: 'raw C (sendmsg/sctp_recvv, blocking)', colour: '#555', pingPong: true },
+  { id: 'open', label: 'open() (the original API)', colour: '#1f77b4', pingPong: true },
+  { id: 'socket', label: 'createSocket()', colour: '#2ca02c', pingPong: true },
+  { id: 'stream', label: 'connect() / createServer() (one-to-one, a Duplex)', legend: 'connect(), one-to-one',
+    colour: '#9467bd', pingPong: true },
+  { id: 'tcp', label: 'Node net, TCP (a byte stream; for comparison)', colour: '#8c564b', pingPong: true },
+  { id: 'dgram', label: 'Node dgram, UDP (drops; for scale)', colour: '#ff7f0e', pingPong: true,
+    at: (size) => size <= 65507 }, // the largest UDP payload
+  { id: 'socket-to-raw', group: 1, label: 'createSocket() sender → raw C receiver', send: 'socket', recv: 'raw',
+    at: small, pingPong: true },
+  { id: 'raw-to-socket', group: 1, label: 'raw C sender → createSocket() receiver', send: 'raw', recv: 'socket',
+    at: small, pingPong: true },
+  { id: 'raw-bundled', group: 2, label: 'raw C, SCTP_NODELAY off', send: 'raw', recv: 'raw',
+    env: { BENCH_NODELAY: '0' }, at: small, pingPong: true },
+  { id: 'socket-bundled', group: 2, label: 'createSocket({ nodelay: false })', send: 'socket', recv: 'socket',
+    env: { BENCH_NODELAY: '0' }, at: small, pingPong: true },
+  { id: 'iperf3', group: 2, label: 'iperf3 --sctp (one-to-one)',
+    colour: '#d62728', at: (size) => small(size) || size === 65536 },
+  { id: 'socket-batch', group: 3, label: `createSocket(): cork(), ${BATCH} × send(), uncork()`, send: 'socket',
+    recv: 'socket', env: { BENCH_BATCH: String(BATCH) }, at: small, colour: '#17becf', legend: 'createSocket(), batched' },
+  { id: 'stream-batch', group: 3, label: `connect(): cork(), ${BATCH} × write(), uncork()`, send: 'stream',
+    recv: 'stream', env: { BENCH_BATCH: String(BATCH) }, at: small },
 ];
+// Every ratio is to raw C of the same repetition: it runs whenever another throughput row does.
 const only = process.env.BENCH_ONLY ? process.env.BENCH_ONLY.split(',') : null;
-const impls = IMPLS.filter((i) => !only || only.includes(i.id));
+const rows = ROWS.filter(({ id }) => !only || only.includes(id) || (id === 'raw' && only.some((x) => x !== 'scale')));
 const scaleSection = !only || only.includes('scale');
-let nextPort = 30000 + (process.pid % 1000) * 20;
+let nextPort = 20000 + (process.pid % 1000) * 10; // below the ephemeral ports (32768-60999)
 
 const command = (impl, role, ...args) => (impl === 'raw'
-  ? [RAW, [role, ...args.map(String)]]
-  : [process.execPath, [path.join(__dirname, 'peer.js'), impl, role, ...args.map(String)]]);
+  ? [RAW, [role, ...args]]
+  : [process.execPath, [path.join(__dirname, 'peer.js'), impl, role, ...args]]);
 
-// Starts a process; resolves with it once it printed "ready" (lines: what it printed).
-function start(impl, role, ...args) {
-  const [file, argv] = command(impl, role, ...args);
-  const child = spawn(file, argv, { stdio: ['ignore', 'pipe', 'inherit'] });
-  child.lines = [];
-  let buffered = '';
+// Starts a process; resolves with it at once, or with `ready` once its output matched that.
+function start([file, argv], env, ready) {
+  const child = spawn(file, argv.map(String), { stdio: ['ignore', 'pipe', 'inherit'], env });
+  child.output = '';
+  child.done = new Promise((done) => child.on('exit', done));
   return new Promise((resolve, reject) => {
     child.stdout.on('data', (d) => {
-      buffered += d;
-      let i;
-      while ((i = buffered.indexOf('\n')) >= 0) {
-        const line = buffered.slice(0, i);
-        buffered = buffered.slice(i + 1);
-        if (line.includes('ready')) resolve(child);
-        else child.lines.push(JSON.parse(line));
-      }
+      child.output += d;
+      if (ready && ready.test(child.output)) resolve(child);
     });
     child.on('error', reject);
-    child.done = new Promise((done) => child.on('exit', (code) => done(code)));
-    if (role === 'send' || role === 'ping') resolve(child);
+    const name = [file, ...argv].slice(0, 4).map((a) => path.basename(String(a))).join(' ');
+    child.done.then((code) => reject(new Error(`${name} exited (${code}) before it was ready`)));
+    if (!ready) resolve(child);
   });
 }
 
-async function result(child, seconds) {
-  const timer = setTimeout(() => child.kill(), seconds * 1000);
-  await child.done;
-  clearTimeout(timer);
-  if (!child.lines.length) throw new Error('a bench process printed no result (timed out?)');
-  return child.lines[0];
+// Starts the server end, once it is ready the client end; resolves with the JSON that the `from`
+// end printed (its output from the first '{') once that one exited. Stops both in any case.
+async function measure(server, client, env, from, seconds = 300) {
+  const children = [await start(server, env, /ready|Server listening/)];
+  try {
+    children.push(await start(client, env));
+    const child = children[from === 'server' ? 0 : 1];
+    const timer = setTimeout(() => child.kill(), seconds * 1000);
+    await child.done;
+    clearTimeout(timer);
+    const json = child.output.indexOf('{');
+    if (json < 0) throw new Error('a bench process printed no result (timed out?)');
+    return JSON.parse(child.output.slice(json));
+  } finally {
+    for (const child of children) child.kill();
+  }
 }
 
-async function throughput(impl, size, count, samples = 0) {
+// Both ends get BENCH_NODELAY and BENCH_BATCH: the row's, or the defaults (nodelay, no batch).
+const envFor = (row) => ({ ...process.env, BENCH_NODELAY: '1', BENCH_BATCH: '1', ...row.env });
+
+async function throughput(row, size, count, samples = 0) {
+  if (row.id === 'iperf3') return iperf3(size);
   const port = nextPort++;
   const warm = Math.floor(count / 10);
-  const receiver = await start(impl, 'recv', port, count, warm, samples, size); // tcp counts bytes / size
-  const sender = await start(impl, 'send', port, size, count);
-  const r = await result(receiver, 600);
-  sender.kill();
+  const r = await measure(command(row.recv || row.id, 'recv', port, count, warm, samples, size), // tcp counts bytes / size
+    command(row.send || row.id, 'send', port, size, count), envFor(row), 'server');
   return { ...r, rate: r.received / r.seconds, lost: 1 - r.received / (count - warm) };
 }
 
-async function latency(impl) {
+// iperf3 over SCTP: one-to-one, bundling on (its default), the same socket buffers; msgs/s from
+// the bits the server received.
+async function iperf3(size) {
   const port = nextPort++;
-  const pong = await start(impl, 'pong', port);
-  const ping = await start(impl, 'ping', port, 64, 1000 * SCALE, 100);
-  const { rtts } = await result(ping, 300);
-  pong.kill();
-  rtts.sort((a, b) => a - b);
-  const at = (q) => rtts[Math.min(rtts.length - 1, Math.floor(q * rtts.length))];
-  return { p50: at(0.5), p99: at(0.99), samples: rtts.length };
+  const env = { ...process.env, TMPDIR: fs.existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir() }; // its test file
+  const r = await measure(['iperf3', ['-s', '-1', '-p', port, '--forceflush']], // else "listening" waits in a buffer
+    ['iperf3', ['-c', HOST, '-p', port, '--sctp', '-l', size, '-t', IPERF_SECONDS, '-J']], env, 'client');
+  if (r.error) throw new Error(`iperf3: ${r.error}`);
+  return { rate: r.end.sum_received.bits_per_second / 8 / size, lost: 0 };
 }
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const progress = (text) => process.stderr.write(`bench: ${text}\n`);
+async function latency(row) {
+  const port = nextPort++;
+  const { rtts } = await measure(command(row.recv || row.id, 'pong', port),
+    command(row.send || row.id, 'ping', port, 64, Math.round(1000 * SCALE), 100), envFor(row), 'client');
+  rtts.sort((a, b) => a - b);
+  const at = (q) => rtts[Math.min(rtts.length - 1, Math.floor(q * rtts.length))];
+  return { p50: at(0.5), p99: at(0.99) };
+}
+
+const began = Date.now();
+const progress = (text) => process.stderr.write(`bench [${Math.round((Date.now() - began) / 1000)} s]: ${text}\n`);
+
+// One measurement; a failure is reported and recorded as null, and the bench goes on.
+async function attempt(what, fn, describe) {
+  try {
+    const r = await fn();
+    progress(`${what}: ${describe(r)}`);
+    return r;
+  } catch (err) {
+    progress(`${what}: FAILED (${err.message})`);
+    return null;
+  }
+}
+
+// Text for the table.
+const sizeName = (s) => (s >= 1024 ? `${s / 1024} KiB` : `${s} B`);
+const n = (x, digits = 0) => x.toLocaleString('en', { maximumFractionDigits: digits });
+const spread = ({ min, max }, digits = 0) => `${n(min, digits)}–${n(max, digits)}`;
+const ratio = ({ median, min, max }) => `**${median.toFixed(2)}×** (${min.toFixed(2)}–${max.toFixed(2)})`;
+
+// Median and spread of the numbers among xs (nulls: failed runs), or null when there are none.
+function stats(xs) {
+  const v = xs.filter((x) => x !== null && Number.isFinite(x)).sort((a, b) => a - b);
+  if (!v.length) return null;
+  const m = v.length >> 1;
+  const r = (x) => Math.round(x * 1000) / 1000;
+  return { median: r(v.length % 2 ? v[m] : (v[m - 1] + v[m]) / 2), min: r(v[0]), max: r(v[v.length - 1]) };
+}
 
 // Linux SCTP stalls on default socket buffers once messages pass ~40 KiB (raw C: 24 msgs/s at
 // 48 KiB, 690 with 4 MiB buffers). Where we may (root, as in the VM), every socket of every API
-// gets 4 MiB by default; the results say whether that was done.
-function raiseBuffers() {
+// (and iperf3's) gets 4 MiB by default; the results say what the buffers were.
+function buffers() {
+  const sysctl = (name) => `/proc/sys/net/core/${name}`;
+  const read = (name) => { try { return Number(fs.readFileSync(sysctl(name), 'utf8')); } catch { return null; } };
+  let raised = false;
   try {
     for (const name of ['rmem_default', 'wmem_default', 'rmem_max', 'wmem_max']) {
-      const file = `/proc/sys/net/core/${name}`;
-      if (Number(fs.readFileSync(file, 'utf8')) < 4194304) fs.writeFileSync(file, '4194304');
+      if (read(name) < 4194304) {
+        fs.writeFileSync(sysctl(name), '4194304');
+        raised = true;
+      }
     }
-    return true;
-  } catch {
-    return false;
-  }
+  } catch { /* not root: the buffers stay as they are, and the results say what they are */ }
+  return { raised, rmem_default: read('rmem_default'), wmem_default: read('wmem_default') };
 }
 
 // `node bench/run.js --render`: the table and chart again from results.json, without measuring.
 if (process.argv[2] === '--render') {
-  write(JSON.parse(fs.readFileSync(path.join(process.env.BENCH_OUT || __dirname, 'results.json'), 'utf8')));
+  write(JSON.parse(fs.readFileSync(path.join(OUT, 'results.json'), 'utf8')));
   return;
 }
 
 (async () => {
-  const started = Date.now();
-  const buffers4MiB = raiseBuffers();
+  fs.mkdirSync(OUT, { recursive: true }); // now, not after the run: a folder we cannot write stops it here
+  fs.accessSync(OUT, fs.constants.W_OK);
+  const iperf = spawnSync('iperf3', ['--version'], { encoding: 'utf8' });
+  const measured = rows.filter(({ id }) => id !== 'iperf3' || !iperf.error);
+  if (iperf.error && measured.length < rows.length) progress('iperf3 not found: its row is left out');
   const out = {
     date: new Date().toISOString(),
     kernel: os.release(),
+    vm: process.env.SCTP_VM_GUEST ? `qemu TCG, ${process.env.SCTP_VM_GUEST}` : null,
     cpus: os.cpus().length,
+    cpuModel: os.cpus()[0]?.model,
     node: process.version,
+    iperf3: iperf.error ? null : iperf.stdout.split('\n')[0],
+    iperf3Seconds: IPERF_SECONDS,
+    buffers: buffers(),
     runs: RUNS,
-    buffers4MiB,
+    batch: BATCH,
+    counts: Object.fromEntries(SIZES.map((size) => [size, Math.round(COUNTS[size] * SCALE)])),
+    rows: measured.map(({ id, label, group = 0 }) => ({ id, label, group })),
     throughput: {},
     latency: {},
     rss: {},
   };
-  for (const size of SIZES) {
-    const count = Math.round(COUNTS[size] * SCALE);
-    for (const { id } of impls) {
-      if (id === 'dgram' && size > 65507) continue; // the largest UDP payload
-      const runs = [];
-      for (let r = 0; r < RUNS; r++) {
-        const t = await throughput(id, size, count);
-        runs.push(t);
-        progress(`${size} B ${id} run ${r + 1}/${RUNS}: ${Math.round(t.rate)} msgs/s` +
-          (t.lost > 0.0005 ? ` (${(t.lost * 100).toFixed(1)} % lost)` : ''));
+  const rates = {}; // rates[size][id][repetition]: msgs/s, or null (failed)
+  const losses = {};
+  const pings = {}; // pings[id][repetition]: { p50, p99 } or null
+  for (let r = 0; r < RUNS; r++) {
+    for (const size of SIZES) {
+      for (const row of measured.filter(({ at }) => !at || at(size))) {
+        const t = await attempt(`repetition ${r + 1}/${RUNS}, ${size} B ${row.id}`, () => throughput(row, size, out.counts[size]),
+          (x) => `${Math.round(x.rate)} msgs/s${x.lost > 0.0005 ? ` (${(x.lost * 100).toFixed(1)} % lost)` : ''}`);
+        ((rates[size] ||= {})[row.id] ||= []).push(t && t.rate);
+        ((losses[size] ||= {})[row.id] ||= []).push(t && t.lost);
       }
-      const rate = median(runs.map((t) => t.rate));
+    }
+    for (const row of measured.filter(({ pingPong }) => pingPong)) {
+      (pings[row.id] ||= []).push(await attempt(`repetition ${r + 1}/${RUNS}, ping-pong 64 B ${row.id}`,
+        () => latency(row), (x) => `p50 ${x.p50} µs, p99 ${x.p99} µs`));
+    }
+  }
+  for (const [size, ids] of Object.entries(rates)) {
+    for (const [id, runs] of Object.entries(ids)) {
+      const rate = stats(runs);
+      const raw = rates[size].raw;
       (out.throughput[size] ||= {})[id] = {
-        msgsPerSec: Math.round(rate),
-        MBPerSec: Math.round((rate * size) / 1e4) / 100,
-        lost: median(runs.map((t) => t.lost)),
-        runs: runs.map((t) => Math.round(t.rate)),
+        msgsPerSec: rate && Math.round(rate.median),
+        MBPerSec: rate && Math.round((rate.median * size) / 1e4) / 100,
+        lost: stats(losses[size][id])?.median ?? null,
+        runs: runs.map((x) => x && Math.round(x)),
+        ratio: raw ? stats(runs.map((x, i) => x && raw[i] && x / raw[i])) : null, // per repetition
       };
     }
   }
-  for (const { id } of impls) {
-    const runs = [];
-    for (let r = 0; r < RUNS; r++) runs.push(await latency(id));
-    out.latency[id] = { p50: median(runs.map((x) => x.p50)), p99: median(runs.map((x) => x.p99)) };
-    progress(`ping-pong 64 B ${id}: p50 ${out.latency[id].p50} µs, p99 ${out.latency[id].p99} µs`);
+  for (const [id, runs] of Object.entries(pings)) {
+    out.latency[id] = { p50: stats(runs.map((x) => x && x.p50)), p99: stats(runs.map((x) => x && x.p99)), runs };
   }
-  for (const id of ['open', 'socket'].filter((i) => impls.some((x) => x.id === i))) {
-    progress(`receiver RSS over ${LONG} messages of 64 B, ${id} ...`);
-    const t = await throughput(id, 64, LONG + Math.floor(LONG / 9), 10);
-    const mb = t.rss.map((b) => Math.round(b / 1e5) / 10);
+  for (const id of ['open', 'socket'].filter((i) => measured.some((x) => x.id === i))) {
+    const MB = (b) => Math.round(b / 1e5) / 10;
+    const t = await attempt(`receiver RSS over ${LONG} messages of 64 B, ${id}`,
+      () => throughput({ id }, 64, LONG + Math.floor(LONG / 9), 10), (x) => `${x.rss.map(MB).join(' → ')} MB`);
+    if (!t) continue;
+    const mb = t.rss.map(MB);
     out.rss[id] = { messages: t.received, MB: mb, growthMB: Math.round((mb[mb.length - 1] - mb[0]) * 10) / 10 };
-    progress(`  RSS ${mb.join(' → ')} MB`);
   }
   if (scaleSection) out.scale = await scale();
-  out.seconds = Math.round((Date.now() - started) / 1000);
+  out.seconds = Math.round((Date.now() - began) / 1000);
   write(out);
 })().catch((err) => {
   console.error(err);
@@ -165,70 +260,124 @@ if (process.argv[2] === '--render') {
 
 // The scale run (bench/scale.js, SCALE_* variables apply) -> its result, or { error }.
 function scale() {
-  const dir = process.env.BENCH_OUT || __dirname;
   progress('scale: one server socket, many associations (bench/scale.js) ...');
-  fs.rmSync(path.join(dir, 'scale.json'), { force: true });
+  fs.rmSync(path.join(OUT, 'scale.json'), { force: true });
   const child = spawn(process.execPath, [path.join(__dirname, 'scale.js')], {
     stdio: ['ignore', 'ignore', 'inherit'],
-    env: { ...process.env, SCALE_OUT: dir },
+    env: { ...process.env, SCALE_OUT: OUT },
   });
   return new Promise((resolve) => child.on('exit', (code) => {
     try {
       if (code !== 0 && code !== 1) throw new Error(`bench/scale.js exited with ${code}`); // 1: a check failed
-      resolve(JSON.parse(fs.readFileSync(path.join(dir, 'scale.json'), 'utf8')));
+      resolve(JSON.parse(fs.readFileSync(path.join(OUT, 'scale.json'), 'utf8')));
     } catch (err) {
       resolve({ error: err.message });
     }
   }));
 }
 
+// The targets of issue 12, from a run's figures: [{ what, size, ratio: { median, min, max }, target,
+// verdict }]; each ratio is per repetition (throughput: to raw C; latency: p50 to p50).
+function targets(out) {
+  const list = [];
+  const add = (what, size, ratio, target, higher) => {
+    if (!ratio) return;
+    const ok = (x) => (higher ? x >= target : x <= target);
+    const verdict = ok(ratio.min) && ok(ratio.max) ? 'met' : !ok(ratio.min) && !ok(ratio.max) ? 'not met'
+      : 'spread crosses the target';
+    list.push({ what, size, ratio, target: `${higher ? '≥' : '≤'} ${target.toFixed(1)}×`, verdict });
+  };
+  const sizes = Object.keys(out.throughput).map(Number).sort((a, b) => a - b);
+  const ratio = (id, size) => out.throughput[size][id]?.ratio;
+  for (const [id, what] of [['socket-batch', 'createSocket(), batched'], ['stream-batch', 'connect(), batched']]) {
+    for (const size of sizes.filter(small)) add(`${what} ÷ raw C`, size, ratio(id, size), 1, true);
+  }
+  for (const [id, what] of [['open', 'open() send()'], ['socket', 'createSocket() send()']]) {
+    for (const size of sizes) add(`${what} ÷ raw C`, size, ratio(id, size), size < 1024 ? 0.8 : 0.9, true);
+  }
+  const p50s = (a, b) => out.latency[a] && out.latency[b] &&
+    stats(out.latency[a].runs.map((x, i) => x && out.latency[b].runs[i] && x.p50 / out.latency[b].runs[i].p50));
+  add('ping-pong p50, createSocket() ÷ open()', 64, p50s('socket', 'open'), 1, false);
+  add('ping-pong p50, open() ÷ dgram', 64, p50s('open', 'dgram'), 1, false);
+  add('ping-pong p50, createSocket() ÷ dgram', 64, p50s('socket', 'dgram'), 1, false);
+  return list;
+}
+
 function write(out) {
-  const dir = process.env.BENCH_OUT || __dirname;
-  fs.mkdirSync(dir, { recursive: true });
+  out.targets = targets(out);
+  fs.writeFileSync(path.join(OUT, 'results.json'), `${JSON.stringify(out, null, 2)}\n`);
+  const scaleLines = !out.scale ? [] : ['', '### Scale: associations on one socket', '', ...scaleSummary(out.scale)];
   // What was measured (so --render shows a results.json whatever BENCH_ONLY and BENCH_SIZES say now).
   const SIZES = Object.keys(out.throughput).map(Number).sort((a, b) => a - b);
-  const impls = IMPLS.filter(({ id }) => out.latency[id] || SIZES.some((s) => out.throughput[s][id]));
-  fs.writeFileSync(path.join(dir, 'results.json'), `${JSON.stringify(out, null, 2)}\n`);
-  const scaleLines = !out.scale ? []
-    : ['', '### Scale: associations on one socket', '',
-      out.scale.error ? `The scale run failed: ${out.scale.error}.` : require('./scale').markdown(out.scale).trimEnd()];
-  if (!impls.length) { // BENCH_ONLY=scale
-    fs.writeFileSync(path.join(dir, 'results.md'), `${scaleLines.slice(1).join('\n')}\n`);
-    process.stdout.write(`${scaleLines.slice(1).join('\n')}\n\nbench: wrote results.json, results.md in ${dir} (${out.seconds} s)\n`);
+  if (!out.rows.length) { // BENCH_ONLY=scale
+    fs.writeFileSync(path.join(OUT, 'results.md'), `${scaleLines.slice(1).join('\n')}\n`);
+    process.stdout.write(`${scaleLines.slice(1).join('\n')}\n\nbench: wrote results.json, results.md in ${OUT} (${out.seconds} s)\n`);
     return;
   }
-  const raw = (size) => out.throughput[size].raw;
   const cell = (size, id) => {
     const t = out.throughput[size][id];
-    if (!t) return 'n/a';
-    const ratio = raw(size) ? ` (${(t.msgsPerSec / raw(size).msgsPerSec).toFixed(2)}×)` : '';
-    return `${t.msgsPerSec.toLocaleString('en')}${ratio}${t.lost > 0.0005 ? `, ${(t.lost * 100).toFixed(0)} % lost` : ''}`;
+    if (!t) return '–';
+    if (t.msgsPerSec === null) return 'failed';
+    const failed = t.runs.filter((x) => x === null).length;
+    const versus = id === 'raw' ? ` (${spread(stats(t.runs))})` : t.ratio ? ` · ${ratio(t.ratio)}` : '';
+    return `${n(t.msgsPerSec)}${versus}${t.lost > 0.0005 ? `, ${(t.lost * 100).toFixed(0)} % lost` : ''}` +
+      `${failed ? `, ${failed} of ${t.runs.length} failed` : ''}`;
   };
+  const ping = (id) => {
+    const l = out.latency[id];
+    return !l ? '–' : !l.p50 ? 'failed' : `${n(l.p50.median, 1)} (${spread(l.p50, 1)}) / ${n(l.p99.median, 1)}`;
+  };
+  const { buffers: b } = out;
+  const mib = (x) => (x === null ? 'unknown' : `${Math.round((x / 1048576) * 100) / 100} MiB`);
   const lines = [
-    `Messages/s, sender and receiver in separate processes; × = ratio to raw C in the same run (median of ${out.runs}).`,
-    `Kernel ${out.kernel}, ${out.cpus} CPUs, Node ${out.node}; socket buffers ${out.buffers4MiB ? '4 MiB (net.core.*mem_default)' : 'the system default'}.`,
+    `Messages/s, sender and receiver in separate processes. ${out.runs} repetitions, interleaved: each ran every row ` +
+      'once per size in the order of the table, then every ping-pong. A figure is the median over the repetitions ' +
+      '(raw C: with its range); **×** is the median of the per-repetition ratios to raw C of the same repetition, with ' +
+      `their spread (min–max).${out.runs < 5 ? ` Only ${out.runs} repetitions: the targets ask for at least 5.` : ''}`,
+    `Kernel ${out.kernel}${out.vm ? ' in the VM (qemu TCG)' : ''}, ${out.cpus} CPUs (${out.cpuModel}), Node ${out.node}` +
+      `${out.iperf3 ? `, ${out.iperf3.replace(/ \(.*/, '')}` : ''}; socket buffers: net.core.rmem_default ${mib(b.rmem_default)}, ` +
+      `wmem_default ${mib(b.wmem_default)}${b.raised ? ' (set by the bench)' : ''}. Messages per run: ` +
+      `${Object.entries(out.counts).map(([s, c]) => `${n(c)} of ${sizeName(Number(s))}`).join(', ')}. The run took ${n(out.seconds)} s.`,
     '',
-    `| | ${SIZES.map((s) => (s >= 1024 ? `${s / 1024} KiB` : `${s} B`)).join(' | ')} | ping-pong 64 B p50 / p99 (µs) |`,
+    `| | ${SIZES.map(sizeName).join(' | ')} | ping-pong 64 B p50 (spread) / p99, µs |`,
     `|---|${SIZES.map(() => '---').join('|')}|---|`,
-    ...impls.map(({ id, label }) => `| ${label} | ${SIZES.map((s) => cell(s, id)).join(' | ')} | ` +
-      `${out.latency[id] ? `${out.latency[id].p50} / ${out.latency[id].p99}` : '–'} |`),
+    ...out.rows.flatMap(({ id, label, group }, i) => [
+      ...(i === 0 || out.rows[i - 1].group !== group ? [`| _${GROUPS[group]}_ |${SIZES.map(() => ' |').join('')} |`] : []),
+      `| ${label} | ${SIZES.map((s) => cell(s, id)).join(' | ')} | ${ping(id)} |`,
+    ]),
     '',
-    ...notes(impls),
-    ...Object.entries(out.rss).map(([id, r]) => `Receiver RSS, ${id}, over ${r.messages.toLocaleString('en')} messages of 64 B: ` +
+    ...notes(out),
+    ...(out.targets.length ? [
+      `Targets (issue 12), each a median over the ${out.runs} repetitions of the ratio within a repetition:`, '',
+      '| target | size | median (spread) | verdict |', '|---|---|---|---|',
+      ...out.targets.map((t) => `| ${t.what} ${t.target} | ${sizeName(t.size)} | ${ratio(t.ratio)} | ${t.verdict} |`),
+      ''] : []),
+    ...Object.entries(out.rss).map(([id, r]) => `Receiver RSS, ${id}, over ${n(r.messages)} messages of 64 B: ` +
       `${r.MB[0]} → ${r.MB[r.MB.length - 1]} MB (samples: ${r.MB.join(', ')}).`),
     ...scaleLines,
   ];
-  fs.writeFileSync(path.join(dir, 'results.md'), `${lines.join('\n')}\n`);
-  fs.writeFileSync(path.join(dir, 'chart.svg'), chart(out, SIZES, impls));
-  process.stdout.write(`${lines.join('\n')}\n\nbench: wrote results.json, results.md, chart.svg in ${dir} (${out.seconds} s)\n`);
+  fs.writeFileSync(path.join(OUT, 'results.md'), `${lines.join('\n')}\n`);
+  fs.writeFileSync(path.join(OUT, 'chart.svg'), chart(out, SIZES));
+  process.stdout.write(`${lines.join('\n')}\n\nbench: wrote results.json, results.md, chart.svg in ${OUT} (${out.seconds} s)\n`);
+}
+
+// The scale section: setup rate and memory per association first, then scale.js's own report.
+function scaleSummary(r) {
+  if (r.error) return [`The scale run failed: ${r.error}.`];
+  const perSecond = Math.round(r.options.batch / (r.phases.setup.median / 1000));
+  return [`Setup: **${n(perSecond)} associations/s** (the median batch of ${n(r.options.batch)} in ${r.phases.setup.median} ms); ` +
+    `memory: **${n(r.memory.perAssociation.rss.fitted)} B of server RSS per association** (after a full GC).`, '',
+  require('./scale').markdown(r).trimEnd()];
 }
 
 // What the rows of the table do differently, for the rows shown.
-function notes(impls) {
-  const has = (id) => impls.some((i) => i.id === id);
+function notes(out) {
+  const has = (id) => out.rows.some((r) => r.id === id);
   const lines = [];
-  if (has('raw') && (has('open') || has('socket'))) {
-    lines.push('raw C, open() and createSocket(): one-to-many sockets; messages unordered, with a PR-SCTP lifetime of 30 s (their default).');
+  if (has('open') || has('socket')) {
+    lines.push('raw C, open() and createSocket(): one-to-many sockets; messages unordered, with a PR-SCTP lifetime of 30 s ' +
+      '(their default); SCTP_NODELAY unless said otherwise. Any one-to-many end talks to any other: in the split rows a ' +
+      'createSocket() end faces a raw C one (the ping-pong: the sender\'s side pings, the receiver\'s echoes).');
   }
   if (has('stream')) {
     lines.push('connect() / createServer(): one association over a one-to-one socket, one write() = one message, ' +
@@ -240,20 +389,29 @@ function notes(impls) {
       "messages, and a ping waits for the message size in bytes; setNoDelay(true) on both ends (as SCTP_NODELAY); " +
       "writes until write() returns false, then 'drain'.");
   }
+  if (has('iperf3')) {
+    lines.push('iperf3 --sctp: one-to-one, ordered, Nagle-style bundling on (its default), one write() per message of ' +
+      `-l bytes for ${out.iperf3Seconds} s (not a message count); msgs/s = the bits its ` +
+      'server received / 8 / the size. The kernel\'s own limit with bundling, no ping-pong.');
+  }
+  if (has('socket-batch') || has('stream-batch')) {
+    lines.push(`Batched: cork(), ${out.batch} sends, uncork(), again (on false, 'drain' first): the sends between ` +
+      'go out up to 64 per sendmmsg().');
+  }
   return lines.length ? [...lines, ''] : [];
 }
 
-// Grouped bars: msgs/s by message size, one colour per API, on a log scale.
-function chart(out, SIZES, impls) {
-  const W = 720, H = 360, left = 70, bottom = 60, top = 40, right = 180;
-  const colours = { raw: '#555', open: '#1f77b4', socket: '#2ca02c', stream: '#9467bd', tcp: '#8c564b', dgram: '#ff7f0e' };
-  const values = SIZES.flatMap((s) => impls.map(({ id }) => out.throughput[s][id]?.msgsPerSec)).filter(Boolean);
+// Grouped bars: msgs/s by message size, one colour per charted row, on a log scale.
+function chart(out, SIZES) {
+  const W = 760, H = 360, left = 70, bottom = 60, top = 40, right = 220;
+  const rows = out.rows.map((r) => ({ ...r, ...ROWS.find((x) => x.id === r.id) })).filter((r) => r.colour);
+  const values = SIZES.flatMap((s) => rows.map(({ id }) => out.throughput[s][id]?.msgsPerSec)).filter(Boolean);
   const max = Math.max(...values);
   const lo = 10 ** Math.floor(Math.log10(Math.max(1, Math.min(...values)) / 2));
   const hi = 10 ** Math.ceil(Math.log10(max));
   const y = (v) => top + (H - top - bottom) * (1 - Math.log10(Math.max(v, lo) / lo) / Math.log10(hi / lo));
   const group = (W - left - right) / SIZES.length;
-  const bar = (group * 0.8) / impls.length;
+  const bar = (group * 0.8) / rows.length;
   const parts = [`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif" font-size="12">`,
     `<rect width="${W}" height="${H}" fill="white"/>`,
     `<text x="${left}" y="20" font-size="14">sctp-napi: messages/s by message size (log scale; kernel ${out.kernel})</text>`];
@@ -263,17 +421,17 @@ function chart(out, SIZES, impls) {
   }
   SIZES.forEach((s, g) => {
     const x0 = left + g * group + group * 0.1;
-    impls.forEach(({ id }, i) => {
+    rows.forEach(({ id, colour }, i) => {
       const v = out.throughput[s][id]?.msgsPerSec;
       if (!v) return;
-      parts.push(`<rect x="${x0 + i * bar}" y="${y(v)}" width="${bar - 2}" height="${H - bottom - y(v)}" fill="${colours[id]}"><title>${id} ${s} B: ${v} msgs/s</title></rect>`);
+      parts.push(`<rect x="${x0 + i * bar}" y="${y(v)}" width="${bar - 2}" height="${H - bottom - y(v)}" fill="${colour}"><title>${id} ${s} B: ${v} msgs/s</title></rect>`);
     });
-    parts.push(`<text x="${x0 + group * 0.4}" y="${H - bottom + 18}" text-anchor="middle">${s >= 1024 ? `${s / 1024} KiB` : `${s} B`}</text>`);
+    parts.push(`<text x="${x0 + group * 0.4}" y="${H - bottom + 18}" text-anchor="middle">${sizeName(s)}</text>`);
   });
-  impls.forEach(({ id, label, legend }, i) => {
-    parts.push(`<rect x="${W - right + 10}" y="${top + i * 20}" width="12" height="12" fill="${colours[id]}"/>`,
+  rows.forEach(({ label, legend, colour }, i) => {
+    parts.push(`<rect x="${W - right + 10}" y="${top + i * 20}" width="12" height="12" fill="${colour}"/>`,
       `<text x="${W - right + 28}" y="${top + i * 20 + 10}">${(legend || label.replace(/ \(.*/, '')).replace(/&/g, '&amp;')}</text>`);
   });
-  parts.push(`<text x="${left}" y="${H - 15}" fill="#555">median of ${out.runs} runs; sender and receiver in separate processes</text>`, '</svg>');
+  parts.push(`<text x="${left}" y="${H - 15}" fill="#555">median of ${out.runs} interleaved repetitions; sender and receiver in separate processes</text>`, '</svg>');
   return `${parts.join('\n')}\n`;
 }

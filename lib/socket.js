@@ -15,6 +15,7 @@ const {
   PEER_CAUSED, associationInfo, isUp, receiveInfo, relayed, connectError, abortError,
 } = require('./notifications');
 const A = require('./associations');
+const { sendOne, SendQueue } = require('./batch');
 const { StreamSocket, kAdopt } = require('./stream');
 
 const { constants: C } = binding;
@@ -31,14 +32,15 @@ class Socket extends EventEmitter {
   #options;
   #bound = false;
   #closed = false;
-  #queue = [];
-  #queueBytes = 0;
+  #queue = new SendQueue();
   #onAbort = null;
   #associations = new Map(); // assocId -> { assocId, address, port }
   #connecting = new Map(); // assocId -> settle(err, info)
   #lastAddress = null; // the last address #validateAddress accepted (sends repeat it)
   #abandonedSent = null; // assocId -> abandoned.sent last reported; a Map while 'abandoned' is listened to
   #pauses = 0; // async iterators holding reading paused
+  #corked = 0; // cork() calls not yet undone by uncork(): sends wait in the queue
+  #owesDrain = false; // the queue waited for room (EAGAIN) or send() returned false: 'drain' when it empties
 
   constructor(options) {
     super();
@@ -76,7 +78,9 @@ class Socket extends EventEmitter {
       onmessage: (msg, address, port, assocId, stream, ppid, flags, ssn, tsn, context) => {
         this.emit('message', msg, receiveInfo(msg, address, port, assocId, stream, ppid, flags, ssn, tsn, context));
       },
-      onwritable: () => this.#flush(),
+      onwritable: () => {
+        if (this.#corked === 0) this.#flush();
+      },
       onoversize: (size, address, port, assocId) => { // a peer's doing: reported to who listens, never thrown
         this.emit('oversize', { size, limit: this.#options.maxMessageSize, address, port, assocId });
       },
@@ -236,17 +240,18 @@ class Socket extends EventEmitter {
     if (!this.#bound) this.#bindImplicitly();
 
     const request = { data, port, address, info, callback };
-    if (this.#queue.length === 0) {
-      const result = this.#trySend(request);
+    if (this.#queue.length === 0 && this.#corked === 0) {
+      const result = sendOne(this.#handle, request);
       if (result !== -C.EAGAIN) { // a success with no callback needs nothing more
         if (request.callback || result < 0) process.nextTick(() => this.#complete(request, result));
         return true;
       }
-      this.#handle.watchWritable();
+      this.#waitForRoom();
     }
     this.#queue.push(request);
-    this.#queueBytes += data.length;
-    return this.#queueBytes <= this.#options.sendHighWaterMark;
+    if (this.#queue.bytes <= this.#options.sendHighWaterMark) return true;
+    this.#owesDrain = true; // as a Writable: false now, 'drain' once the queue has gone
+    return false;
   }
 
   // Opens an association to port on address (or several addresses of one peer: sctp_connectx).
@@ -430,9 +435,7 @@ class Socket extends EventEmitter {
     }
     this.#associations.clear();
     this.#abandonedSent = null;
-    const unsent = this.#queue;
-    this.#queue = [];
-    this.#queueBytes = 0;
+    const unsent = this.#queue.clear();
     process.nextTick(() => {
       for (const request of unsent) {
         if (request.callback) {
@@ -454,7 +457,19 @@ class Socket extends EventEmitter {
     return this;
   }
 
-  getSendQueueSize() { return this.#queueBytes; }
+  // cork(): the sends that follow wait in the queue until as many uncork() calls; then they go in
+  // order, up to 64 per system call (sendmmsg), as Writable's cork()/uncork() batch writes.
+  cork() {
+    this.#corked++;
+  }
+
+  uncork() {
+    if (this.#corked === 0) return;
+    this.#corked--;
+    if (this.#corked === 0 && !this.#closed && this.#queue.length) this.#flush();
+  }
+
+  getSendQueueSize() { return this.#queue.bytes; }
   getSendQueueCount() { return this.#queue.length; }
 
   // for await (const { msg, rinfo } of socket): ends when the socket closes; an 'error' is thrown.
@@ -589,11 +604,6 @@ class Socket extends EventEmitter {
     this.emit('association', info);
   }
 
-  #trySend({ data, port, address, info }) {
-    return this.#handle.send(data, address, port, info.stream, info.ppid, info.context, info.ttl,
-      info.unordered, info.assocId || 0, 0, info.policy);
-  }
-
   #complete(request, result) {
     const error = result < 0
       ? binding.systemError(-result, 'send', request.address || `association ${request.info.assocId}`,
@@ -608,24 +618,34 @@ class Socket extends EventEmitter {
     // 'association' event says what happened.
   }
 
-  // Each completion runs on a tick of its own: a callback that throws cannot stop the queue.
+  // Sends what is queued, in batches. Each completion runs on a tick of its own: a callback that
+  // throws cannot stop the queue.
   #flush() {
+    let max; // after a refusal, one at a time until one goes: a dead association refuses them all
     while (this.#queue.length && !this.#closed) {
-      const request = this.#queue[0];
-      const result = this.#trySend(request);
-      if (result === -C.EAGAIN) {
-        this.#handle.watchWritable();
+      const taken = this.#queue.send(this.#handle, max);
+      if (taken === -C.EAGAIN) {
+        this.#waitForRoom();
         return;
       }
-      this.#queue.shift();
-      this.#queueBytes -= request.data.length;
-      process.nextTick(() => this.#complete(request, result));
+      max = taken > 0 ? undefined : 1;
+      // Taken: each whole. Refused (another error): the first one fails, the rest are tried next.
+      for (const request of this.#queue.take(taken > 0 ? taken : 1)) {
+        const result = taken > 0 ? request.data.length : taken;
+        if (request.callback || result < 0) process.nextTick(() => this.#complete(request, result));
+      }
     }
+    if (!this.#owesDrain) return; // a corked batch that went at once, never over the mark
+    this.#owesDrain = false;
     process.nextTick(() => {
       if (!this.#closed && this.#queue.length === 0) this.emit('drain');
     });
   }
 
+  #waitForRoom() {
+    this.#owesDrain = true;
+    this.#handle.watchWritable();
+  }
 }
 
 Socket.prototype.addListener = Socket.prototype.on;

@@ -20,6 +20,7 @@ const {
   PEER_CAUSED, associationInfo, isUp, receiveInfo, relayed, connectError, lostError, abortError,
 } = require('./notifications');
 const A = require('./associations');
+const { sendBatch } = require('./batch');
 
 const { constants: C } = binding;
 const kAdopt = Symbol('adopt'); // the constructor's private second argument
@@ -202,7 +203,7 @@ class StreamSocket extends Duplex {
     } catch { /* ended already: its end follows */ }
     const waiting = this.#waiting;
     this.#waiting = null;
-    if (waiting) this.#transmit(waiting.data, waiting.callback);
+    if (waiting) this.#transmit(waiting.messages, waiting.callback, waiting.from);
     if (this.#final) this._final(this.#final);
   }
 
@@ -223,7 +224,7 @@ class StreamSocket extends Duplex {
       onwritable: () => {
         const waiting = this.#waiting;
         this.#waiting = null;
-        if (waiting) this.#transmit(waiting.data, waiting.callback);
+        if (waiting) this.#transmit(waiting.messages, waiting.callback, waiting.from);
       },
       onoversize: (size, address, port, assocId) => {
         this.emit('oversize', { size, limit: this.#options.maxMessageSize, address, port, assocId });
@@ -282,29 +283,48 @@ class StreamSocket extends Duplex {
     return err;
   }
 
-  #transmit(data, callback) {
+  // Sends messages[from...] in order, up to 64 per system call; callback() once the kernel took
+  // them all, or with the first error. On EAGAIN the rest wait until the socket is writable.
+  #transmit(messages, callback, from = 0) {
     if (this.destroyed) return callback(coded(Error, 'ERR_STREAM_DESTROYED', 'Cannot call write after a stream was destroyed'));
-    if (data.length === 0) return callback(); // as on TCP: nothing to send (no empty SCTP message)
-    const info = this.#sendInfos.get(data) || this.#options.defaults;
-    const r = this.#handle.send(data, null, 0, info.stream, info.ppid, info.context, info.ttl, info.unordered, 0, 0,
-      info.policy);
-    if (r === -C.EAGAIN) {
-      this.#waiting = { data, callback };
-      this.#handle.watchWritable();
-      return undefined;
+    while (from < messages.length) {
+      const taken = sendBatch(this.#handle, messages, from);
+      if (taken === -C.EAGAIN) {
+        this.#waiting = { messages, from, callback };
+        this.#handle.watchWritable();
+        return undefined;
+      }
+      if (taken < 0) return callback(this.#writeError(-taken));
+      for (let i = from; i < from + taken; i++) this.#bytesWritten += messages[i].data.length;
+      from += taken;
+      if (this.#timer) this.#timer.refresh();
     }
-    if (r < 0) return callback(this.#writeError(-r));
-    this.#bytesWritten += r;
-    if (this.#timer) this.#timer.refresh();
     return callback();
   }
 
+  // Buffers to write -> the messages #transmit() sends: each with its send()'s options, if any.
+  // An empty one is no message (as on TCP, nothing is sent).
+  #messages(buffers) {
+    return buffers.filter((data) => data.length > 0).map((data) => ({
+      data, address: null, port: 0, info: this.#sendInfos.get(data) || this.#options.defaults,
+    }));
+  }
+
   _write(data, encoding, callback) {
+    this.#write(this.#messages([data]), callback);
+  }
+
+  // Writes held back by cork() or by a wait: one system call per 64 messages (sendmmsg).
+  _writev(chunks, callback) {
+    this.#write(this.#messages(chunks.map(({ chunk }) => chunk)), callback);
+  }
+
+  #write(messages, callback) {
     if (!this.#connected) {
-      this.#waiting = { data, callback };
+      this.#waiting = { messages, callback };
       return;
     }
-    this.#transmit(data, callback);
+    this.#transmit(messages, callback);
   }
 
   _read() {

@@ -1,11 +1,17 @@
 #!/usr/bin/env bash
-# npm run test:package: the npm tarball holds what users need and nothing else, installs into an
-# empty project with no compiler (the prebuild is used), and works: here, and in the VM when this
-# kernel has no SCTP.
+# npm run test:package [-- LINE...]: the npm tarball holds what users need and nothing else (both
+# prebuilds: linux-x64 and linux-arm64), installs into an empty project with no compiler (the prebuild
+# is used), and works: here, and in the VM when this kernel has no SCTP. With Node.js lines (18 ... 26,
+# fetched once by scripts/node.sh) the install and the check run under each of them in turn; without,
+# under this machine's node.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 fail() { echo "package test: $*" >&2; exit 1; }
+nodes=()
+for line in "$@"; do nodes+=("$(bash scripts/node.sh "$line")") || exit 1; done
+[ ${#nodes[@]} -gt 0 ] || nodes=("$(command -v node)")
+path=$PATH
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/sctp-napi-pack.XXXXXX")
 trap 'rm -rf "$work"' EXIT
@@ -13,28 +19,26 @@ tarball=$work/$(npm pack --silent --pack-destination "$work" 2>/dev/null | tail 
 
 # 1. Contents: exactly what users need.
 tar tzf "$tarball" | sed 's|^package/||' | sort >"$work/files"
-unexpected=$(grep -v -E '^(lib/[a-z-]+\.js|index\.d\.ts|src/[a-z_]+\.(cc|h)|binding\.gyp|prebuilds/linux-x64/sctp-napi\.node|scripts/install\.js|README\.md|LICENSE|package\.json)$' "$work/files" || true)
+unexpected=$(grep -v -E '^(lib/[a-z-]+\.js|index\.d\.ts|src/[a-z_]+\.(cc|h)|binding\.gyp|prebuilds/linux-(x64|arm64)/sctp-napi\.node|scripts/install\.js|README\.md|LICENSE|package\.json)$' "$work/files" || true)
 [ -z "$unexpected" ] || fail "unexpected files in the tarball: $unexpected"
-for f in lib/index.js lib/socket.js index.d.ts binding.gyp src/addon.cc prebuilds/linux-x64/sctp-napi.node README.md LICENSE; do
+for f in lib/index.js lib/socket.js index.d.ts binding.gyp src/addon.cc prebuilds/linux-x64/sctp-napi.node \
+  prebuilds/linux-arm64/sctp-napi.node README.md LICENSE; do
   grep -qx "$f" "$work/files" || fail "$f is missing from the tarball"
 done
 echo "package test: the tarball holds $(wc -l <"$work/files") files, all expected"
+# Each prebuild is for its architecture and needs no libsctp (nor libstdc++) at run time.
+tar xzf "$tarball" -C "$work" package/prebuilds
+for arch in "x64:X86-64" "arm64:AArch64"; do
+  binary=$work/package/prebuilds/linux-${arch%%:*}/sctp-napi.node
+  readelf -h "$binary" | grep -q "Machine: .*${arch#*:}" || fail "$binary is not an ${arch#*:} binary"
+  needed=$(readelf -d "$binary" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | tr '\n' ' ')
+  case "$needed" in *libsctp* | *libstdc++*) fail "the linux-${arch%%:*} prebuild needs $needed at run time" ;; esac
+  echo "package test: prebuilds/linux-${arch%%:*} is ${arch#*:}, needs only: $needed"
+done
 
-# 2. Install into an empty project with no compiler: the prebuild must be used.
-mkdir "$work/app"
-cd "$work/app"
-npm init -y >/dev/null
-CC=false CXX=false npm_config_build_from_source=false \
-  npm install --no-audit --no-fund --loglevel=error "$tarball" >/dev/null || fail "npm install of the tarball failed"
-installed=$work/app/node_modules/sctp-napi
-[ ! -e "$installed/build" ] || fail "the install built from source instead of using the prebuild"
-if ldd "$installed/prebuilds/linux-x64/sctp-napi.node" | grep -q libsctp; then
-  fail "the prebuild needs libsctp at run time"
-fi
-echo "package test: installed with CC=false CXX=false; the prebuild needs no libsctp"
-
+# 2. Install into an empty project with no compiler, under each Node: the prebuild must be used.
 # 3. It loads and opens a socket (in the VM where this kernel has no SCTP).
-cat >check.js <<'JS'
+cat >"$work/check.js" <<'JS'
 const sctp = require('sctp-napi');
 let s;
 try { s = sctp.createSocket('sctp4'); } catch (e) {
@@ -44,10 +48,23 @@ try { s = sctp.createSocket('sctp4'); } catch (e) {
 s.on('message', (msg) => { console.log(`echo ${msg}`); s.close(); });
 s.bind(0, '127.0.0.1', () => s.send('ok', s.address().port, '127.0.0.1'));
 JS
-out=$(node check.js)
-if [ "$out" = unsupported ]; then
-  echo "package test: require works here; createSocket throws ERR_SCTP_UNSUPPORTED (no SCTP in this kernel)"
-  out=$(bash "$root/scripts/vm.sh" node check.js)
-fi
-[ "$out" = "echo ok" ] || fail "the installed package did not send and receive (got: $out)"
-echo "package test: the installed package sends and receives over kernel SCTP"
+for node in "${nodes[@]}"; do
+  version=$("$node" --version)
+  app=$work/app-$version
+  mkdir "$app"
+  cd "$app"
+  cp "$work/check.js" .
+  export PATH=${node%/*}:$path # npm and the package's install script run under this node
+  npm init -y >/dev/null
+  CC=false CXX=false npm_config_build_from_source=false \
+    npm install --no-audit --no-fund --loglevel=error "$tarball" >/dev/null || fail "Node $version: npm install of the tarball failed"
+  [ ! -e "$app/node_modules/sctp-napi/build" ] || fail "Node $version: the install built from source instead of using the prebuild"
+  echo "package test: Node $version: installed with CC=false CXX=false"
+  out=$(node check.js)
+  if [ "$out" = unsupported ]; then
+    echo "package test: Node $version: require works here; createSocket throws ERR_SCTP_UNSUPPORTED (no SCTP in this kernel)"
+    out=$(bash "$root/scripts/vm.sh" node check.js)
+  fi
+  [ "$out" = "echo ok" ] || fail "Node $version: the installed package did not send and receive (got: $out)"
+  echo "package test: Node $version: the installed package sends and receives over kernel SCTP"
+done

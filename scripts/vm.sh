@@ -10,7 +10,10 @@
 # whatever network namespaces and veth pairs the command makes itself.
 #
 # Environment:
-#   SCTP_VM_KERNEL   Debian kernel package to boot (default linux-image-amd64; e.g. linux-image-6.12-amd64)
+#   SCTP_VM_ARCH     amd64 (the default) or arm64: an arm64 guest (qemu-system-aarch64, slower still) whose
+#                    init runs COMMAND under Debian's static arm64 busybox sh, so COMMAND must be an arm64
+#                    program (this machine's x86 userland cannot run there; see scripts/arm64-test.sh)
+#   SCTP_VM_KERNEL   Debian kernel package to boot (default linux-image-ARCH; e.g. linux-image-6.12-amd64)
 #   SCTP_VM_CACHE    where kernels and initramfs images are kept (default ~/.cache/sctp-napi-vm)
 #   SCTP_VM_MEMORY   guest memory in MiB (default 2048)
 #   SCTP_VM_CPUS     guest CPUs (default: this machine's, at most 4)
@@ -26,17 +29,26 @@ need() { # need COMMAND PACKAGE
 [ $# -gt 0 ] || die "usage: scripts/vm.sh COMMAND [ARG...]"
 [ "$(uname -m)" = x86_64 ] || die "the VM harness supports x86_64 hosts only"
 
-need qemu-system-x86_64 qemu-system-x86
+arch=${SCTP_VM_ARCH:-amd64}
+case $arch in
+  amd64) qemu=(qemu-system-x86_64 -cpu max) tty=ttyS0 shell=/bin/bash
+         need qemu-system-x86_64 qemu-system-x86 ;;
+  arm64) qemu=(qemu-system-aarch64 -M virt -cpu max,pauth-impdef=on) tty=ttyAMA0 shell= # set below
+         need qemu-system-aarch64 qemu-system-arm
+         dpkg --print-foreign-architectures | grep -qx arm64 ||
+           die "arm64 packages are needed; run: dpkg --add-architecture arm64 && apt-get update" ;;
+  *) die "SCTP_VM_ARCH is amd64 or arm64, not $arch" ;;
+esac
 need apt-get apt
 need dpkg-deb dpkg
 need cpio cpio
 need depmod kmod
 need xz xz-utils
 busybox=/bin/busybox
-[ -x "$busybox" ] && ! ldd "$busybox" >/dev/null 2>&1 ||
+[ "$arch" != amd64 ] || { [ -x "$busybox" ] && ! ldd "$busybox" >/dev/null 2>&1; } ||
   die "a static /bin/busybox is needed; install it with: apt-get install busybox-static"
 
-package=${SCTP_VM_KERNEL:-linux-image-amd64}
+package=${SCTP_VM_KERNEL:-linux-image-$arch}
 cache=${SCTP_VM_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/sctp-napi-vm}
 modules="virtio_pci 9pnet_virtio 9p sctp veth sch_netem"
 
@@ -44,12 +56,12 @@ modules="virtio_pci 9pnet_virtio 9p sctp veth sch_netem"
 resolve() {
   local pkg=$1 dep
   for _ in 1 2 3 4; do
-    dep=$(apt-cache depends --no-recommends --no-suggests "$pkg" 2>/dev/null |
+    dep=$(apt-cache depends --no-recommends --no-suggests "$pkg:$arch" 2>/dev/null |
       awk '$1 == "Depends:" && $2 ~ /^linux-image-/ { print $2; exit }')
     [ -n "$dep" ] || break
-    pkg=$dep
+    pkg=${dep%:"$arch"}
   done
-  apt-cache show "$pkg" >/dev/null 2>&1 ||
+  apt-cache show "$pkg:$arch" >/dev/null 2>&1 ||
     die "kernel package '$pkg' is unknown to apt; run apt-get update (or check SCTP_VM_KERNEL)"
   echo "$pkg"
 }
@@ -59,9 +71,15 @@ prepare() { # builds $dir/vmlinuz and $dir/initrd.img once per kernel package
   tmp=$(mktemp -d "$cache/.build.XXXXXX")
   trap 'rm -rf "$tmp"' RETURN
   echo "sctp-vm: preparing $pkg (once; cached in $dir)" >&2
-  (cd "$tmp" && apt-get download "$pkg" >/dev/null 2>&1) ||
+  (cd "$tmp" && apt-get download "$pkg:$arch" >/dev/null 2>&1) ||
     die "could not download $pkg (is apt-get update done and the Debian mirror reachable?)"
-  dpkg-deb -x "$tmp"/*.deb "$tmp/pkg"
+  dpkg-deb -x "$tmp"/linux-image-*.deb "$tmp/pkg"
+  if [ "$arch" != amd64 ]; then # the guest's busybox, for its init and (as $dir/sh) the command's shell
+    (cd "$tmp" && apt-get download "busybox-static:$arch" >/dev/null 2>&1) ||
+      die "could not download busybox-static:$arch"
+    dpkg-deb -x "$tmp"/busybox-static_*.deb "$tmp/bb"
+    busybox=$tmp/bb/bin/busybox
+  fi
   root=$tmp/pkg
   [ -d "$root/lib/modules" ] || root=$tmp/pkg/usr
   kver=$(ls "$root/lib/modules")
@@ -125,11 +143,12 @@ mount -t tmpfs run /host/run
 ip link set lo up
 stty -F /dev/console -onlcr 2>/dev/null
 # A terminal on the host gets the console (colours and all); a pipe or file gets a pipe.
+shell=$(sed -n 's/.*sctpvm\.shell=\([^ ]*\).*/\1/p' /proc/cmdline)
 if grep -q 'sctpvm.tty=1' /proc/cmdline; then
-  chroot /host /bin/bash "$job" </dev/null >/dev/console 2>&1
+  chroot /host "$shell" "$job" </dev/null >/dev/console 2>&1
   echo $? >/host"${job%/*}"/rc
 else
-  { chroot /host /bin/bash "$job" </dev/null 2>&1; echo $? >/host"${job%/*}"/rc; } | cat >/dev/console
+  { chroot /host "$shell" "$job" </dev/null 2>&1; echo $? >/host"${job%/*}"/rc; } | cat >/dev/console
 fi
 sync
 reboot -f
@@ -138,6 +157,7 @@ INIT
   (cd "$tmp/initrd" && find . | cpio -o -H newc --quiet | gzip -1) >"$tmp/initrd.img"
   cp "$root/boot/vmlinuz-$kver" "$tmp/vmlinuz"
   mkdir -p "$dir"
+  [ "$arch" = amd64 ] || mv "$busybox" "$dir/sh" # busybox runs the applet its name says
   mv "$tmp/vmlinuz" "$tmp/initrd.img" "$dir/"
   echo "$kver" >"$dir/version"
 }
@@ -153,6 +173,7 @@ else
   echo "$real" >"$cache/$package.real"
 fi
 dir=$cache/$real-$stamp
+[ -n "$shell" ] || shell=$dir/sh
 
 # The job: cd here, this environment, the command; the guest's init runs it in a chroot.
 jobdir=$(mktemp -d "${TMPDIR:-/tmp}/sctp-vm.XXXXXX")
@@ -160,7 +181,7 @@ case "$jobdir" in /*) ;; *) jobdir=$PWD/$jobdir ;; esac
 trap 'rm -rf "$jobdir"' EXIT
 {
   echo "cd $(printf '%q' "$PWD") || exit 127"
-  export -p | grep -v -E '^declare -x (BASH_|SHLVL=|OLDPWD|PWD=|_=)'
+  (set -o posix; export -p) | grep -v -E '^export (BASH_|SHLVL=|OLDPWD|PWD=|_=)' # bash and busybox sh
   echo "export SCTP_VM_GUEST=$(printf '%q' "$(cat "$dir/version")")"
   printf 'exec'; printf ' %q' "$@"; echo
 } >"$jobdir/job.sh"
@@ -168,17 +189,17 @@ trap 'rm -rf "$jobdir"' EXIT
 if [ "$(id -u)" = 0 ]; then model=passthrough; else model=none; fi
 cpus=${SCTP_VM_CPUS:-$(nproc)}
 [ "$cpus" -le 4 ] || cpus=4
-console="console=ttyS0 quiet loglevel=0"
+console="console=$tty quiet loglevel=0"
 [ -t 1 ] && console="$console sctpvm.tty=1"
 [ "${SCTP_VM_VERBOSE:-0}" = 1 ] && console="${console/quiet loglevel=0/loglevel=6}"
 
 set +e
-timeout --foreground -k 10 "${SCTP_VM_TIMEOUT:-3600}" qemu-system-x86_64 \
-  -accel tcg,thread=multi -cpu max -smp "$cpus" -m "${SCTP_VM_MEMORY:-2048}" \
+timeout --foreground -k 10 "${SCTP_VM_TIMEOUT:-3600}" "${qemu[@]}" \
+  -accel tcg,thread=multi -smp "$cpus" -m "${SCTP_VM_MEMORY:-2048}" \
   -nodefaults -no-reboot -display none -nic none \
   -chardev stdio,id=console,signal=on -serial chardev:console \
   -kernel "$dir/vmlinuz" -initrd "$dir/initrd.img" \
-  -append "$console panic=-1 sctpvm.job=$jobdir/job.sh sctpvm.sec=$(date +%s)" \
+  -append "$console panic=-1 sctpvm.job=$jobdir/job.sh sctpvm.shell=$shell sctpvm.sec=$(date +%s)" \
   -virtfs "local,path=/,mount_tag=host,security_model=$model,multidevs=remap" </dev/null
 status=$?
 set -e

@@ -155,27 +155,76 @@ void Endpoint::OnEnvironmentExit(napi_async_cleanup_hook_handle /*hook*/, void* 
   if (p->owner != nullptr) p->owner->Close();
 }
 
-ssize_t Endpoint::Send(const void* data, size_t length, const sockaddr* to, const SendInfo& info) {
-  sctp_sendv_spa spa{};
-  spa.sendv_flags = SCTP_SEND_SNDINFO_VALID;
-  spa.sendv_sndinfo.snd_sid = info.stream;
-  spa.sendv_sndinfo.snd_ppid = htonl(info.ppid);
-  spa.sendv_sndinfo.snd_context = info.context;
-  spa.sendv_sndinfo.snd_flags = info.flags | (info.unordered ? SCTP_UNORDERED : 0);
-  spa.sendv_sndinfo.snd_assoc_id = info.assoc;
+namespace {
+constexpr size_t kSendControl = CMSG_SPACE(sizeof(sctp_sndinfo)) + CMSG_SPACE(sizeof(sctp_prinfo));
+
+// A message to send: msg_name (if `to`), one iovec and its control messages.
+void Describe(msghdr* msg, iovec* iov, const void* data, size_t length, const sockaddr* to) {
+  *iov = {const_cast<void*>(data), length};
+  *msg = {};
+  msg->msg_name = const_cast<sockaddr*>(to);
+  msg->msg_namelen = to == nullptr ? 0 : to->sa_family == AF_INET6 ? sizeof(sockaddr_in6) : sizeof(sockaddr_in);
+  msg->msg_iov = iov;
+  msg->msg_iovlen = 1;
+}
+}  // namespace
+
+size_t Endpoint::SendControl(char* control, const sockaddr* to, const SendInfo& info) {
+  msghdr msg{};
+  msg.msg_control = control;
+  msg.msg_controllen = kSendControl;
+  std::memset(control, 0, kSendControl);
+  cmsghdr* c = CMSG_FIRSTHDR(&msg);
+  c->cmsg_level = IPPROTO_SCTP;
+  c->cmsg_type = SCTP_SNDINFO;
+  c->cmsg_len = CMSG_LEN(sizeof(sctp_sndinfo));
+  auto* snd = reinterpret_cast<sctp_sndinfo*>(CMSG_DATA(c));
+  snd->snd_sid = info.stream;
+  snd->snd_ppid = htonl(info.ppid);
+  snd->snd_context = info.context;
+  snd->snd_flags = info.flags | (info.unordered ? SCTP_UNORDERED : 0);
+  snd->snd_assoc_id = info.assoc;
+  size_t length = CMSG_SPACE(sizeof(sctp_sndinfo));
   // The kernel drops a new association's first message when it carries SCTP_PRINFO: until the
   // association is up, messages go fully reliable, whatever their policy.
   bool partial = info.policy != SCTP_PR_SCTP_TTL || info.ttl != 0;  // RTX 0: one try
   if (partial && (to == nullptr || peers_.Has(to))) {  // an assocId names a live one
-    spa.sendv_flags |= SCTP_SEND_PRINFO_VALID;
-    spa.sendv_prinfo.pr_policy = info.policy;
-    spa.sendv_prinfo.pr_value = info.ttl;
+    c = CMSG_NXTHDR(&msg, c);
+    c->cmsg_level = IPPROTO_SCTP;
+    c->cmsg_type = SCTP_PRINFO;
+    c->cmsg_len = CMSG_LEN(sizeof(sctp_prinfo));
+    auto* pr = reinterpret_cast<sctp_prinfo*>(CMSG_DATA(c));
+    pr->pr_policy = info.policy;
+    pr->pr_value = info.ttl;
+    length += CMSG_SPACE(sizeof(sctp_prinfo));
   }
-  iovec iov{const_cast<void*>(data), length};
-  ssize_t sent = sctp_sendv(fd_, &iov, 1, const_cast<sockaddr*>(to), to ? 1 : 0, &spa,
-                            sizeof spa, SCTP_SENDV_SPA, MSG_NOSIGNAL);
-  if (sent >= 0) return sent;
-  return sent == -1 ? -errno : sent;  // libsctp returns -EINVAL itself for bad arguments
+  return length;
+}
+
+ssize_t Endpoint::Send(const void* data, size_t length, const sockaddr* to, const SendInfo& info) {
+  OutMessage one{data, length, to, info};
+  ssize_t r = SendBatch(&one, 1);
+  return r == 1 ? static_cast<ssize_t>(length) : r;
+}
+
+ssize_t Endpoint::SendBatch(const OutMessage* messages, size_t count) {
+  count = std::min(count, kMaxBatch);
+  mmsghdr msgs[kMaxBatch];
+  iovec iovs[kMaxBatch];
+  alignas(cmsghdr) char controls[kMaxBatch][kSendControl];
+  for (size_t i = 0; i < count; i++) {
+    const OutMessage& m = messages[i];
+    Describe(&msgs[i].msg_hdr, &iovs[i], m.data, m.length, m.to);
+    msgs[i].msg_hdr.msg_control = controls[i];
+    msgs[i].msg_hdr.msg_controllen = SendControl(controls[i], m.to, m.info);
+    msgs[i].msg_len = 0;
+  }
+  int sent;
+  do {  // a lone message goes with sendmsg: the kernel's own path for one
+    sent = count == 1 ? (sendmsg(fd_, &msgs[0].msg_hdr, MSG_NOSIGNAL) < 0 ? -1 : 1)
+                      : sendmmsg(fd_, msgs, static_cast<unsigned>(count), MSG_NOSIGNAL);
+  } while (sent < 0 && errno == EINTR);
+  return sent < 0 ? -errno : sent;
 }
 
 int Endpoint::TakeSocketError() {

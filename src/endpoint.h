@@ -38,6 +38,14 @@ struct SendInfo {
   bool unordered = false;
 };
 
+// One message of a batch (Endpoint::SendBatch).
+struct OutMessage {
+  const void* data;
+  size_t length;
+  const sockaddr* to;  // null: info.assoc says where
+  SendInfo info;
+};
+
 // What the addon keeps for one socket, for tests and diagnostics (the scale test reads it).
 struct Tables {
   size_t peerAddresses;   // PeerTable entries: peer address -> association
@@ -85,6 +93,11 @@ class Endpoint {
   // peer with no association yet go without PR-SCTP information, which the kernel would otherwise
   // drop (see README).
   ssize_t Send(const void* data, size_t length, const sockaddr* to, const SendInfo& info);
+  // Messages in order, with one sendmmsg(2) (at most kMaxBatch): how many the kernel took, or
+  // -errno when it took none (the first one's error: EAGAIN, or what a lone Send() would give).
+  // Each message taken was taken whole.
+  ssize_t SendBatch(const OutMessage* messages, size_t count);
+  static constexpr size_t kMaxBatch = 64;
   void Close();  // the poll first, then the fd; idempotent
   void SetRef(bool ref);
   void SetLimit(size_t limit);  // the largest message delivered; longer ones are reported
@@ -132,6 +145,8 @@ class Endpoint {
   static void OnEnvironmentExit(napi_async_cleanup_hook_handle hook, void* poll);
   static void OnClosed(uv_handle_t* handle);
   int Watch();
+  // The SCTP_SNDINFO (and SCTP_PRINFO) control messages of a send into `control`; its length.
+  size_t SendControl(char* control, const sockaddr* to, const SendInfo& info);
   bool Resize(size_t capacity);  // keeps the filled_ bytes; false if memory ran out
 
   int fd_ = -1;

@@ -25,6 +25,23 @@ int SetOption(int fd, int level, int name, const void* value, socklen_t length) 
 
 uint32_t U32(const Napi::Value& value) { return value.As<Napi::Number>().Uint32Value(); }
 
+constexpr uint32_t kBatchFields = 10;  // sendBatch(): the values of one message
+
+// send()'s (stream, ppid, context, ttl, unordered, assocId, policy)
+SendInfo SendInfoOf(const Napi::Value& stream, const Napi::Value& ppid, const Napi::Value& context,
+                    const Napi::Value& ttl, const Napi::Value& unordered, const Napi::Value& assoc,
+                    const Napi::Value& policy) {
+  SendInfo send;
+  send.assoc = assoc.As<Napi::Number>().Int32Value();
+  send.stream = static_cast<uint16_t>(U32(stream));
+  send.ppid = U32(ppid);
+  send.context = U32(context);
+  send.ttl = U32(ttl);
+  send.unordered = unordered.ToBoolean();
+  if (policy.IsNumber()) send.policy = static_cast<uint16_t>(U32(policy));
+  return send;
+}
+
 const char* AssocState(int state) {  // SCTP_ASSOC_CHANGE's sac_state
   switch (state) {
     case SCTP_COMM_UP: return "up";
@@ -168,6 +185,7 @@ Napi::Function SocketHandle::Define(Napi::Env env) {
                          InstanceMethod("setPeerParams", &SocketHandle::SetPeerParams),
                          InstanceMethod("getsockname", &SocketHandle::GetSockName),
                          InstanceMethod("send", &SocketHandle::Send),
+                         InstanceMethod("sendBatch", &SocketHandle::SendBatch),
                          InstanceMethod("connect", &SocketHandle::Connect),
                          InstanceMethod("status", &SocketHandle::Status),
                          InstanceMethod("streamStatus", &SocketHandle::StreamStatus),
@@ -194,8 +212,7 @@ SocketHandle::SocketHandle(const Napi::CallbackInfo& info) : Napi::ObjectWrap<So
     Napi::Value fn = callbacks.Get(kCallbackNames[i]);
     if (!fn.IsUndefined()) callbacks_[i] = Napi::Persistent(ArgFunction(fn, kCallbackNames[i]));
   }
-  async_ = std::make_unique<Napi::AsyncContext>(info.Env(), "SCTP_SOCKET",
-                                                info.This().As<Napi::Object>());
+  async_ = std::make_unique<Napi::AsyncContext>(info.Env(), "SCTP_SOCKET");  // as Handle's
 }
 
 int SocketHandle::Configure(bool startReading) {
@@ -457,18 +474,36 @@ Napi::Value SocketHandle::Send(const Napi::CallbackInfo& info) {
   if (info[1].IsString() && !hosts_.Parse(env, info[1], static_cast<uint16_t>(U32(info[2])), &peer)) {
     return Errno(env, -EINVAL);
   }
-  SendInfo send;
-  send.assoc = info[8].As<Napi::Number>().Int32Value();
+  SendInfo send = SendInfoOf(info[3], info[4], info[5], info[6], info[7], info[8], info[10]);
   send.flags = static_cast<uint16_t>(U32(info[9]));
-  send.stream = static_cast<uint16_t>(U32(info[3]));
-  send.ppid = U32(info[4]);
-  send.context = U32(info[5]);
-  send.ttl = U32(info[6]);
-  send.unordered = info[7].ToBoolean();
-  if (info[10].IsNumber()) send.policy = static_cast<uint16_t>(U32(info[10]));
   const sockaddr* to = info[1].IsString() ? peer.get() : nullptr;
   return Napi::Number::New(env, static_cast<double>(Endpoint::Send(data.data, data.length, to,
                                                                    send)));
+}
+
+Napi::Value SocketHandle::SendBatch(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!IsOpen()) return Errno(env, -EBADF);
+  Napi::Array list = info[0].As<Napi::Array>();
+  size_t count = std::min<size_t>(U32(info[1]), kMaxBatch);
+  OutMessage messages[kMaxBatch];
+  Address peers[kMaxBatch];
+  for (size_t i = 0; i < count; i++) {
+    auto at = [&](uint32_t k) { return list.Get(static_cast<uint32_t>(i * kBatchFields) + k); };
+    ByteView data = ArgBytes(at(0), "msg");
+    Napi::Value host = at(1);
+    const sockaddr* to = nullptr;
+    if (host.IsString()) {
+      if (!hosts_.Parse(env, host, static_cast<uint16_t>(U32(at(2))), &peers[i])) {
+        if (i == 0) return Errno(env, -EINVAL);
+        count = i;  // the ones before it go; it fails on its own next time
+        break;
+      }
+      to = peers[i].get();
+    }
+    messages[i] = {data.data, data.length, to, SendInfoOf(at(3), at(4), at(5), at(6), at(7), at(8), at(9))};
+  }
+  return Napi::Number::New(env, static_cast<double>(Endpoint::SendBatch(messages, count)));
 }
 
 Napi::Value SocketHandle::Connect(const Napi::CallbackInfo& info) {

@@ -64,6 +64,40 @@ exports.inNamespace = async (name, fixtureName, setup = [], args = []) => {
 // Resolves with the arguments of the next `event` (rejects on 'error' first).
 exports.once = (emitter, event) => require('events').once(emitter, event);
 
+// Resolves with the arguments of a socket's 'close' (events.once would add an 'error' listener,
+// which changes what a socket emits).
+exports.closed = (socket) => new Promise((resolve) => socket.once('close', (...args) => resolve(args)));
+
+// A one-to-one server on 127.0.0.1 (or `host`) whose connections go to `onConnection`.
+exports.listening = async (onConnection = () => {}, options = {}, host = '127.0.0.1') => {
+  const server = exports.track(sctp.createServer(options, onConnection));
+  server.listen(0, host);
+  await exports.once(server, 'listening');
+  return server;
+};
+
+// Resolves with the next n 'data' chunks.
+exports.chunks = (socket, n) => new Promise((resolve) => {
+  const got = [];
+  socket.on('data', function on(chunk) {
+    got.push(chunk);
+    if (got.length === n) {
+      socket.off('data', on);
+      resolve(got);
+    }
+  });
+});
+
+// A connected one-to-one client and the server's side of it.
+exports.pair = async (options = {}, serverOptions = {}) => {
+  let accepted;
+  const got = new Promise((resolve) => { accepted = resolve; });
+  const server = await exports.listening((s) => accepted(exports.track(s)), serverOptions);
+  const client = exports.track(sctp.connect({ port: server.address().port, host: '127.0.0.1', ...options }));
+  await exports.once(client, 'connect');
+  return { server, client, peer: await got };
+};
+
 // Resolves with the first n [msg, rinfo] pairs a socket emits.
 exports.messages = (s, n, ms = 60000) => new Promise((resolve, reject) => {
   const got = [];

@@ -6,8 +6,7 @@ const assert = require('assert');
 const sctp = require('..');
 const helpers = require('./helpers');
 
-const { track, once, run, fixture } = helpers;
-const closed = (socket) => new Promise((resolve) => socket.once('close', (...args) => resolve(args)));
+const { track, once, run, fixture, closed } = helpers;
 
 describe('one-to-one: a peer ending things at awkward moments', () => {
   it('the peer ends while our writes wait for room (EAGAIN): every callback runs, nothing thrown', async () => {

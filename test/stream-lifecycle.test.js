@@ -7,15 +7,7 @@ const { Worker } = require('worker_threads');
 const sctp = require('..');
 const helpers = require('./helpers');
 
-const { track, once, sleep, fixture, run, openSockets } = helpers;
-const closed = (socket) => new Promise((resolve) => socket.once('close', (...args) => resolve(args)));
-
-async function listening(onConnection) {
-  const server = track(sctp.createServer(onConnection));
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  return server;
-}
+const { track, once, sleep, fixture, run, openSockets, closed, listening } = helpers;
 
 describe('one-to-one: lifecycle', () => {
   it('a peer killed with SIGKILL mid-conversation: the server\'s socket closes, nothing thrown', async () => {

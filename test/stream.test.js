@@ -6,39 +6,7 @@ const assert = require('assert');
 const sctp = require('..');
 const helpers = require('./helpers');
 
-const { track, once } = helpers;
-// 'close' (events.once would add an 'error' listener, which changes what a socket emits).
-const closed = (socket) => new Promise((resolve) => socket.once('close', (...args) => resolve(args)));
-
-// A server on 127.0.0.1 (or `host`) whose connections are handed to `onConnection`.
-async function listening(onConnection = () => {}, options = {}, host = '127.0.0.1') {
-  const server = track(sctp.createServer(options, onConnection));
-  server.listen(0, host);
-  await once(server, 'listening');
-  return server;
-}
-
-// A connected client and the server's side of it.
-async function pair(options = {}, serverOptions = {}) {
-  let accepted;
-  const got = new Promise((resolve) => { accepted = resolve; });
-  const server = await listening((s) => accepted(track(s)), serverOptions);
-  const client = track(sctp.connect({ port: server.address().port, host: '127.0.0.1', ...options }));
-  await once(client, 'connect');
-  return { server, client, peer: await got };
-}
-
-// Resolves with the next n 'data' chunks.
-const chunks = (socket, n) => new Promise((resolve) => {
-  const got = [];
-  socket.on('data', function on(chunk) {
-    got.push(chunk);
-    if (got.length === n) {
-      socket.off('data', on);
-      resolve(got);
-    }
-  });
-});
+const { track, once, closed, listening, pair, chunks } = helpers;
 
 describe('one-to-one: connect() and createServer()', () => {
   it('each write() is one message and each \'data\' chunk one whole message, both ways', async () => {

@@ -99,6 +99,8 @@ void associate;
 async function iterate(s: Socket): Promise<number> {
   let total = 0;
   for await (const { msg, rinfo } of s) total += msg.length + rinfo.size;
+  s.cork();
+  s.uncork();
   await s[Symbol.asyncDispose]();
   return total + s.getSendQueueSize() + s.getSendQueueCount() + (ok ? 1 : 0);
 }

@@ -95,6 +95,12 @@ export interface SocketOptions {
   delayedSack?: { delay?: number; frequency?: number };
   /** RFC 6525 stream reconfiguration offered and allowed (SCTP_RECONFIG_SUPPORTED, SCTP_ENABLE_STREAM_RESET); both ends need it. */
   streamReset?: boolean;
+  /** RFC 8260 message interleaving (I-DATA); both ends need it, and net.sctp.intl_enable=1. */
+  interleave?: boolean;
+  /** SCTP_STREAM_SCHEDULER: which stream's message goes next. 'fc' and 'wfq' need Linux 6.2. Default 'fcfs'. */
+  scheduler?: 'fcfs' | 'priority' | 'rr' | 'fc' | 'wfq';
+  /** RFC 6951: the peers' UDP port; associations go over UDP. Needs Linux 5.11 and net.sctp.udp_port set. */
+  udpEncapsPort?: number;
   /** Aborting it closes the socket. */
   signal?: AbortSignal;
 }
@@ -139,6 +145,8 @@ export interface PeerParams {
   pathMtu?: number;
   /** Send a HEARTBEAT on the path now (needs `address`). */
   heartbeatNow?: boolean;
+  /** RFC 6951: the peer's UDP port on this path (0: none). */
+  udpEncapsPort?: number;
 }
 
 /** A system error as Node's own (code, errno, syscall), with the ABORT's cause when one ended an association. */
@@ -269,6 +277,8 @@ export class Socket extends EventEmitter implements AsyncIterable<{ msg: Buffer;
   removeAddress(address: string): this;
   setPrimary(assocId: number, address: string): this;
   setPeerParams(assocId: number, params: PeerParams): this;
+  /** SCTP_STREAM_SCHEDULER_VALUE: the stream's priority (scheduler 'priority') or weight ('wfq'). */
+  setStreamPriority(assocId: number, stream: number, value: number): this;
   resetStreams(assocId: number, streams: number[], options?: { incoming?: boolean; outgoing?: boolean }): this;
   resetAssociation(assocId: number): this;
   addStreams(assocId: number, streams: { in?: number; out?: number }): this;
@@ -398,6 +408,7 @@ export class StreamSocket extends Duplex {
   localAddresses(): PeerAddress[];
   setPrimary(address: string): this;
   setPeerParams(params: PeerParams): this;
+  setStreamPriority(stream: number, value: number): this;
   resetStreams(streams: number[], options?: { incoming?: boolean; outgoing?: boolean }): this;
   resetAssociation(): this;
   addStreams(streams: { in?: number; out?: number }): this;

@@ -5,6 +5,7 @@
 const net = require('net');
 const binding = require('./binding');
 const { errno: E } = require('os').constants;
+const { optionError, checkUdpPort } = require('./options');
 const {
   invalidArgType, invalidArgValue, validateInteger, validateBoolean, validateObject,
 } = require('./validators');
@@ -75,9 +76,14 @@ function setPrimary(handle, assocId, address, port) {
 
 // SCTP_PEER_ADDR_PARAMS of one association: `p` from validatePeerParams(), its address checked.
 function setPeerParams(handle, assocId, p, port) {
+  const at = p.address ? [p.address, port] : [];
   const err = handle.setPeerParams(p.heartbeatInterval, p.pathMaxRetrans, p.pathMtu, assocId, p.address, port,
     p.heartbeatNow);
-  if (err) throw binding.systemError(err, 'setsockopt SCTP_PEER_ADDR_PARAMS', p.address || undefined, p.address ? port : undefined);
+  if (err) throw binding.systemError(err, 'setsockopt SCTP_PEER_ADDR_PARAMS', ...at);
+  if (p.udpEncapsPort < 0) return;
+  if (p.udpEncapsPort > 0) checkUdpPort('params.udpEncapsPort');
+  const udp = handle.setUdpEncaps(p.udpEncapsPort, assocId, p.address, port);
+  if (udp) throw optionError(udp, 'SCTP_REMOTE_UDP_ENCAPS_PORT');
 }
 
 // Stream reconfiguration (RFC 6525). ENOPROTOOPT: the association has it off, at one end or both.
@@ -114,6 +120,15 @@ function addStreams(handle, assocId, counts) {
   reconfigure(handle.addStreams(assocId, n('in'), n('out')), 'SCTP_ADD_STREAMS');
 }
 
+// A stream's value for the priority or wfq scheduler (SCTP_STREAM_SCHEDULER_VALUE): its priority
+// (a lower value goes first) or its weight.
+function setStreamPriority(handle, assocId, stream, value) {
+  validateInteger(stream, 'stream', 0, 65535);
+  validateInteger(value, 'value', 0, 65535);
+  const err = handle.setStreamValue(assocId, stream, value);
+  if (err) throw optionError(err, 'SCTP_STREAM_SCHEDULER_VALUE');
+}
+
 // Adds (or with remove, removes) local addresses of a bound socket (sctp_bindx).
 function bindx(handle, addresses, port, remove = false) {
   const err = handle.bindx(addresses, port, remove);
@@ -122,5 +137,5 @@ function bindx(handle, addresses, port, remove = false) {
 
 module.exports = {
   validateAddress, validateAddresses, familyOf, addressList, sockName, status, streamStatus, peerAddresses, localAddresses,
-  setPrimary, setPeerParams, resetStreams, resetAssociation, addStreams, bindx,
+  setPrimary, setPeerParams, setStreamPriority, resetStreams, resetAssociation, addStreams, bindx,
 };

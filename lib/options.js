@@ -28,6 +28,9 @@ const STREAM_SEND_DEFAULTS = { stream: 0, ppid: 0, unordered: false, ttl: 0, pol
 // value, as the kernel's SCTP_PRINFO has them.
 const POLICIES = { ttl: C.SCTP_PR_SCTP_TTL, rtx: C.SCTP_PR_SCTP_RTX, prio: C.SCTP_PR_SCTP_PRIO };
 
+// The stream schedulers (SCTP_STREAM_SCHEDULER; RFC 8260): which stream's message goes next.
+const SCHEDULERS = { fcfs: 0, priority: 1, rr: 2, fc: 3, wfq: 4 };
+
 // { stream, ppid, context, ttl | rtx | prio, unordered } (and on a one-to-many socket's send(),
 // assocId) over `base`; `name` is what errors call the object.
 function validateSendOptions(opts, name, base, allowAssocId = false) {
@@ -101,7 +104,17 @@ function validateOptions(options, own = new Set(), sendDefaults = DEFAULTS.defau
         o[key] = validateInteger(value, name, 0, U32);
         break;
       case 'streamReset': // RFC 6525 stream reconfiguration, offered to peers and allowed
+      case 'interleave': // RFC 8260 I-DATA: messages of different streams interleaved
         o[key] = validateBoolean(value, name);
+        break;
+      case 'scheduler':
+        if (!Object.hasOwn(SCHEDULERS, value)) {
+          throw invalidArgValue(name, value, `must be one of ${Object.keys(SCHEDULERS).map((k) => `'${k}'`).join(', ')}`);
+        }
+        o[key] = value;
+        break;
+      case 'udpEncapsPort': // RFC 6951: the peers' UDP port, for the associations to come; 0: none
+        o[key] = validateInteger(value, name, 0, 65535);
         break;
       case 'delayedSack': {
         validateObject(value, name);
@@ -145,13 +158,43 @@ function validateOptions(options, own = new Set(), sendDefaults = DEFAULTS.defau
 
 const validatePathMtu = (value, name) => (value === 0 ? 0 : validateInteger(value, name, 512, 65535));
 
+// What an error of a kernel feature means: by errno, the advice added to its message.
+const ADVICE = {
+  SCTP_INTERLEAVING_SUPPORTED: { EPERM: 'message interleaving is off in this network namespace: set the sysctl net.sctp.intl_enable=1 (Linux 4.16 or later)' },
+  SCTP_STREAM_SCHEDULER: { EINVAL: "the schedulers 'fc' and 'wfq' need Linux 6.2 or later" },
+  SCTP_REMOTE_UDP_ENCAPS_PORT: { ENOPROTOOPT: 'UDP encapsulation needs Linux 5.11 or later' },
+};
+
+// A system error of setsockopt `what`, with what to do about it where ADVICE knows.
+function optionError(err, what) {
+  const error = binding.systemError(err, `setsockopt ${what}`);
+  const advice = ADVICE[what] && ADVICE[what][error.code];
+  if (advice) error.message += ` (${advice})`;
+  return error;
+}
+
+// RFC 6951 carries SCTP in UDP only from sockets made while the sysctl net.sctp.udp_port (this
+// end's UDP port) is set in their network namespace; otherwise the kernel ignores the option.
+function checkUdpPort(name) {
+  let port = 0;
+  try {
+    port = Number(require('fs').readFileSync('/proc/sys/net/sctp/udp_port', 'utf8'));
+  } catch { /* no such sysctl: the setsockopt says what the kernel lacks */ return; }
+  if (port === 0) {
+    const error = new Error(`${name}: UDP encapsulation is off in this network namespace: set the sysctl ` +
+      'net.sctp.udp_port (this end\'s UDP port, e.g. 9899) before creating the socket');
+    error.code = 'ERR_SCTP_UDP_PORT_UNSET';
+    throw error;
+  }
+}
+
 // Sets the validated options `o` on an open handle of `family` (4 | 6). On failure the handle is
 // closed and a system error thrown.
 function applyOptions(handle, o, family) {
   const check = (err, what) => {
     if (!err) return;
     handle.close();
-    throw binding.systemError(err, `setsockopt ${what}`);
+    throw optionError(err, what);
   };
   check(handle.setInt(C.SOL_SOCKET, C.SO_REUSEADDR, o.reuseAddr ? 1 : 0), 'SO_REUSEADDR');
   check(handle.setInt(C.IPPROTO_SCTP, C.SCTP_NODELAY, o.nodelay ? 1 : 0), 'SCTP_NODELAY');
@@ -179,13 +222,31 @@ function applyOptions(handle, o, family) {
     check(handle.setAssocValue(C.SCTP_ENABLE_STREAM_RESET, 0, o.streamReset ? all : 0), 'SCTP_ENABLE_STREAM_RESET');
   }
   if (o.delayedSack) check(handle.setDelayedSack(o.delayedSack.delay, o.delayedSack.frequency), 'SCTP_DELAYED_SACK');
+  if (o.interleave !== undefined) {
+    // Pieces of messages of different streams (and associations) may come between each other's:
+    // the handle gathers each message on its own. Off, fragment interleave 0 turns I-DATA off too.
+    check(handle.setInterleave(o.interleave), 'SCTP_FRAGMENT_INTERLEAVE');
+    if (o.interleave) check(handle.setAssocValue(C.SCTP_INTERLEAVING_SUPPORTED, 0, 1), 'SCTP_INTERLEAVING_SUPPORTED');
+  }
+  if (o.scheduler !== undefined) {
+    check(handle.setAssocValue(C.SCTP_STREAM_SCHEDULER, 0, SCHEDULERS[o.scheduler]), 'SCTP_STREAM_SCHEDULER');
+  }
+  if (o.udpEncapsPort) {
+    try {
+      checkUdpPort('options.udpEncapsPort');
+    } catch (error) {
+      handle.close();
+      throw error;
+    }
+    check(handle.setUdpEncaps(o.udpEncapsPort, 0, null, 0), 'SCTP_REMOTE_UDP_ENCAPS_PORT');
+  }
 }
 
 // Per-path parameters of an association (SCTP_PEER_ADDR_PARAMS): `params` { address, heartbeatInterval,
 // pathMaxRetrans, pathMtu, heartbeatNow }; without address, every path of the association.
 function validatePeerParams(params, name = 'params') {
   validateObject(params, name);
-  const p = { address: null, heartbeatInterval: -1, pathMaxRetrans: -1, pathMtu: -1, heartbeatNow: false };
+  const p = { address: null, heartbeatInterval: -1, pathMaxRetrans: -1, pathMtu: -1, heartbeatNow: false, udpEncapsPort: -1 };
   for (const key of Object.keys(params)) {
     const value = params[key];
     if (value === undefined) continue;
@@ -196,6 +257,7 @@ function validatePeerParams(params, name = 'params') {
       case 'pathMaxRetrans': p.pathMaxRetrans = validateInteger(value, field, 1, 65535); break;
       case 'pathMtu': p.pathMtu = validatePathMtu(value, field); break;
       case 'heartbeatNow': p.heartbeatNow = validateBoolean(value, field); break;
+      case 'udpEncapsPort': p.udpEncapsPort = validateInteger(value, field, 0, 65535); break;
       default: throw invalidArgValue(name, params, `has an unknown property '${key}'`);
     }
   }
@@ -227,5 +289,5 @@ function toMessage(msg) {
 }
 
 module.exports = {
-  DEFAULTS, STREAM_SEND_DEFAULTS, validateSendOptions, validateOptions, applyOptions, validatePeerParams, toBuffer, toMessage,
+  optionError, checkUdpPort, DEFAULTS, STREAM_SEND_DEFAULTS, validateSendOptions, validateOptions, applyOptions, validatePeerParams, toBuffer, toMessage,
 };

@@ -394,6 +394,14 @@ class Socket extends EventEmitter {
     return this;
   }
 
+  // The stream's priority (scheduler 'priority': lower goes first) or weight (scheduler 'wfq').
+  setStreamPriority(assocId, stream, value) {
+    validateInteger(assocId, 'assocId', 1, 2 ** 31 - 1);
+    this.#healthCheck();
+    A.setStreamPriority(this.#handle, assocId, stream, value);
+    return this;
+  }
+
   // Stream reconfiguration (RFC 6525; the streamReset option at both ends): 'streamreset',
   // 'assocreset' and 'streamchange' tell the outcome.
   resetStreams(assocId, streams, options) {

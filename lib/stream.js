@@ -503,6 +503,11 @@ class StreamSocket extends Duplex {
     return this;
   }
 
+  setStreamPriority(stream, value) {
+    A.setStreamPriority(this.#connectedHandle(), 0, stream, value);
+    return this;
+  }
+
   // Stream reconfiguration (RFC 6525), as on createSocket()'s socket.
   resetStreams(streams, options) {
     A.resetStreams(this.#connectedHandle(), 0, streams, options);

@@ -14,6 +14,21 @@ namespace sctp {
 namespace {
 // Notifications share the receive buffer with messages, so it never gets smaller than this.
 constexpr size_t kMinBuffer = 4096;
+constexpr uint64_t kNotification = ~uint64_t{0};  // KeyOf() a notification
+
+// Which message a piece is of. Interleaved: its association, stream and ordering (an ordered and
+// an unordered message of one stream may interleave); otherwise its association (the kernel
+// delivers one message at a time, and a piece of another association means the one in progress
+// was aborted).
+uint64_t KeyOf(bool notification, const sctp_rcvinfo* info, bool interleaved) {
+  if (notification) return kNotification;
+  if (info == nullptr) return 0;
+  uint64_t key = uint64_t{static_cast<uint32_t>(info->rcv_assoc_id)} << 32;
+  if (interleaved) key |= uint64_t{info->rcv_sid} << 1 | ((info->rcv_flags & SCTP_UNORDERED) ? 1 : 0);
+  return key;
+}
+
+sctp_assoc_t AssocOf(uint64_t key) { return static_cast<sctp_assoc_t>(key >> 32); }
 }  // namespace
 
 Endpoint::~Endpoint() { Close(); }
@@ -72,6 +87,82 @@ int Endpoint::Subscribe(uint16_t type, bool on) {
 
 void Endpoint::SetLimit(size_t limit) { limit_ = limit; }
 
+int Endpoint::SetInterleave(bool on) {
+  int level = on ? 2 : 0;  // 2: pieces of any association and stream may interleave
+  if (setsockopt(fd_, IPPROTO_SCTP, SCTP_FRAGMENT_INTERLEAVE, &level, sizeof level) < 0) return errno;
+  interleave_ = on;
+  return 0;
+}
+
+bool Endpoint::HoldsPartOf(sctp_assoc_t id) const {
+  if ((filled_ > 0 || discarding_) && partialKey_ != kNotification && AssocOf(partialKey_) == id) return true;
+  for (const auto& [key, partial] : parked_) {
+    if (key != kNotification && AssocOf(key) == id) return true;
+  }
+  return false;
+}
+
+bool Endpoint::SwitchPartial(uint64_t key, const char* piece, size_t n) {
+  Partial next;
+  if (auto it = parked_.find(key); it != parked_.end()) {
+    next = std::move(it->second);
+    parkedBytes_ -= next.filled;
+    parked_.erase(it);
+  }
+  // Room for the piece (a discarded message still needs a buffer to read into).
+  size_t need = next.discarding ? kMinBuffer : std::max(kMinBuffer, next.filled + n);
+  if (next.capacity < need) {
+    size_t capacity = std::max(need, next.capacity * 2);
+    std::unique_ptr<char[]> bigger(new (std::nothrow) char[capacity]);
+    if (!bigger) return false;
+    if (next.filled > 0) std::memcpy(bigger.get(), next.buffer.get(), next.filled);
+    next.buffer = std::move(bigger);
+    next.capacity = capacity;
+  }
+  if (!next.discarding) std::memcpy(next.buffer.get() + next.filled, piece, n);
+  if (filled_ > 0 || discarding_) {  // the one in progress waits for its next piece
+    Partial current{std::move(buffer_), capacity_, filled_, discarding_, discarded_};
+    if (current.discarding || parkedBytes_ + current.filled > std::max<size_t>(4 * limit_, 1 << 20)) {
+      current.discarded = current.discarding ? current.discarded : current.filled;
+      current.discarding = true;
+      current.buffer.reset();  // nothing of it is kept
+      current.capacity = current.filled = 0;
+    }
+    parkedBytes_ += current.filled;
+    parked_[partialKey_] = std::move(current);
+  }
+  buffer_ = std::move(next.buffer);
+  capacity_ = next.capacity;
+  filled_ = next.filled;
+  discarding_ = next.discarding;
+  discarded_ = next.discarded;
+  partialKey_ = key;
+  return true;
+}
+
+void Endpoint::ForgetPartials(const char* data, size_t length) {
+  const auto* n = reinterpret_cast<const sctp_notification*>(data);
+  if (length < sizeof n->sn_header) return;
+  sctp_assoc_t assoc = 0;
+  int stream = -1;  // every stream
+  if (n->sn_header.sn_type == SCTP_ASSOC_CHANGE && length >= sizeof n->sn_assoc_change) {
+    uint16_t state = n->sn_assoc_change.sac_state;
+    if (state != SCTP_COMM_LOST && state != SCTP_SHUTDOWN_COMP && state != SCTP_RESTART) return;
+    assoc = n->sn_assoc_change.sac_assoc_id;
+  } else if (n->sn_header.sn_type == SCTP_PARTIAL_DELIVERY_EVENT && length >= sizeof n->sn_pdapi_event) {
+    assoc = n->sn_pdapi_event.pdapi_assoc_id;
+    stream = static_cast<int>(n->sn_pdapi_event.pdapi_stream);
+  } else {
+    return;
+  }
+  for (auto it = parked_.begin(); it != parked_.end();) {
+    bool dead = it->first != kNotification && AssocOf(it->first) == assoc &&
+                (stream < 0 || static_cast<int>((it->first >> 1) & 0xffff) == stream);
+    if (dead) parkedBytes_ -= it->second.filled;
+    it = dead ? parked_.erase(it) : std::next(it);
+  }
+}
+
 bool Endpoint::Resize(size_t capacity) {
   // Not zero-filled: recvmsg writes it. A peer decides how large it gets (up to the limit), so
   // running out of memory is an outcome, not an exception.
@@ -85,7 +176,7 @@ bool Endpoint::Resize(size_t capacity) {
 
 Tables Endpoint::GetTables() const {
   return {peers_.AddressCount(), peers_.AssociationCount(), capacity_,
-          discarding_ ? discarded_ : filled_};
+          (discarding_ ? discarded_ : filled_) + parkedBytes_};
 }
 
 int Endpoint::Listen(int backlog) {
@@ -141,6 +232,8 @@ void Endpoint::Close() {
   buffer_.reset();
   capacity_ = filled_ = 0;
   discarding_ = false;
+  parked_.clear();
+  parkedBytes_ = 0;
 }
 
 void Endpoint::OnClosed(uv_handle_t* handle) {
@@ -302,9 +395,15 @@ bool Endpoint::Drain() {
       }
     }
     const auto* sender = reinterpret_cast<const sockaddr*>(&from);
-    sctp_assoc_t assoc = info != nullptr ? info->rcv_assoc_id : 0;
-    if ((filled_ > 0 || discarding_) &&
-        (notification != partialIsNotification_ || (!notification && assoc != partialAssoc_))) {
+    uint64_t key = KeyOf(notification, info, interleave_);
+    bool inProgress = filled_ > 0 || discarding_;
+    if (interleave_ && (inProgress ? key != partialKey_ : parked_.count(key) > 0)) {
+      // A piece of another message than the one in progress, or of one put aside.
+      if (!SwitchPartial(key, into, static_cast<size_t>(n))) {
+        OnReceiveError(ENOMEM);
+        return false;
+      }
+    } else if (inProgress && key != partialKey_) {
       // A record of another kind or association while a message was in progress: its partial
       // delivery was aborted (the association went away). Its pieces are dropped, never joined
       // to this record.
@@ -312,8 +411,7 @@ bool Endpoint::Drain() {
       filled_ = 0;
       discarding_ = false;
     }
-    partialIsNotification_ = notification;
-    partialAssoc_ = assoc;
+    partialKey_ = key;
     if (discarding_) {
       discarded_ += n;
       if (!end) continue;
@@ -331,6 +429,7 @@ bool Endpoint::Drain() {
     }
     if (notification) {  // one cut short is still delivered, as truncated
       peers_.OnNotification(fd_, buffer_.get(), length);
+      if (!parked_.empty()) ForgetPartials(buffer_.get(), length);
       OnNotification(buffer_.get(), length, sender, !end);
     } else if (end && length > limit_) {
       OnTooLarge(length, sender, info);

@@ -183,6 +183,9 @@ Napi::Function SocketHandle::Define(Napi::Env env) {
                          InstanceMethod("bindx", &SocketHandle::BindX),
                          InstanceMethod("setPrimary", &SocketHandle::SetPrimary),
                          InstanceMethod("setPeerParams", &SocketHandle::SetPeerParams),
+                         InstanceMethod("setUdpEncaps", &SocketHandle::SetUdpEncaps),
+                         InstanceMethod("setInterleave", &SocketHandle::SetInterleave),
+                         InstanceMethod("setStreamValue", &SocketHandle::SetStreamValue),
                          InstanceMethod("getsockname", &SocketHandle::GetSockName),
                          InstanceMethod("send", &SocketHandle::Send),
                          InstanceMethod("sendBatch", &SocketHandle::SendBatch),
@@ -453,6 +456,33 @@ Napi::Value SocketHandle::SetPeerParams(const Napi::CallbackInfo& info) {
     params.spp_pathmtu = static_cast<uint32_t>(mtu);
   }
   return Errno(info.Env(), SetOption(fd(), IPPROTO_SCTP, SCTP_PEER_ADDR_PARAMS, &params, sizeof params));
+}
+
+Napi::Value SocketHandle::SetUdpEncaps(const Napi::CallbackInfo& info) {
+  sctp_udpencaps encaps{};
+  encaps.sue_assoc_id = info[1].As<Napi::Number>().Int32Value();
+  if (info[2].IsString()) {
+    Address address;
+    if (!ParseAddress(info[2].As<Napi::String>().Utf8Value(), static_cast<uint16_t>(U32(info[3])),
+                      &address)) {
+      return Errno(info.Env(), EINVAL);
+    }
+    std::memcpy(&encaps.sue_address, &address.storage, sizeof encaps.sue_address);
+  }
+  encaps.sue_port = htons(static_cast<uint16_t>(U32(info[0])));
+  return Errno(info.Env(), SetOption(fd(), IPPROTO_SCTP, SCTP_REMOTE_UDP_ENCAPS_PORT, &encaps, sizeof encaps));
+}
+
+Napi::Value SocketHandle::SetInterleave(const Napi::CallbackInfo& info) {
+  return Errno(info.Env(), Endpoint::SetInterleave(info[0].ToBoolean()));
+}
+
+Napi::Value SocketHandle::SetStreamValue(const Napi::CallbackInfo& info) {
+  sctp_stream_value value{};
+  value.assoc_id = info[0].As<Napi::Number>().Int32Value();
+  value.stream_id = static_cast<uint16_t>(U32(info[1]));
+  value.stream_value = static_cast<uint16_t>(U32(info[2]));
+  return Errno(info.Env(), SetOption(fd(), IPPROTO_SCTP, SCTP_STREAM_SCHEDULER_VALUE, &value, sizeof value));
 }
 
 Napi::Value SocketHandle::GetSockName(const Napi::CallbackInfo& info) {

@@ -74,6 +74,12 @@ class SocketHandle : public Napi::ObjectWrap<SocketHandle>, private Endpoint {
   // (heartbeat ms | -1, pathMaxRetrans | -1[, pathMtu | -1 (0: discovery), assocId, address, port,
   //  heartbeatNow]) -> errno. With no address, every path (of the association, or of those to come).
   Napi::Value SetPeerParams(const Napi::CallbackInfo& info);
+  // (udpPort, assocId (0: those to come), address | null (every path), port) -> errno:
+  // SCTP_REMOTE_UDP_ENCAPS_PORT, the peer's UDP port for RFC 6951 encapsulation (0: none)
+  Napi::Value SetUdpEncaps(const Napi::CallbackInfo& info);
+  // (assocId, stream, value) -> errno: SCTP_STREAM_SCHEDULER_VALUE (priority or weight)
+  Napi::Value SetStreamValue(const Napi::CallbackInfo& info);
+  Napi::Value SetInterleave(const Napi::CallbackInfo& info);  // (on) -> errno: see Endpoint::SetInterleave
   Napi::Value GetSockName(const Napi::CallbackInfo& info);  // -> [address, port] | errno
   // (data|null, address|null, port, stream, ppid, context, prValue, unordered, assocId, flags[,
   //  policy: SCTP_PR_SCTP_TTL (the default), _RTX, _PRIO]) -> bytes | -errno. With no address,

@@ -66,7 +66,7 @@ multi.on('oversize', ({ size, limit, address, port, assocId }) => void [size + l
 multi.on('association', ({ error, reason }) => void `${error} ${reason}`);
 multi.on('remoteerror', ({ cause, reason }) => void `${cause} ${reason}`);
 const tuned = createSocket({
-  type: 'sctp4', delayedSack: { delay: 100, frequency: 1 }, maxSegment: 1200, pathMtu: 1400, autoClose: 30, adaptationLayer: 7,
+  type: 'sctp4', delayedSack: { delay: 100, frequency: 1 }, maxSegment: 1200, pathMtu: 1400, autoClose: 30, adaptationLayer: 7, interleave: true, scheduler: 'rr', udpEncapsPort: 9899,
 });
 tuned.on('association', ({ adaptation }) => void (adaptation ?? 0));
 multi.on('abandoned', ({ assocId, count }) => void (assocId + count));
@@ -80,7 +80,7 @@ async function associate(): Promise<void> {
   void [rtxSent, srtt, st.abandoned?.sent, multi.peerAddresses(assocId)[0].address, multi.associations()[0].addresses];
   multi.send('on the association', { assocId, ppid: 46 }, (err) => void err);
   multi.setPrimary(assocId, '127.0.0.2').addAddress('127.0.0.3').removeAddress('127.0.0.3');
-  multi.setPeerParams(assocId, { address: '127.0.0.2', pathMtu: 1280, heartbeatNow: true }).setPeerParams(assocId, { heartbeatInterval: 0 });
+  multi.setPeerParams(assocId, { address: '127.0.0.2', pathMtu: 1280, heartbeatNow: true }).setPeerParams(assocId, { heartbeatInterval: 0, udpEncapsPort: 0 }).setStreamPriority(assocId, 1, 2);
   multi.resetStreams(assocId, [1, 2], { outgoing: true }).resetAssociation(assocId).addStreams(assocId, { out: 2 });
   multi.on('streamreset', ({ streams, incoming, denied }) => void [streams[0], incoming, denied]);
   multi.on('streamchange', ({ inStreams, outStreams }) => void (inStreams + outStreams));
@@ -128,7 +128,7 @@ const client: StreamSocket = connect({ port: 3868, host: 'localhost', localPort:
   const st = client.status();
   void [st.state, client.remoteAddress, client.remotePort, client.bytesRead, client.readyState, client.assocId];
   client.setPrimary('127.0.0.2');
-  client.setPeerParams({ pathMtu: 1280 });
+  client.setPeerParams({ pathMtu: 1280 }).setStreamPriority(1, 2);
   client.send('x', { rtx: 2 });
   client.resetStreams([0]).addStreams({ in: 1 }).resetAssociation();
   client.on('streamreset', ({ streams }) => void streams.length);

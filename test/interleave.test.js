@@ -7,7 +7,24 @@ const assert = require('assert');
 const fs = require('fs');
 const os = require('os');
 const sctp = require('..');
-const { inNamespace } = require('./helpers');
+const { inNamespace, bound, messages } = require('./helpers');
+
+// Queues 20 messages of 4 KiB on stream 1, then 5 small ones on stream 2, at once, from a sender
+// with `options` to a receiver with a small window (most of them wait at the sender, where the
+// scheduler picks); resolves with the streams in order of arrival.
+async function race(options, prepare = () => {}) {
+  const reliable = { defaults: { unordered: false, ttl: 0 } };
+  const server = await bound({ ...reliable, recvBufferSize: 8192 }); // a small window: the rest waits at the sender
+  const client = await bound({ ...reliable, ...options, pathMtu: 1500, sendBufferSize: 1024 * 1024 }); // all queued at once
+  const { assocId } = await client.connect(server.address().port, '127.0.0.1');
+  prepare(client, assocId);
+  const got = messages(server, 25);
+  client.cork();
+  for (let i = 0; i < 20; i++) client.send(Buffer.alloc(4096, i), { assocId, stream: 1 });
+  for (let i = 0; i < 5; i++) client.send('small', { assocId, stream: 2 });
+  client.uncork();
+  return (await got).map(([, rinfo]) => rinfo.stream);
+}
 
 const intlOn = [['sysctl', '-qw', 'net.sctp.intl_enable=1']];
 const kernelAtLeast = (major, minor) => {
@@ -43,6 +60,19 @@ describe('message interleaving (RFC 8260) and stream schedulers', () => {
       assert.match(err.message, /net\.sctp\.intl_enable=1/);
       return true;
     });
+  });
+
+  it("scheduler 'priority' with setStreamPriority(): stream 2's messages (priority 0) pass stream 1's (priority 9) queued before them; 'fcfs' keeps the order sent", async () => {
+    const fcfs = await race({ scheduler: 'fcfs' });
+    const priority = await race({ scheduler: 'priority' }, (client, assocId) => {
+      client.setStreamPriority(assocId, 1, 9).setStreamPriority(assocId, 2, 0);
+    });
+    console.log(`      (fcfs: ${fcfs.join('')}; priority: ${priority.join('')})`);
+    assert.deepStrictEqual(fcfs, [...Array(20).fill(1), ...Array(5).fill(2)]);
+    assert.ok(priority.lastIndexOf(2) < priority.lastIndexOf(1), `priority: ${priority.join('')}`);
+    const s = await bound();
+    assert.throws(() => s.setStreamPriority(0, 1, 1), { code: 'ERR_OUT_OF_RANGE' });
+    assert.throws(() => s.setStreamPriority(1, 1, 70000), { code: 'ERR_OUT_OF_RANGE' });
   });
 
   it("scheduler: validated; 'fc' and 'wfq' need Linux 6.2 (the error says so on older kernels)", function () {

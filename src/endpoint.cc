@@ -64,6 +64,10 @@ int Endpoint::Adopt(napi_env env, int fd, int family) {
   fd_ = fd;
   family_ = family;
   napi_add_async_cleanup_hook(env, OnEnvironmentExit, poll, &poll->hook);
+  // An accepted or peeled-off socket has its listener's fragment interleave (and maybe I-DATA).
+  int level = 0;
+  socklen_t size = sizeof level;
+  interleave_ = getsockopt(fd, IPPROTO_SCTP, SCTP_FRAGMENT_INTERLEAVE, &level, &size) == 0 && level != 0;
   if (limit_ == 0) limit_ = kMinBuffer;
   if (capacity_ == 0 && !Resize(kMinBuffer)) {
     Close();
@@ -94,27 +98,45 @@ int Endpoint::SetInterleave(bool on) {
   return 0;
 }
 
-bool Endpoint::HoldsPartOf(sctp_assoc_t id) const {
-  if ((filled_ > 0 || discarding_) && partialKey_ != kNotification && AssocOf(partialKey_) == id) return true;
-  for (const auto& [key, partial] : parked_) {
-    if (key != kNotification && AssocOf(key) == id) return true;
-  }
-  return false;
+// The parked messages of association `id`: a range of parked_ (keys begin with the association).
+std::pair<std::map<uint64_t, Endpoint::Partial>::iterator, std::map<uint64_t, Endpoint::Partial>::iterator>
+Endpoint::PartialsOf(sctp_assoc_t id) {
+  uint64_t first = uint64_t{static_cast<uint32_t>(id)} << 32;
+  return {parked_.lower_bound(first), parked_.lower_bound(first + (uint64_t{1} << 32))};
 }
 
+bool Endpoint::HoldsPartOf(sctp_assoc_t id) const {
+  if ((filled_ > 0 || discarding_) && partialKey_ != kNotification && AssocOf(partialKey_) == id) return true;
+  auto it = parked_.lower_bound(uint64_t{static_cast<uint32_t>(id)} << 32);
+  return it != parked_.end() && it->first != kNotification && AssocOf(it->first) == id;
+}
+
+// What a parked message costs: its buffer, and the entry.
+size_t Endpoint::Partial::Cost() const { return capacity + 128; }
+
 bool Endpoint::SwitchPartial(uint64_t key, const char* piece, size_t n) {
+  const size_t cap = std::max(limit_, kMinBuffer);
   Partial next;
   if (auto it = parked_.find(key); it != parked_.end()) {
     next = std::move(it->second);
-    parkedBytes_ -= next.filled;
+    parkedBytes_ -= next.Cost();
     parked_.erase(it);
   }
-  // Room for the piece (a discarded message still needs a buffer to read into).
+  if (!next.discarding && next.filled + n > cap) {  // past the limit: read to its end, dropped
+    next = Partial{nullptr, 0, 0, true, next.filled + n};
+  }
+  // Room for the piece (a discarded message still needs a buffer to read into), at most the limit.
   size_t need = next.discarding ? kMinBuffer : std::max(kMinBuffer, next.filled + n);
   if (next.capacity < need) {
-    size_t capacity = std::max(need, next.capacity * 2);
+    size_t capacity = std::min(std::max(need, next.capacity * 2), std::max(need, cap));
     std::unique_ptr<char[]> bigger(new (std::nothrow) char[capacity]);
-    if (!bigger) return false;
+    if (!bigger) {
+      if (next.discarding) return false;
+      next = Partial{nullptr, 0, 0, true, next.filled + n};  // out of memory: dropped, not cut
+      bigger.reset(new (std::nothrow) char[kMinBuffer]);
+      if (!bigger) return false;
+      capacity = kMinBuffer;
+    }
     if (next.filled > 0) std::memcpy(bigger.get(), next.buffer.get(), next.filled);
     next.buffer = std::move(bigger);
     next.capacity = capacity;
@@ -122,13 +144,21 @@ bool Endpoint::SwitchPartial(uint64_t key, const char* piece, size_t n) {
   if (!next.discarding) std::memcpy(next.buffer.get() + next.filled, piece, n);
   if (filled_ > 0 || discarding_) {  // the one in progress waits for its next piece
     Partial current{std::move(buffer_), capacity_, filled_, discarding_, discarded_};
-    if (current.discarding || parkedBytes_ + current.filled > std::max<size_t>(4 * limit_, 1 << 20)) {
-      current.discarded = current.discarding ? current.discarded : current.filled;
-      current.discarding = true;
-      current.buffer.reset();  // nothing of it is kept
-      current.capacity = current.filled = 0;
+    if (partialKey_ != kNotification) {
+      auto [first, last] = PartialsOf(AssocOf(partialKey_));
+      if (std::distance(first, last) >= static_cast<std::ptrdiff_t>(kMaxPartialsPerAssoc)) {
+        // More unfinished messages than any peer needs: it is ended (its pieces already here are
+        // read and dropped, its entries go with its end).
+        SendInfo abort;
+        abort.assoc = AssocOf(partialKey_);
+        abort.flags = SCTP_ABORT;
+        Send(nullptr, 0, nullptr, abort);
+      }
     }
-    parkedBytes_ += current.filled;
+    if (current.discarding || parkedBytes_ + current.Cost() > std::max<size_t>(4 * limit_, 4 << 20)) {
+      current = Partial{nullptr, 0, 0, true, current.discarding ? current.discarded : current.filled};
+    }
+    parkedBytes_ += current.Cost();
     parked_[partialKey_] = std::move(current);
   }
   buffer_ = std::move(next.buffer);
@@ -144,21 +174,29 @@ void Endpoint::ForgetPartials(const char* data, size_t length) {
   const auto* n = reinterpret_cast<const sctp_notification*>(data);
   if (length < sizeof n->sn_header) return;
   sctp_assoc_t assoc = 0;
-  int stream = -1;  // every stream
+  int64_t only = -1;  // a key's low 17 bits (stream and ordering), or -1: every message
   if (n->sn_header.sn_type == SCTP_ASSOC_CHANGE && length >= sizeof n->sn_assoc_change) {
     uint16_t state = n->sn_assoc_change.sac_state;
     if (state != SCTP_COMM_LOST && state != SCTP_SHUTDOWN_COMP && state != SCTP_RESTART) return;
     assoc = n->sn_assoc_change.sac_assoc_id;
   } else if (n->sn_header.sn_type == SCTP_PARTIAL_DELIVERY_EVENT && length >= sizeof n->sn_pdapi_event) {
-    assoc = n->sn_pdapi_event.pdapi_assoc_id;
-    stream = static_cast<int>(n->sn_pdapi_event.pdapi_stream);
+    const sctp_pdapi_event& pd = n->sn_pdapi_event;
+    assoc = pd.pdapi_assoc_id;
+    // With I-DATA the event names the stream and ordering of the message cut off; with DATA it
+    // names none (an association has one partial delivery at a time then): all of it goes.
+    sctp_assoc_value idata{};
+    idata.assoc_id = assoc;
+    socklen_t size = sizeof idata;
+    if (getsockopt(fd_, IPPROTO_SCTP, SCTP_INTERLEAVING_SUPPORTED, &idata, &size) == 0 && idata.assoc_value) {
+      only = int64_t{static_cast<uint16_t>(pd.pdapi_stream)} << 1 | ((pd.pdapi_flags & SCTP_UNORDERED) ? 1 : 0);
+    }
   } else {
     return;
   }
-  for (auto it = parked_.begin(); it != parked_.end();) {
-    bool dead = it->first != kNotification && AssocOf(it->first) == assoc &&
-                (stream < 0 || static_cast<int>((it->first >> 1) & 0xffff) == stream);
-    if (dead) parkedBytes_ -= it->second.filled;
+  auto [it, last] = PartialsOf(assoc);
+  while (it != last) {
+    bool dead = only < 0 || static_cast<int64_t>(it->first & 0x1ffff) == only;
+    if (dead) parkedBytes_ -= it->second.Cost();
     it = dead ? parked_.erase(it) : std::next(it);
   }
 }
@@ -175,8 +213,12 @@ bool Endpoint::Resize(size_t capacity) {
 }
 
 Tables Endpoint::GetTables() const {
-  return {peers_.AddressCount(), peers_.AssociationCount(), capacity_,
-          (discarding_ ? discarded_ : filled_) + parkedBytes_};
+  Tables t{peers_.AddressCount(), peers_.AssociationCount(), capacity_, discarding_ ? discarded_ : filled_};
+  for (const auto& [key, partial] : parked_) {
+    t.bufferBytes += partial.capacity;
+    t.partialBytes += partial.discarding ? partial.discarded : partial.filled;
+  }
+  return t;
 }
 
 int Endpoint::Listen(int backlog) {

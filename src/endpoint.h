@@ -51,7 +51,7 @@ struct OutMessage {
 struct Tables {
   size_t peerAddresses;   // PeerTable entries: peer address -> association
   size_t peerAssociations;  // PeerTable associations
-  size_t bufferBytes;     // the receive buffer's capacity
+  size_t bufferBytes;     // the receive buffers' capacity (with those of messages put aside)
   size_t partialBytes;    // bytes of messages still being received (partial delivery)
 };
 
@@ -175,15 +175,20 @@ class Endpoint {
   //
   // With interleaving on, the pieces of several messages (one per association, stream and
   // ordering) alternate: the one in progress is in buffer_, the others wait in parked_, each up to
-  // the limit as well, and all of them at most kMaxParkedBytes together; past that, the one put
-  // aside is discarded (reported too large when it ends).
+  // the limit as well, and all of them (buffers and entries) at most 4 times the limit (at least
+  // 4 MiB) together; past that, the one put aside is discarded (reported too large when it ends).
   struct Partial {
     std::unique_ptr<char[]> buffer;
     size_t capacity = 0;
     size_t filled = 0;
     bool discarding = false;
     size_t discarded = 0;
+    size_t Cost() const;  // what it holds, counted against the bound
   };
+  // An association with more unfinished messages than this at once is aborted.
+  static constexpr size_t kMaxPartialsPerAssoc = 256;
+  std::pair<std::map<uint64_t, Partial>::iterator, std::map<uint64_t, Partial>::iterator> PartialsOf(
+      sctp_assoc_t id);
   size_t limit_ = 0;
   std::unique_ptr<char[]> buffer_;
   size_t capacity_ = 0;

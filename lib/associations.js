@@ -8,6 +8,9 @@ const { errno: E } = require('os').constants;
 const {
   invalidArgType, invalidArgValue, validateInteger, validateBoolean, validateObject,
 } = require('./validators');
+const { validateSecret } = require('./options');
+
+const { constants: C } = binding;
 
 // A numeric IPv4 or IPv6 address (IPv4 only where type is 'sctp4'); `fallback` for none.
 function validateAddress(address, name, type, fallback) {
@@ -114,6 +117,38 @@ function addStreams(handle, assocId, counts) {
   reconfigure(handle.addStreams(assocId, n('in'), n('out')), 'SCTP_ADD_STREAMS');
 }
 
+// SCTP-AUTH (RFC 4895) shared keys, of one association or (SCTP_ALL_ASSOC) of the socket: those to
+// come and those it has. EACCES: AUTH is off, on the socket or, for an association, at its peer.
+function authCall(err, what, keyNumber) {
+  if (!err) return;
+  const error = binding.systemError(err, `setsockopt ${what}`);
+  if (err === E.EACCES) {
+    error.message += ' (SCTP-AUTH is off: give the socket the auth option, or set net.sctp.auth_enable=1; ' +
+      'or the association\'s peer did not offer it)';
+  } else if (err === E.EINVAL && what !== 'SCTP_AUTH_KEY') {
+    error.message += ` (no key ${keyNumber} there, or it is the active key: useAuthKey() another first)`;
+  }
+  throw error;
+}
+
+function setAuthKey(handle, assocId, keyNumber, secret) {
+  validateInteger(keyNumber, 'keyNumber', 0, 65535);
+  authCall(handle.setAuthKey(C.SCTP_AUTH_KEY, assocId, keyNumber, validateSecret(secret, 'secret')), 'SCTP_AUTH_KEY');
+}
+
+function useAuthKey(handle, assocId, keyNumber) {
+  validateInteger(keyNumber, 'keyNumber', 0, 65535);
+  authCall(handle.setAuthKey(C.SCTP_AUTH_ACTIVE_KEY, assocId, keyNumber), 'SCTP_AUTH_ACTIVE_KEY', keyNumber);
+}
+
+// Deactivated first: an association's key is then freed ('authentication' 'free-key') once no
+// packet in flight needs it.
+function deleteAuthKey(handle, assocId, keyNumber) {
+  validateInteger(keyNumber, 'keyNumber', 0, 65535);
+  authCall(handle.setAuthKey(C.SCTP_AUTH_DEACTIVATE_KEY, assocId, keyNumber), 'SCTP_AUTH_DEACTIVATE_KEY', keyNumber);
+  authCall(handle.setAuthKey(C.SCTP_AUTH_DELETE_KEY, assocId, keyNumber), 'SCTP_AUTH_DELETE_KEY', keyNumber);
+}
+
 // Adds (or with remove, removes) local addresses of a bound socket (sctp_bindx).
 function bindx(handle, addresses, port, remove = false) {
   const err = handle.bindx(addresses, port, remove);
@@ -122,5 +157,5 @@ function bindx(handle, addresses, port, remove = false) {
 
 module.exports = {
   validateAddress, validateAddresses, familyOf, addressList, sockName, status, streamStatus, peerAddresses, localAddresses,
-  setPrimary, setPeerParams, resetStreams, resetAssociation, addStreams, bindx,
+  setPrimary, setPeerParams, resetStreams, resetAssociation, addStreams, setAuthKey, useAuthKey, deleteAuthKey, bindx,
 };

@@ -141,8 +141,9 @@ function useAuthKey(handle, assocId, keyNumber) {
   authCall(handle.setAuthKey(C.SCTP_AUTH_ACTIVE_KEY, assocId, keyNumber), 'SCTP_AUTH_ACTIVE_KEY', keyNumber);
 }
 
-// Deactivated first: an association's key is then freed ('authentication' 'free-key') once no
-// packet in flight needs it.
+// Deactivated first, as RFC 6458 has it: an association's key no packet in flight holds is then
+// reported free ('authentication' 'free-key'). One still held goes with its last packet, unreported
+// (Linux reports it only while it is on the key list, which the delete takes it off).
 function deleteAuthKey(handle, assocId, keyNumber) {
   validateInteger(keyNumber, 'keyNumber', 0, 65535);
   authCall(handle.setAuthKey(C.SCTP_AUTH_DEACTIVATE_KEY, assocId, keyNumber), 'SCTP_AUTH_DEACTIVATE_KEY', keyNumber);

@@ -101,6 +101,12 @@ export interface SocketOptions {
   scheduler?: 'fcfs' | 'priority' | 'rr' | 'fc' | 'wfq';
   /** RFC 6951: the peers' UDP port; associations go over UDP. Needs Linux 5.11 and net.sctp.udp_port set. */
   udpEncapsPort?: number;
+  /**
+   * SCTP-AUTH (RFC 4895), on for this socket (SCTP_AUTH_SUPPORTED: no net.sctp.auth_enable needed):
+   * `chunks`, the chunk types peers must authenticate (SCTP_AUTH_CHUNK); `key`, shared key #1,
+   * made active (the built-in empty key #0 is deleted). `false`: AUTH off on this socket.
+   */
+  auth?: boolean | AuthOptions;
   /** Aborting it closes the socket. */
   signal?: AbortSignal;
 }
@@ -120,6 +126,13 @@ export interface AssociationInfo {
   adaptation?: number;
 }
 
+/** A chunk type (0..255 but INIT 1, INIT ACK 2, SHUTDOWN COMPLETE 14, AUTH 15) or its name. */
+export type AuthChunk = number | 'data' | 'sack' | 'heartbeat' | 'heartbeat-ack' | 'abort' | 'shutdown' |
+  'shutdown-ack' | 'error' | 'cookie-echo' | 'cookie-ack' | 'ecne' | 'cwr' | 'i-data' | 'asconf-ack' | 'reconfig' |
+  'pad' | 'forward-tsn' | 'asconf' | 'i-forward-tsn';
+export interface AuthOptions { chunks?: AuthChunk[]; key?: string | NodeJS.ArrayBufferView }
+/** SCTP_AUTHENTICATION_EVENT: the peer signed with another key than our active one, a deleted key is free, or the peer has no AUTH. */
+export interface AuthenticationInfo { assocId: number; keyNumber: number; indication: 'new-key' | 'free-key' | 'no-auth' }
 export interface StreamResetInfo {
   assocId: number;
   streams: number[];
@@ -282,6 +295,10 @@ export class Socket extends EventEmitter implements AsyncIterable<{ msg: Buffer;
   resetStreams(assocId: number, streams: number[], options?: { incoming?: boolean; outgoing?: boolean }): this;
   resetAssociation(assocId: number): this;
   addStreams(assocId: number, streams: { in?: number; out?: number }): this;
+  /** SCTP-AUTH shared keys: of one association, or with no assocId of every one and those to come. */
+  setAuthKey(keyNumber: number, secret: string | NodeJS.ArrayBufferView, assocId?: number): this;
+  useAuthKey(keyNumber: number, assocId?: number): this;
+  deleteAuthKey(keyNumber: number, assocId?: number): this;
   /** The association, branched off into a one-to-one socket of its own. */
   peeloff(assocId: number): StreamSocket;
 
@@ -307,6 +324,7 @@ export class Socket extends EventEmitter implements AsyncIterable<{ msg: Buffer;
   on(event: 'streamreset', listener: (info: StreamResetInfo) => void): this;
   on(event: 'assocreset', listener: (info: AssocResetInfo) => void): this;
   on(event: 'streamchange', listener: (info: StreamChangeInfo) => void): this;
+  on(event: 'authentication', listener: (info: AuthenticationInfo) => void): this;
   on(event: 'shutdown', listener: (info: { assocId: number }) => void): this;
   on(event: 'remoteerror', listener: (info: { assocId: number; cause: number; reason: string; data: Buffer }) => void): this;
   on(event: 'error', listener: (err: Error & { code?: string; errno?: number; syscall?: string }) => void): this;
@@ -412,6 +430,9 @@ export class StreamSocket extends Duplex {
   resetStreams(streams: number[], options?: { incoming?: boolean; outgoing?: boolean }): this;
   resetAssociation(): this;
   addStreams(streams: { in?: number; out?: number }): this;
+  setAuthKey(keyNumber: number, secret: string | NodeJS.ArrayBufferView): this;
+  useAuthKey(keyNumber: number): this;
+  deleteAuthKey(keyNumber: number): this;
   [Symbol.asyncDispose](): Promise<void>;
 
   on(event: 'connect' | 'ready' | 'end' | 'timeout' | 'drain' | 'finish', listener: () => void): this;
@@ -429,6 +450,7 @@ export class StreamSocket extends Duplex {
   on(event: 'streamreset', listener: (info: StreamResetInfo) => void): this;
   on(event: 'assocreset', listener: (info: AssocResetInfo) => void): this;
   on(event: 'streamchange', listener: (info: StreamChangeInfo) => void): this;
+  on(event: 'authentication', listener: (info: AuthenticationInfo) => void): this;
   on(event: 'shutdown', listener: (info: { assocId: number }) => void): this;
   on(event: 'remoteerror', listener: (info: { assocId: number; cause: number; reason: string; data: Buffer }) => void): this;
   on(event: string | symbol, listener: (...args: any[]) => void): this;

@@ -5,10 +5,12 @@
 const net = require('net');
 const binding = require('./binding');
 const { errno: E } = require('os').constants;
-const { optionError, checkUdpPort } = require('./options');
+const { optionError, checkUdpPort, validateSecret } = require('./options');
 const {
   invalidArgType, invalidArgValue, validateInteger, validateBoolean, validateObject,
 } = require('./validators');
+
+const { constants: C } = binding;
 
 // A numeric IPv4 or IPv6 address (IPv4 only where type is 'sctp4'); `fallback` for none.
 function validateAddress(address, name, type, fallback) {
@@ -129,6 +131,39 @@ function setStreamPriority(handle, assocId, stream, value) {
   if (err) throw optionError(err, 'SCTP_STREAM_SCHEDULER_VALUE');
 }
 
+// SCTP-AUTH (RFC 4895) shared keys, of one association or (SCTP_ALL_ASSOC) of the socket: those to
+// come and those it has. EACCES: AUTH is off, on the socket or, for an association, at its peer.
+function authCall(err, what, keyNumber) {
+  if (!err) return;
+  const error = binding.systemError(err, `setsockopt ${what}`);
+  if (err === E.EACCES) {
+    error.message += ' (SCTP-AUTH is off: give the socket the auth option, or set net.sctp.auth_enable=1; ' +
+      'or the association\'s peer did not offer it)';
+  } else if (err === E.EINVAL && what !== 'SCTP_AUTH_KEY') {
+    error.message += ` (no key ${keyNumber} there, or it is the active key: useAuthKey() another first)`;
+  }
+  throw error;
+}
+
+function setAuthKey(handle, assocId, keyNumber, secret) {
+  validateInteger(keyNumber, 'keyNumber', 0, 65535);
+  authCall(handle.setAuthKey(C.SCTP_AUTH_KEY, assocId, keyNumber, validateSecret(secret, 'secret')), 'SCTP_AUTH_KEY');
+}
+
+function useAuthKey(handle, assocId, keyNumber) {
+  validateInteger(keyNumber, 'keyNumber', 0, 65535);
+  authCall(handle.setAuthKey(C.SCTP_AUTH_ACTIVE_KEY, assocId, keyNumber), 'SCTP_AUTH_ACTIVE_KEY', keyNumber);
+}
+
+// Deactivated first, as RFC 6458 has it: an association's key no packet in flight holds is then
+// reported free ('authentication' 'free-key'). One still held goes with its last packet, unreported
+// (Linux reports it only while it is on the key list, which the delete takes it off).
+function deleteAuthKey(handle, assocId, keyNumber) {
+  validateInteger(keyNumber, 'keyNumber', 0, 65535);
+  authCall(handle.setAuthKey(C.SCTP_AUTH_DEACTIVATE_KEY, assocId, keyNumber), 'SCTP_AUTH_DEACTIVATE_KEY', keyNumber);
+  authCall(handle.setAuthKey(C.SCTP_AUTH_DELETE_KEY, assocId, keyNumber), 'SCTP_AUTH_DELETE_KEY', keyNumber);
+}
+
 // Adds (or with remove, removes) local addresses of a bound socket (sctp_bindx).
 function bindx(handle, addresses, port, remove = false) {
   const err = handle.bindx(addresses, port, remove);
@@ -137,5 +172,6 @@ function bindx(handle, addresses, port, remove = false) {
 
 module.exports = {
   validateAddress, validateAddresses, familyOf, addressList, sockName, status, streamStatus, peerAddresses, localAddresses,
-  setPrimary, setPeerParams, setStreamPriority, resetStreams, resetAssociation, addStreams, bindx,
+  setPrimary, setPeerParams, setStreamPriority, resetStreams, resetAssociation, addStreams, setAuthKey, useAuthKey, deleteAuthKey,
+  bindx,
 };

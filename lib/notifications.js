@@ -30,6 +30,10 @@ const CAUSES = {
   0xa4: 'no-authorization',
   0x105: 'unsupported-hmac-identifier',
 };
+const AUTH_INDICATIONS = {
+  [C.SCTP_AUTH_NEW_KEY]: 'new-key', [C.SCTP_AUTH_FREE_KEY]: 'free-key', [C.SCTP_AUTH_NO_AUTH]: 'no-auth',
+};
+
 const causeName = (code) => (code ? CAUSES[code] || `cause-${code}` : '');
 
 // Send errors that mean the association was ended by its peer (or is ending) before the send.
@@ -107,6 +111,11 @@ function relayed(emitter) {
     },
     onstreamchange(assocId, flags, inStreams, outStreams) {
       emitter.emit('streamchange', { assocId, inStreams, outStreams, ...outcome(flags) });
+    },
+    // SCTP-AUTH (RFC 4895): the peer signed with another key than our active one ('new-key'), a
+    // deleted key of ours is no longer in use ('free-key'), or the peer has no AUTH ('no-auth').
+    onauthentication(assocId, keyNumber, indication) {
+      emitter.emit('authentication', { assocId, keyNumber, indication: AUTH_INDICATIONS[indication] || `indication-${indication}` });
     },
   };
 }

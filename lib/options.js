@@ -116,6 +116,9 @@ function validateOptions(options, own = new Set(), sendDefaults = DEFAULTS.defau
       case 'udpEncapsPort': // RFC 6951: the peers' UDP port, for the associations to come; 0: none
         o[key] = validateInteger(value, name, 0, 65535);
         break;
+      case 'auth':
+        o.auth = validateAuth(value, name);
+        break;
       case 'delayedSack': {
         validateObject(value, name);
         const d = { delay: 0, frequency: 0 }; // 0: the kernel's (200 ms, every 2nd packet)
@@ -154,6 +157,56 @@ function validateOptions(options, own = new Set(), sendDefaults = DEFAULTS.defau
     }
   }
   return o;
+}
+
+// SCTP-AUTH (RFC 4895): the chunk types a peer must authenticate, by number or by name. INIT,
+// INIT ACK, SHUTDOWN COMPLETE and AUTH itself never can be.
+const CHUNK_TYPES = {
+  'data': 0, 'sack': 3, 'heartbeat': 4, 'heartbeat-ack': 5, 'abort': 6, 'shutdown': 7, 'shutdown-ack': 8,
+  'error': 9, 'cookie-echo': 10, 'cookie-ack': 11, 'ecne': 12, 'cwr': 13, 'i-data': 64, 'asconf-ack': 128,
+  'reconfig': 130, 'pad': 132, 'forward-tsn': 192, 'asconf': 193, 'i-forward-tsn': 194,
+};
+const NEVER_AUTHENTICATED = new Set([1, 2, 14, 15]);
+
+function validateChunkType(value, name) {
+  if (typeof value === 'string') {
+    if (!Object.hasOwn(CHUNK_TYPES, value)) {
+      throw invalidArgValue(name, value, `must be a chunk type number or one of ${Object.keys(CHUNK_TYPES).join(', ')}`);
+    }
+    return CHUNK_TYPES[value];
+  }
+  if (NEVER_AUTHENTICATED.has(validateInteger(value, name, 0, 255))) {
+    throw invalidArgValue(name, value, 'cannot be authenticated (INIT, INIT ACK, SHUTDOWN COMPLETE and AUTH never are)');
+  }
+  return value;
+}
+
+// A shared key's secret: a non-empty string (UTF-8) or bytes.
+function validateSecret(value, name) {
+  const secret = toBuffer(value, name);
+  if (secret.length === 0 || secret.length > 65535) {
+    throw invalidArgValue(name, value, 'must be 1 to 65535 bytes long');
+  }
+  return secret;
+}
+
+// auth: true | false | { chunks, key } -> false | { chunks: [type], key: Buffer | null }
+function validateAuth(value, name) {
+  if (value === true || value === false) return value && { chunks: [], key: null };
+  validateObject(value, name);
+  const auth = { chunks: [], key: null };
+  for (const key of Object.keys(value)) {
+    if (value[key] === undefined) continue;
+    if (key === 'chunks') {
+      if (!Array.isArray(value.chunks)) throw invalidArgType(`${name}.chunks`, 'an instance of Array', value.chunks);
+      auth.chunks = value.chunks.map((c, i) => validateChunkType(c, `${name}.chunks[${i}]`));
+    } else if (key === 'key') {
+      auth.key = validateSecret(value.key, `${name}.key`);
+    } else {
+      throw invalidArgValue(name, value, `has an unknown property '${key}'`);
+    }
+  }
+  return auth;
 }
 
 const validatePathMtu = (value, name) => (value === 0 ? 0 : validateInteger(value, name, 512, 65535));
@@ -220,6 +273,16 @@ function applyOptions(handle, o, family) {
     const all = C.SCTP_ENABLE_RESET_STREAM_REQ | C.SCTP_ENABLE_RESET_ASSOC_REQ | C.SCTP_ENABLE_CHANGE_ASSOC_REQ;
     check(handle.setAssocValue(C.SCTP_RECONFIG_SUPPORTED, 0, o.streamReset ? 1 : 0), 'SCTP_RECONFIG_SUPPORTED');
     check(handle.setAssocValue(C.SCTP_ENABLE_STREAM_RESET, 0, o.streamReset ? all : 0), 'SCTP_ENABLE_STREAM_RESET');
+  }
+  if (o.auth !== undefined) { // SCTP_AUTH_SUPPORTED first: with it, the others need no net.sctp.auth_enable
+    check(handle.setAssocValue(C.SCTP_AUTH_SUPPORTED, 0, o.auth ? 1 : 0), 'SCTP_AUTH_SUPPORTED');
+    for (const type of o.auth ? o.auth.chunks : []) check(handle.setAuthChunk(type), 'SCTP_AUTH_CHUNK');
+    if (o.auth && o.auth.key) {
+      check(handle.setAuthKey(C.SCTP_AUTH_KEY, 0, 1, o.auth.key), 'SCTP_AUTH_KEY');
+      check(handle.setAuthKey(C.SCTP_AUTH_ACTIVE_KEY, 0, 1), 'SCTP_AUTH_ACTIVE_KEY');
+      // The built-in empty key #0 goes: a peer that signs with it must not pass for one with ours.
+      check(handle.setAuthKey(C.SCTP_AUTH_DELETE_KEY, 0, 0), 'SCTP_AUTH_DELETE_KEY');
+    }
   }
   if (o.delayedSack) check(handle.setDelayedSack(o.delayedSack.delay, o.delayedSack.frequency), 'SCTP_DELAYED_SACK');
   if (o.interleave !== undefined) {
@@ -290,4 +353,5 @@ function toMessage(msg) {
 
 module.exports = {
   optionError, checkUdpPort, DEFAULTS, STREAM_SEND_DEFAULTS, validateSendOptions, validateOptions, applyOptions, validatePeerParams, toBuffer, toMessage,
+  validateSecret,
 };

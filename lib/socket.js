@@ -425,6 +425,30 @@ class Socket extends EventEmitter {
     return this;
   }
 
+  // SCTP-AUTH (RFC 4895) shared keys: of one association, or with no assocId of every association,
+  // those to come included. Both ends need the same secret under the same key number.
+  setAuthKey(keyNumber, secret, assocId) {
+    A.setAuthKey(this.#authHandle(assocId), assocId ?? C.SCTP_ALL_ASSOC, keyNumber, secret);
+    return this;
+  }
+
+  // The key our packets are signed with.
+  useAuthKey(keyNumber, assocId) {
+    A.useAuthKey(this.#authHandle(assocId), assocId ?? C.SCTP_ALL_ASSOC, keyNumber);
+    return this;
+  }
+
+  deleteAuthKey(keyNumber, assocId) {
+    A.deleteAuthKey(this.#authHandle(assocId), assocId ?? C.SCTP_ALL_ASSOC, keyNumber);
+    return this;
+  }
+
+  #authHandle(assocId) {
+    if (assocId !== undefined) validateInteger(assocId, 'assocId', 1, 2 ** 31 - 1);
+    this.#healthCheck();
+    return this.#handle;
+  }
+
   // Stops receiving and closes. Messages still in this socket's queue (not yet taken by the
   // kernel) are not sent: each one's callback gets ERR_SOCKET_CLOSED. 'close' follows on the
   // next tick. Calling close() again does nothing but call the callback.

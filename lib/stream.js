@@ -524,6 +524,22 @@ class StreamSocket extends Duplex {
     return this;
   }
 
+  // SCTP-AUTH (RFC 4895) shared keys of the association, as on createSocket()'s socket.
+  setAuthKey(keyNumber, secret) {
+    A.setAuthKey(this.#connectedHandle(), 0, keyNumber, secret);
+    return this;
+  }
+
+  useAuthKey(keyNumber) {
+    A.useAuthKey(this.#connectedHandle(), 0, keyNumber);
+    return this;
+  }
+
+  deleteAuthKey(keyNumber) {
+    A.deleteAuthKey(this.#connectedHandle(), 0, keyNumber);
+    return this;
+  }
+
   #connectedHandle() {
     if (this.destroyed) throw coded(Error, 'ERR_SOCKET_CLOSED', 'Socket is closed');
     if (!this.#connected) throw coded(Error, 'ERR_SOCKET_NOT_CONNECTED', 'Socket is not connected');

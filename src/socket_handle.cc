@@ -156,7 +156,7 @@ const char* const SocketHandle::kCallbackNames[kCallbacks] = {
     "onmessage",     "onwritable",      "onoversize",   "onerror",
     "onend",         "onconnection",    "onassociation", "onpeeraddrchange",
     "onsendfailed",  "onshutdown",      "onremoteerror", "onsenderdry",
-    "onstreamreset", "onassocreset",    "onstreamchange",
+    "onstreamreset", "onassocreset",    "onstreamchange", "onauthentication",
 };
 
 Napi::Function SocketHandle::Define(Napi::Env env) {
@@ -175,6 +175,8 @@ Napi::Function SocketHandle::Define(Napi::Env env) {
                          InstanceMethod("setMaxMessageSize", &SocketHandle::SetMaxMessageSize),
                          InstanceMethod("setAssocValue", &SocketHandle::SetAssocValue),
                          InstanceMethod("setDelayedSack", &SocketHandle::SetDelayedSack),
+                         InstanceMethod("setAuthKey", &SocketHandle::SetAuthKey),
+                         InstanceMethod("setAuthChunk", &SocketHandle::SetAuthChunk),
                          InstanceMethod("resetStreams", &SocketHandle::ResetStreams),
                          InstanceMethod("resetAssociation", &SocketHandle::ResetAssociation),
                          InstanceMethod("addStreams", &SocketHandle::AddStreams),
@@ -223,7 +225,7 @@ int SocketHandle::Configure(bool startReading) {
   int err = SetOption(fd(), IPPROTO_SCTP, SCTP_RECVRCVINFO, &on, sizeof on);
   for (uint16_t type : {SCTP_SHUTDOWN_EVENT, SCTP_SEND_FAILED_EVENT, SCTP_REMOTE_ERROR,
                         SCTP_ADAPTATION_INDICATION, SCTP_STREAM_RESET_EVENT, SCTP_ASSOC_RESET_EVENT,
-                        SCTP_STREAM_CHANGE_EVENT}) {
+                        SCTP_STREAM_CHANGE_EVENT, SCTP_AUTHENTICATION_EVENT}) {
     if (!err) err = Subscribe(type);
   }
   if (!err && startReading) err = StartReadingOneToOne();
@@ -359,6 +361,34 @@ Napi::Value SocketHandle::SetDelayedSack(const Napi::CallbackInfo& info) {
   sack.sack_delay = U32(info[0]);  // 0: unchanged
   sack.sack_freq = U32(info[1]);   // 1: a SACK for every packet (no delay); 0: unchanged
   return Errno(info.Env(), SetOption(fd(), IPPROTO_SCTP, SCTP_DELAYED_SACK, &sack, sizeof sack));
+}
+
+Napi::Value SocketHandle::SetAuthKey(const Napi::CallbackInfo& info) {
+  int option = info[0].As<Napi::Number>().Int32Value();
+  sctp_assoc_t id = info[1].As<Napi::Number>().Int32Value();
+  auto number = static_cast<uint16_t>(U32(info[2]));
+  if (option != SCTP_AUTH_KEY) {
+    sctp_authkeyid key{};
+    key.scact_assoc_id = id;
+    key.scact_keynumber = number;
+    return Errno(info.Env(), SetOption(fd(), IPPROTO_SCTP, option, &key, sizeof key));
+  }
+  Napi::Buffer<char> secret = info[3].As<Napi::Buffer<char>>();
+  std::vector<char> buffer(sizeof(sctp_authkey) + secret.Length());
+  auto* key = reinterpret_cast<sctp_authkey*>(buffer.data());
+  key->sca_assoc_id = id;
+  key->sca_keynumber = number;
+  key->sca_keylength = static_cast<uint16_t>(secret.Length());
+  std::memcpy(key->sca_key, secret.Data(), secret.Length());
+  int err = SetOption(fd(), IPPROTO_SCTP, SCTP_AUTH_KEY, buffer.data(), static_cast<socklen_t>(buffer.size()));
+  explicit_bzero(buffer.data(), buffer.size());  // no copy of the secret left behind
+  return Errno(info.Env(), err);
+}
+
+Napi::Value SocketHandle::SetAuthChunk(const Napi::CallbackInfo& info) {
+  sctp_authchunk chunk{};
+  chunk.sauth_chunk = static_cast<uint8_t>(U32(info[0]));
+  return Errno(info.Env(), SetOption(fd(), IPPROTO_SCTP, SCTP_AUTH_CHUNK, &chunk, sizeof chunk));
 }
 
 Napi::Value SocketHandle::ResetStreams(const Napi::CallbackInfo& info) {
@@ -692,6 +722,12 @@ void SocketHandle::OnNotification(const char* data, size_t length, const sockadd
       if (length < sizeof c) return;
       Emit(kOnStreamChange, {num(c.strchange_assoc_id), num(c.strchange_flags),
             num(c.strchange_instrms), num(c.strchange_outstrms)});
+      break;
+    }
+    case SCTP_AUTHENTICATION_EVENT: {  // Linux leaves auth_altkeynumber 0
+      const auto& a = n->sn_authkey_event;
+      if (length < sizeof a) return;
+      Emit(kOnAuthentication, {num(a.auth_assoc_id), num(a.auth_keynumber), num(a.auth_indication)});
       break;
     }
     case SCTP_SENDER_DRY_EVENT:  // subscribed while JS listens for 'abandoned'

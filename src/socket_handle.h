@@ -37,6 +37,7 @@ class SocketHandle : public Napi::ObjectWrap<SocketHandle>, private Endpoint {
     kOnStreamReset,   // (assocId, flags, streams[])
     kOnAssocReset,    // (assocId, flags, localTsn, remoteTsn)
     kOnStreamChange,  // (assocId, flags, inStreams, outStreams)
+    kOnAuthentication,  // (assocId, keyNumber, SCTP_AUTH_NEW_KEY | _FREE_KEY | _NO_AUTH)
     kCallbacks
   };
   static const char* const kCallbackNames[kCallbacks];
@@ -57,6 +58,10 @@ class SocketHandle : public Napi::ObjectWrap<SocketHandle>, private Endpoint {
   // (SCTP_* option taking a struct sctp_assoc_value, assocId, value) -> errno
   Napi::Value SetAssocValue(const Napi::CallbackInfo& info);
   Napi::Value SetDelayedSack(const Napi::CallbackInfo& info);  // (delay ms | 0, frequency | 0) -> errno
+  // SCTP-AUTH (RFC 4895), each -> errno: (SCTP_AUTH_KEY, assocId, keyNumber, secret Buffer) or
+  // (SCTP_AUTH_ACTIVE_KEY | _DEACTIVATE_KEY | _DELETE_KEY, assocId, keyNumber); (chunk type)
+  Napi::Value SetAuthKey(const Napi::CallbackInfo& info);
+  Napi::Value SetAuthChunk(const Napi::CallbackInfo& info);
   // Stream reconfiguration (RFC 6525), each -> errno: (assocId, streams[], SCTP_STREAM_RESET_* flags),
   // (assocId), (assocId, in, out)
   Napi::Value ResetStreams(const Napi::CallbackInfo& info);

@@ -89,6 +89,9 @@ for (const [options, expected] of [
   [v4({ signal: {} }), TYPE], [v4({ signal: 'abort' }), TYPE],
   [v4({ defaults: { ttl: 1, prio: 1 } }), VALUE], [v4({ defaults: { rtx: 1.5 } }), RANGE],
   [v4({ streamReset: 1 }), TYPE],
+  [v4({ auth: 'yes' }), TYPE], [v4({ auth: { chunks: 'data' } }), TYPE], [v4({ auth: { chunks: [15] } }), VALUE],
+  [v4({ auth: { chunks: ['init'] } }), VALUE], [v4({ auth: { chunks: [256] } }), RANGE], [v4({ auth: { key: '' } }), VALUE],
+  [v4({ auth: { key: 1 } }), TYPE], [v4({ auth: { keys: 'x' } }), VALUE],
   [v4({ delayedSack: true }), TYPE], [v4({ delayedSack: { delay: 501 } }), RANGE],
   [v4({ delayedSack: { delay: 0 } }), RANGE], [v4({ delayedSack: { frequency: 0 } }), RANGE],
   [v4({ delayedSack: { frequency: '2' } }), TYPE],
@@ -172,6 +175,11 @@ for (const [label, call, expected] of [
   ['addStreams(1, {})', (s) => s.addStreams(1, {}), VALUE],
   ['addStreams(1, { out: -1 })', (s) => s.addStreams(1, { out: -1 }), RANGE],
   ['addStreams(1, 3)', (s) => s.addStreams(1, 3), TYPE],
+  ["setAuthKey(70000, 'x')", (s) => s.setAuthKey(70000, 'x'), RANGE],
+  ["setAuthKey(1, '')", (s) => s.setAuthKey(1, ''), VALUE],
+  ['setAuthKey(1, 1)', (s) => s.setAuthKey(1, 1), TYPE],
+  ['useAuthKey(1, 0)', (s) => s.useAuthKey(1, 0), RANGE],
+  ["deleteAuthKey('1')", (s) => s.deleteAuthKey('1'), TYPE],
   ['resetAssociation(12345), no such association', (s) => s.resetAssociation(12345),
     system('EINVAL', 'setsockopt SCTP_RESET_ASSOC')],
   ['setPeerParams(0, {})', (s) => s.setPeerParams(0, {}), RANGE],
@@ -197,6 +205,7 @@ for (const [label, call] of [
   ['peerAddresses', (s) => s.peerAddresses(1)], ['localAddresses', (s) => s.localAddresses()],
   ['setPeerParams', (s) => s.setPeerParams(1, {})], ['streamStatus', (s) => s.streamStatus(1, 0)],
   ['resetStreams', (s) => s.resetStreams(1, [])], ['addStreams', (s) => s.addStreams(1, { out: 1 })],
+  ['setAuthKey', (s) => s.setAuthKey(1, 'x')],
 ]) {
   rows.push([`socket.${label}() after close()`, async () => call((await bound()).close()), CLOSED]);
 }
@@ -274,6 +283,7 @@ for (const [label, call, expected] of [
   ["stream.setPrimary('here')", () => client().setPrimary('here'), VALUE],
   ["stream.send('x', { rtx: 1, ttl: 1 })", () => client().send('x', { rtx: 1, ttl: 1 }), VALUE],
   ['stream.resetStreams([]) before connect', () => client().resetStreams([]), coded('Error', 'ERR_SOCKET_NOT_CONNECTED')],
+  ["stream.setAuthKey(1, 'x') before connect", () => client().setAuthKey(1, 'x'), coded('Error', 'ERR_SOCKET_NOT_CONNECTED')],
   ['stream.streamStatus(70000)', () => client().streamStatus(70000), RANGE],
   ['stream.setPeerParams({ pathMtu: 1 })', () => client().setPeerParams({ pathMtu: 1 }), RANGE],
   ['stream.setPeerParams({}) before connect', () => client().setPeerParams({}), coded('Error', 'ERR_SOCKET_NOT_CONNECTED')],

@@ -69,6 +69,10 @@ const tuned = createSocket({
   type: 'sctp4', delayedSack: { delay: 100, frequency: 1 }, maxSegment: 1200, pathMtu: 1400, autoClose: 30, adaptationLayer: 7, interleave: true, scheduler: 'rr', udpEncapsPort: 9899,
 });
 tuned.on('association', ({ adaptation }) => void (adaptation ?? 0));
+createSocket({ type: 'sctp6', auth: { chunks: ['data', 'sack', 130], key: 'secret' } });
+createSocket({ type: 'sctp4', auth: false });
+// @ts-expect-error: a chunk name that is not one
+createSocket({ type: 'sctp4', auth: { chunks: ['init'] } });
 multi.on('abandoned', ({ assocId, count }) => void (assocId + count));
 async function associate(): Promise<void> {
   const { assocId } = await multi.connect(3868, ['127.0.0.1', '127.0.0.2'], { timeout: 5000 });
@@ -83,6 +87,8 @@ async function associate(): Promise<void> {
   multi.setPeerParams(assocId, { address: '127.0.0.2', pathMtu: 1280, heartbeatNow: true }).setPeerParams(assocId, { heartbeatInterval: 0, udpEncapsPort: 0 }).setStreamPriority(assocId, 1, 2);
   multi.resetStreams(assocId, [1, 2], { outgoing: true }).resetAssociation(assocId).addStreams(assocId, { out: 2 });
   multi.on('streamreset', ({ streams, incoming, denied }) => void [streams[0], incoming, denied]);
+  multi.setAuthKey(2, 'next', assocId).useAuthKey(2).deleteAuthKey(1, assocId).setAuthKey(3, Buffer.from('x'));
+  multi.on('authentication', ({ keyNumber, indication }) => void [keyNumber, indication === 'no-auth']);
   multi.on('streamchange', ({ inStreams, outStreams }) => void (inStreams + outStreams));
   multi.on('assocreset', ({ localTsn, failed }) => void [localTsn, failed]);
   // @ts-expect-error: no such path parameter
@@ -132,6 +138,8 @@ const client: StreamSocket = connect({ port: 3868, host: 'localhost', localPort:
   client.send('x', { rtx: 2 });
   client.resetStreams([0]).addStreams({ in: 1 }).resetAssociation();
   client.on('streamreset', ({ streams }) => void streams.length);
+  client.setAuthKey(2, new Uint8Array(4)).useAuthKey(2).deleteAuthKey(1);
+  client.on('authentication', ({ assocId, indication }) => void [assocId, indication]);
   void client.streamStatus(0).abandoned.ttl.sent;
   void [client.peerAddresses(), client.localAddresses()];
 });
@@ -140,7 +148,7 @@ client.on('error', (err) => void err.errno);
 client.send('x', { assocId: 1 });
 createConnection(3868, '::1').destroy();
 void new StreamSocket().connect({ port: 1, addresses: ['127.0.0.1'] });
-void connect({ port: 1, maxSegment: 1200, adaptationLayer: 1, delayedSack: { frequency: 1 } });
+void connect({ port: 1, maxSegment: 1200, adaptationLayer: 1, delayedSack: { frequency: 1 }, auth: { key: Buffer.from('k') } });
 // @ts-expect-error: autoClose is for one-to-many sockets
 void connect({ port: 1, autoClose: 5 });
 void server.close((err) => void err);

@@ -42,8 +42,12 @@ export interface SendOptions {
   ppid?: number;
   /** Deliver as soon as it arrives, outside the stream's order. Default true. */
   unordered?: boolean;
-  /** PR-SCTP lifetime in ms; 0: fully reliable. Default 30000. */
+  /** PR-SCTP lifetime in ms; 0: fully reliable. Default 30000. One of ttl, rtx, prio per message. */
   ttl?: number;
+  /** PR-SCTP: at most this many retransmissions, then abandoned (0: one try). */
+  rtx?: number;
+  /** PR-SCTP priority (0 highest): when the send buffer is full, queued messages of a larger value are dropped for it. */
+  prio?: number;
   /** An opaque number reported back with send failures. Default 0. */
   context?: number;
   /** Send on this association instead of to port/address. */
@@ -76,6 +80,33 @@ export interface SocketOptions {
   heartbeatInterval?: number;
   /** Retransmissions before a path is deemed unreachable (SCTP_PEER_ADDR_PARAMS). */
   pathMaxRetrans?: number;
+  /** A fixed path MTU, 512..65535 bytes, path MTU discovery off; 0: discovery (the default). */
+  pathMtu?: number;
+  /** SCTP_MAXSEG: the largest DATA chunk, 512..65519 bytes; 0: what the path MTU allows (the default). */
+  maxSegment?: number;
+  /** SCTP_AUTOCLOSE: an association idle this many seconds is shut down; 0: never. createSocket() only. */
+  autoClose?: number;
+  /** SCTP_ADAPTATION_LAYER: the indication (0..2^32-1) sent to peers, reported in their 'association' event. */
+  adaptationLayer?: number;
+  /**
+   * SCTP_DELAYED_SACK: delay (1..500 ms) before a SACK, and frequency (a SACK every N packets;
+   * 1 turns delayed SACK off). Linux's default: 200 ms, every 2nd packet.
+   */
+  delayedSack?: { delay?: number; frequency?: number };
+  /** RFC 6525 stream reconfiguration offered and allowed (SCTP_RECONFIG_SUPPORTED, SCTP_ENABLE_STREAM_RESET); both ends need it. */
+  streamReset?: boolean;
+  /** RFC 8260 message interleaving (I-DATA); both ends need it, and net.sctp.intl_enable=1. */
+  interleave?: boolean;
+  /** SCTP_STREAM_SCHEDULER: which stream's message goes next. 'fc' and 'wfq' need Linux 6.2. Default 'fcfs'. */
+  scheduler?: 'fcfs' | 'priority' | 'rr' | 'fc' | 'wfq';
+  /** RFC 6951: the peers' UDP port; associations go over UDP. Needs Linux 5.11 and net.sctp.udp_port set. */
+  udpEncapsPort?: number;
+  /**
+   * SCTP-AUTH (RFC 4895), on for this socket (SCTP_AUTH_SUPPORTED: no net.sctp.auth_enable needed):
+   * `chunks`, the chunk types peers must authenticate (SCTP_AUTH_CHUNK); `key`, shared key #1,
+   * made active (the built-in empty key #0 is deleted). `false`: AUTH off on this socket.
+   */
+  auth?: boolean | AuthOptions;
   /** Aborting it closes the socket. */
   signal?: AbortSignal;
 }
@@ -91,6 +122,44 @@ export interface AssociationInfo {
   error: number;
   /** The cause's name ('user-initiated-abort', 'protocol-violation', ...), '' if none. */
   reason: string;
+  /** On 'up' and 'restart': the peer's adaptation layer indication, when it sent one. */
+  adaptation?: number;
+}
+
+/** A chunk type (0..255 but INIT 1, INIT ACK 2, SHUTDOWN COMPLETE 14, AUTH 15) or its name. */
+export type AuthChunk = number | 'data' | 'sack' | 'heartbeat' | 'heartbeat-ack' | 'abort' | 'shutdown' |
+  'shutdown-ack' | 'error' | 'cookie-echo' | 'cookie-ack' | 'ecne' | 'cwr' | 'i-data' | 'asconf-ack' | 'reconfig' |
+  'pad' | 'forward-tsn' | 'asconf' | 'i-forward-tsn';
+export interface AuthOptions { chunks?: AuthChunk[]; key?: string | NodeJS.ArrayBufferView }
+/** SCTP_AUTHENTICATION_EVENT: the peer signed with another key than our active one, a deleted key is free, or the peer has no AUTH. */
+export interface AuthenticationInfo { assocId: number; keyNumber: number; indication: 'new-key' | 'free-key' | 'no-auth' }
+export interface StreamResetInfo {
+  assocId: number;
+  streams: number[];
+  incoming: boolean;
+  outgoing: boolean;
+  /** The peer refused the request. */
+  denied: boolean;
+  /** No answer, or a bad one. */
+  failed: boolean;
+}
+export interface AssocResetInfo { assocId: number; localTsn: number; remoteTsn: number; denied: boolean; failed: boolean }
+/** Streams added (Linux reports how many were added each way; status() has the new counts). */
+export interface StreamChangeInfo { assocId: number; inStreams: number; outStreams: number; denied: boolean; failed: boolean }
+
+/** Per-path parameters (SCTP_PEER_ADDR_PARAMS) of one association: of `address`, or of every path. */
+export interface PeerParams {
+  /** One of the peer's addresses; without it, every path. */
+  address?: string;
+  /** Heartbeat interval in ms; 0 turns heartbeats off. */
+  heartbeatInterval?: number;
+  pathMaxRetrans?: number;
+  /** A fixed path MTU (512..65535), discovery off; 0 turns discovery back on. */
+  pathMtu?: number;
+  /** Send a HEARTBEAT on the path now (needs `address`). */
+  heartbeatNow?: boolean;
+  /** RFC 6951: the peer's UDP port on this path (0: none). */
+  udpEncapsPort?: number;
 }
 
 /** A system error as Node's own (code, errno, syscall), with the ABORT's cause when one ended an association. */
@@ -154,7 +223,22 @@ export interface AssociationStatus {
     mtu: number;
   };
   /** PR-SCTP messages abandoned on this association (SCTP_PR_ASSOC_STATUS), where the kernel has it. */
-  abandoned?: { sent: number; unsent: number };
+  abandoned?: Abandoned;
+}
+
+/** PR-SCTP messages abandoned after (sent) or before (unsent) transmission: in all and per policy. */
+export interface Abandoned {
+  sent: number;
+  unsent: number;
+  ttl: { sent: number; unsent: number };
+  rtx: { sent: number; unsent: number };
+  prio: { sent: number; unsent: number };
+}
+
+/** SCTP_PR_STREAM_STATUS of one outbound stream. */
+export interface StreamStatus {
+  stream: number;
+  abandoned: Abandoned;
 }
 
 export interface AddressInfo {
@@ -199,11 +283,22 @@ export class Socket extends EventEmitter implements AsyncIterable<{ msg: Buffer;
   abort(assocId: number, reason?: string | NodeJS.ArrayBufferView): this;
   associations(): Array<{ assocId: number; address: string; port: number; addresses: PeerAddress[] }>;
   status(assocId: number): AssociationStatus;
+  streamStatus(assocId: number, stream: number): StreamStatus;
   peerAddresses(assocId: number): PeerAddress[];
   localAddresses(assocId?: number): PeerAddress[];
   addAddress(address: string): this;
   removeAddress(address: string): this;
   setPrimary(assocId: number, address: string): this;
+  setPeerParams(assocId: number, params: PeerParams): this;
+  /** SCTP_STREAM_SCHEDULER_VALUE: the stream's priority (scheduler 'priority') or weight ('wfq'). */
+  setStreamPriority(assocId: number, stream: number, value: number): this;
+  resetStreams(assocId: number, streams: number[], options?: { incoming?: boolean; outgoing?: boolean }): this;
+  resetAssociation(assocId: number): this;
+  addStreams(assocId: number, streams: { in?: number; out?: number }): this;
+  /** SCTP-AUTH shared keys: of one association, or with no assocId of every one and those to come. */
+  setAuthKey(keyNumber: number, secret: string | NodeJS.ArrayBufferView, assocId?: number): this;
+  useAuthKey(keyNumber: number, assocId?: number): this;
+  deleteAuthKey(keyNumber: number, assocId?: number): this;
   /** The association, branched off into a one-to-one socket of its own. */
   peeloff(assocId: number): StreamSocket;
 
@@ -226,6 +321,10 @@ export class Socket extends EventEmitter implements AsyncIterable<{ msg: Buffer;
   on(event: 'peeraddrchange', listener: (info: PeerAddressChange) => void): this;
   on(event: 'sendfailed', listener: (info: SendFailed) => void): this;
   on(event: 'abandoned', listener: (info: { assocId: number; count: number }) => void): this;
+  on(event: 'streamreset', listener: (info: StreamResetInfo) => void): this;
+  on(event: 'assocreset', listener: (info: AssocResetInfo) => void): this;
+  on(event: 'streamchange', listener: (info: StreamChangeInfo) => void): this;
+  on(event: 'authentication', listener: (info: AuthenticationInfo) => void): this;
   on(event: 'shutdown', listener: (info: { assocId: number }) => void): this;
   on(event: 'remoteerror', listener: (info: { assocId: number; cause: number; reason: string; data: Buffer }) => void): this;
   on(event: 'error', listener: (err: Error & { code?: string; errno?: number; syscall?: string }) => void): this;
@@ -249,7 +348,7 @@ export function createSocket(
 // ---- The one-to-one socket: createServer(), connect() (net-shaped) --------------------------
 
 /** The SCTP options of a one-to-one socket: as createSocket()'s, without `type`. */
-export type StreamSocketOptions = Omit<SocketOptions, 'type' | 'signal' | 'ipv6Only'> & {
+export type StreamSocketOptions = Omit<SocketOptions, 'type' | 'signal' | 'ipv6Only' | 'autoClose'> & {
   /** Aborting it destroys the socket with an AbortError. */
   signal?: AbortSignal;
   /** As net: SCTP_NODELAY (the same as `nodelay`). */
@@ -322,9 +421,18 @@ export class StreamSocket extends Duplex {
   readonly assocId: number;
 
   status(): AssociationStatus;
+  streamStatus(stream: number): StreamStatus;
   peerAddresses(): PeerAddress[];
   localAddresses(): PeerAddress[];
   setPrimary(address: string): this;
+  setPeerParams(params: PeerParams): this;
+  setStreamPriority(stream: number, value: number): this;
+  resetStreams(streams: number[], options?: { incoming?: boolean; outgoing?: boolean }): this;
+  resetAssociation(): this;
+  addStreams(streams: { in?: number; out?: number }): this;
+  setAuthKey(keyNumber: number, secret: string | NodeJS.ArrayBufferView): this;
+  useAuthKey(keyNumber: number): this;
+  deleteAuthKey(keyNumber: number): this;
   [Symbol.asyncDispose](): Promise<void>;
 
   on(event: 'connect' | 'ready' | 'end' | 'timeout' | 'drain' | 'finish', listener: () => void): this;
@@ -339,6 +447,10 @@ export class StreamSocket extends Duplex {
   on(event: 'association', listener: (info: AssociationInfo) => void): this;
   on(event: 'peeraddrchange', listener: (info: PeerAddressChange) => void): this;
   on(event: 'sendfailed', listener: (info: SendFailed) => void): this;
+  on(event: 'streamreset', listener: (info: StreamResetInfo) => void): this;
+  on(event: 'assocreset', listener: (info: AssocResetInfo) => void): this;
+  on(event: 'streamchange', listener: (info: StreamChangeInfo) => void): this;
+  on(event: 'authentication', listener: (info: AuthenticationInfo) => void): this;
   on(event: 'shutdown', listener: (info: { assocId: number }) => void): this;
   on(event: 'remoteerror', listener: (info: { assocId: number; cause: number; reason: string; data: Buffer }) => void): this;
   on(event: string | symbol, listener: (...args: any[]) => void): this;

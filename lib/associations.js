@@ -4,7 +4,13 @@
 // Each takes the native handle and an association id (0 on a one-to-one socket: its only one).
 const net = require('net');
 const binding = require('./binding');
-const { invalidArgType, invalidArgValue } = require('./validators');
+const { errno: E } = require('os').constants;
+const { optionError, checkUdpPort, validateSecret } = require('./options');
+const {
+  invalidArgType, invalidArgValue, validateInteger, validateBoolean, validateObject,
+} = require('./validators');
+
+const { constants: C } = binding;
 
 // A numeric IPv4 or IPv6 address (IPv4 only where type is 'sctp4'); `fallback` for none.
 function validateAddress(address, name, type, fallback) {
@@ -55,12 +61,107 @@ function status(handle, assocId) {
   return result;
 }
 
+// SCTP_PR_STREAM_STATUS of one outbound stream: { stream, abandoned: { sent, unsent, ttl, rtx, prio } }.
+function streamStatus(handle, assocId, stream) {
+  const result = handle.streamStatus(assocId, stream);
+  if (typeof result === 'number') throw binding.systemError(result, 'getsockopt SCTP_PR_STREAM_STATUS');
+  return { stream, abandoned: result };
+}
+
 const peerAddresses = (handle, assocId) => addressList(handle.peerAddresses(assocId), 'sctp_getpaddrs');
 const localAddresses = (handle, assocId) => addressList(handle.localAddresses(assocId), 'sctp_getladdrs');
 
 function setPrimary(handle, assocId, address, port) {
   const err = handle.setPrimary(assocId, address, port);
   if (err) throw binding.systemError(err, 'setsockopt SCTP_PRIMARY_ADDR', address, port);
+}
+
+// SCTP_PEER_ADDR_PARAMS of one association: `p` from validatePeerParams(), its address checked.
+function setPeerParams(handle, assocId, p, port) {
+  const at = p.address ? [p.address, port] : [];
+  const err = handle.setPeerParams(p.heartbeatInterval, p.pathMaxRetrans, p.pathMtu, assocId, p.address, port,
+    p.heartbeatNow);
+  if (err) throw binding.systemError(err, 'setsockopt SCTP_PEER_ADDR_PARAMS', ...at);
+  if (p.udpEncapsPort < 0) return;
+  if (p.udpEncapsPort > 0) checkUdpPort('params.udpEncapsPort');
+  const udp = handle.setUdpEncaps(p.udpEncapsPort, assocId, p.address, port);
+  if (udp) throw optionError(udp, 'SCTP_REMOTE_UDP_ENCAPS_PORT');
+}
+
+// Stream reconfiguration (RFC 6525). ENOPROTOOPT: the association has it off, at one end or both.
+function reconfigure(err, what) {
+  if (!err) return;
+  const error = binding.systemError(err, `setsockopt ${what}`);
+  if (err === E.ENOPROTOOPT) {
+    error.message += ' (stream reconfiguration is off on this association: give both ends the streamReset ' +
+      'option, or set net.sctp.reconf_enable=1 and enable it with SCTP_ENABLE_STREAM_RESET)';
+  }
+  throw error;
+}
+
+// streams: stream numbers (none: every stream); options { incoming, outgoing }, outgoing by default.
+function resetStreams(handle, assocId, streams, options = { outgoing: true }) {
+  if (!Array.isArray(streams)) throw invalidArgType('streams', 'an instance of Array', streams);
+  streams.forEach((s, i) => validateInteger(s, `streams[${i}]`, 0, 65535));
+  validateObject(options, 'options');
+  const incoming = options.incoming === undefined ? false : validateBoolean(options.incoming, 'options.incoming');
+  const outgoing = options.outgoing === undefined ? false : validateBoolean(options.outgoing, 'options.outgoing');
+  if (!incoming && !outgoing) throw invalidArgValue('options', options, "must have 'incoming' or 'outgoing' true");
+  const flags = (incoming ? binding.constants.SCTP_STREAM_RESET_INCOMING : 0) |
+    (outgoing ? binding.constants.SCTP_STREAM_RESET_OUTGOING : 0);
+  reconfigure(handle.resetStreams(assocId, streams, flags), 'SCTP_RESET_STREAMS');
+}
+
+const resetAssociation = (handle, assocId) => reconfigure(handle.resetAssociation(assocId), 'SCTP_RESET_ASSOC');
+
+// counts { in, out }: streams to add each way.
+function addStreams(handle, assocId, counts) {
+  validateObject(counts, 'streams');
+  const n = (k) => (counts[k] === undefined ? 0 : validateInteger(counts[k], `streams.${k}`, 0, 65535));
+  if (n('in') + n('out') === 0) throw invalidArgValue('streams', counts, "must add streams 'in' or 'out'");
+  reconfigure(handle.addStreams(assocId, n('in'), n('out')), 'SCTP_ADD_STREAMS');
+}
+
+// A stream's value for the priority or wfq scheduler (SCTP_STREAM_SCHEDULER_VALUE): its priority
+// (a lower value goes first) or its weight.
+function setStreamPriority(handle, assocId, stream, value) {
+  validateInteger(stream, 'stream', 0, 65535);
+  validateInteger(value, 'value', 0, 65535);
+  const err = handle.setStreamValue(assocId, stream, value);
+  if (err) throw optionError(err, 'SCTP_STREAM_SCHEDULER_VALUE');
+}
+
+// SCTP-AUTH (RFC 4895) shared keys, of one association or (SCTP_ALL_ASSOC) of the socket: those to
+// come and those it has. EACCES: AUTH is off, on the socket or, for an association, at its peer.
+function authCall(err, what, keyNumber) {
+  if (!err) return;
+  const error = binding.systemError(err, `setsockopt ${what}`);
+  if (err === E.EACCES) {
+    error.message += ' (SCTP-AUTH is off: give the socket the auth option, or set net.sctp.auth_enable=1; ' +
+      'or the association\'s peer did not offer it)';
+  } else if (err === E.EINVAL && what !== 'SCTP_AUTH_KEY') {
+    error.message += ` (no key ${keyNumber} there, or it is the active key: useAuthKey() another first)`;
+  }
+  throw error;
+}
+
+function setAuthKey(handle, assocId, keyNumber, secret) {
+  validateInteger(keyNumber, 'keyNumber', 0, 65535);
+  authCall(handle.setAuthKey(C.SCTP_AUTH_KEY, assocId, keyNumber, validateSecret(secret, 'secret')), 'SCTP_AUTH_KEY');
+}
+
+function useAuthKey(handle, assocId, keyNumber) {
+  validateInteger(keyNumber, 'keyNumber', 0, 65535);
+  authCall(handle.setAuthKey(C.SCTP_AUTH_ACTIVE_KEY, assocId, keyNumber), 'SCTP_AUTH_ACTIVE_KEY', keyNumber);
+}
+
+// Deactivated first, as RFC 6458 has it: an association's key no packet in flight holds is then
+// reported free ('authentication' 'free-key'). One still held goes with its last packet, unreported
+// (Linux reports it only while it is on the key list, which the delete takes it off).
+function deleteAuthKey(handle, assocId, keyNumber) {
+  validateInteger(keyNumber, 'keyNumber', 0, 65535);
+  authCall(handle.setAuthKey(C.SCTP_AUTH_DEACTIVATE_KEY, assocId, keyNumber), 'SCTP_AUTH_DEACTIVATE_KEY', keyNumber);
+  authCall(handle.setAuthKey(C.SCTP_AUTH_DELETE_KEY, assocId, keyNumber), 'SCTP_AUTH_DELETE_KEY', keyNumber);
 }
 
 // Adds (or with remove, removes) local addresses of a bound socket (sctp_bindx).
@@ -70,6 +171,7 @@ function bindx(handle, addresses, port, remove = false) {
 }
 
 module.exports = {
-  validateAddress, validateAddresses, familyOf, addressList, sockName, status, peerAddresses, localAddresses,
-  setPrimary, bindx,
+  validateAddress, validateAddresses, familyOf, addressList, sockName, status, streamStatus, peerAddresses, localAddresses,
+  setPrimary, setPeerParams, setStreamPriority, resetStreams, resetAssociation, addStreams, setAuthKey, useAuthKey, deleteAuthKey,
+  bindx,
 };

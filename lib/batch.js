@@ -4,14 +4,14 @@
 // _writev().
 
 const MAX_BATCH = 64; // messages per sendmmsg: the native side's limit
-const FIELDS = 9; // values per message in a sendBatch() list: send()'s first nine arguments
+const FIELDS = 10; // values per message in a sendBatch() list: send()'s arguments but flags
 const list = new Array(MAX_BATCH * FIELDS); // reused: JS runs one batch at a time
 
 // One message, { data, address, port, info } (address null: info.assocId, or the one association
 // of a one-to-one socket, says where) -> bytes | -errno.
 function sendOne(handle, { data, address, port, info }) {
   return handle.send(data, address, port, info.stream, info.ppid, info.context, info.ttl,
-    info.unordered, info.assocId || 0, 0);
+    info.unordered, info.assocId || 0, 0, info.policy);
 }
 
 // messages[from], messages[from + 1], ... (at most `max`, 64) -> how many the kernel took, in order
@@ -26,7 +26,7 @@ function sendBatch(handle, messages, from = 0, max = MAX_BATCH) {
     const { data, address, port, info } = messages[from + i];
     list[k++] = data; list[k++] = address; list[k++] = port; list[k++] = info.stream;
     list[k++] = info.ppid; list[k++] = info.context; list[k++] = info.ttl;
-    list[k++] = info.unordered; list[k++] = info.assocId || 0;
+    list[k++] = info.unordered; list[k++] = info.assocId || 0; list[k++] = info.policy;
   }
   try {
     return handle.sendBatch(list, count);

@@ -30,6 +30,10 @@ const CAUSES = {
   0xa4: 'no-authorization',
   0x105: 'unsupported-hmac-identifier',
 };
+const AUTH_INDICATIONS = {
+  [C.SCTP_AUTH_NEW_KEY]: 'new-key', [C.SCTP_AUTH_FREE_KEY]: 'free-key', [C.SCTP_AUTH_NO_AUTH]: 'no-auth',
+};
+
 const causeName = (code) => (code ? CAUSES[code] || `cause-${code}` : '');
 
 // Send errors that mean the association was ended by its peer (or is ending) before the send.
@@ -39,9 +43,10 @@ const PEER_CAUSED = new Set(['EPIPE', 'ESHUTDOWN', 'ECONNRESET', 'ENOTCONN', 'EC
 const withCause = (err, info) => (info.error ? Object.assign(err, { sctpCause: info.error, reason: info.reason }) : err);
 
 // The 'association' event's payload; `known` ({ address, port }) fills in what the kernel left
-// out (an association that ended has no address in its notification).
-function associationInfo(assocId, state, error, address, port, inStreams, outStreams, known) {
-  return {
+// out (an association that ended has no address in its notification). `adaptation`: the peer's
+// adaptation layer indication (SCTP_ADAPTATION_LAYER) on an association coming up, -1 for none.
+function associationInfo(known, assocId, state, error, address, port, inStreams, outStreams, adaptation) {
+  const info = {
     assocId,
     state,
     address: address || (known ? known.address : ''),
@@ -51,6 +56,8 @@ function associationInfo(assocId, state, error, address, port, inStreams, outStr
     error, // the cause code of the ABORT that ended it, 0 if none
     reason: causeName(error),
   };
+  if (adaptation >= 0) info.adaptation = adaptation;
+  return info;
 }
 
 const isUp = (state) => state === 'up' || state === 'restart';
@@ -72,6 +79,11 @@ function receiveInfo(msg, address, port, assocId, stream, ppid, flags, ssn, tsn,
   };
 }
 
+// A reconfiguration request's outcome: refused by the peer, or failed (no answer, or a bad one).
+const outcome = (flags) => ({
+  denied: (flags & C.SCTP_STREAM_RESET_DENIED) !== 0, failed: (flags & C.SCTP_STREAM_RESET_FAILED) !== 0,
+});
+
 // The native callbacks of the notifications both socket kinds pass on as they are.
 function relayed(emitter) {
   return {
@@ -86,6 +98,24 @@ function relayed(emitter) {
     },
     onremoteerror(assocId, cause, data) {
       emitter.emit('remoteerror', { assocId, cause, reason: causeName(cause), data });
+    },
+    // Stream reconfiguration (RFC 6525): a request of ours answered, or the peer's carried out.
+    onstreamreset(assocId, flags, streams) {
+      emitter.emit('streamreset', {
+        assocId, streams, incoming: (flags & C.SCTP_STREAM_RESET_INCOMING) !== 0,
+        outgoing: (flags & C.SCTP_STREAM_RESET_OUTGOING) !== 0, ...outcome(flags),
+      });
+    },
+    onassocreset(assocId, flags, localTsn, remoteTsn) {
+      emitter.emit('assocreset', { assocId, localTsn, remoteTsn, ...outcome(flags) });
+    },
+    onstreamchange(assocId, flags, inStreams, outStreams) {
+      emitter.emit('streamchange', { assocId, inStreams, outStreams, ...outcome(flags) });
+    },
+    // SCTP-AUTH (RFC 4895): the peer signed with another key than our active one ('new-key'), a
+    // deleted key of ours is no longer in use ('free-key'), or the peer has no AUTH ('no-auth').
+    onauthentication(assocId, keyNumber, indication) {
+      emitter.emit('authentication', { assocId, keyNumber, indication: AUTH_INDICATIONS[indication] || `indication-${indication}` });
     },
   };
 }

@@ -17,16 +17,28 @@ const DEFAULTS = {
   rtoInfo: { initial: 250, min: 200, max: 5000 },
   maxMessageSize: 256 * 1024,
   sendHighWaterMark: 1024 * 1024,
-  defaults: { stream: 0, ppid: 0, unordered: true, ttl: 30000, context: 0 },
+  defaults: { stream: 0, ppid: 0, unordered: true, ttl: 30000, policy: C.SCTP_PR_SCTP_TTL, context: 0 },
 };
 // The one-to-one socket's send defaults: in order and fully reliable, as a byte stream is.
-const STREAM_SEND_DEFAULTS = { stream: 0, ppid: 0, unordered: false, ttl: 0, context: 0 };
+const STREAM_SEND_DEFAULTS = { stream: 0, ppid: 0, unordered: false, ttl: 0, policy: C.SCTP_PR_SCTP_TTL, context: 0 };
 
-// { stream, ppid, context, ttl, unordered } (and on a one-to-many socket's send(), assocId) over
-// `base`; `name` is what errors call the object.
+// The PR-SCTP policies (RFC 3758, RFC 7496): a message has one, given as `ttl` (ms of lifetime; 0:
+// fully reliable), `rtx` (retransmissions at most) or `prio` (a priority: when the send buffer is
+// full, queued messages of a larger value are dropped for it). Internally `policy` and `ttl`, its
+// value, as the kernel's SCTP_PRINFO has them.
+const POLICIES = { ttl: C.SCTP_PR_SCTP_TTL, rtx: C.SCTP_PR_SCTP_RTX, prio: C.SCTP_PR_SCTP_PRIO };
+
+// The stream schedulers (SCTP_STREAM_SCHEDULER; RFC 8260): which stream's message goes next.
+const SCHEDULERS = { fcfs: 0, priority: 1, rr: 2, fc: 3, wfq: 4 };
+
+// { stream, ppid, context, ttl | rtx | prio, unordered } (and on a one-to-many socket's send(),
+// assocId) over `base`; `name` is what errors call the object.
 function validateSendOptions(opts, name, base, allowAssocId = false) {
   validateObject(opts, name);
   const out = { ...base };
+  if (Object.keys(POLICIES).filter((k) => opts[k] !== undefined).length > 1) {
+    throw invalidArgValue(name, opts, "can have only one of 'ttl', 'rtx' and 'prio' (a message has one PR-SCTP policy)");
+  }
   for (const key of Object.keys(opts)) {
     const value = opts[key];
     if (value === undefined) continue;
@@ -34,7 +46,10 @@ function validateSendOptions(opts, name, base, allowAssocId = false) {
       case 'stream': out.stream = validateInteger(value, `${name}.stream`, 0, 65535); break;
       case 'ppid': out.ppid = validateInteger(value, `${name}.ppid`, 0, U32); break;
       case 'context': out.context = validateInteger(value, `${name}.context`, 0, U32); break;
-      case 'ttl': out.ttl = validateInteger(value, `${name}.ttl`, 0, U32); break;
+      case 'ttl': case 'rtx': case 'prio':
+        out.ttl = validateInteger(value, `${name}.${key}`, 0, U32);
+        out.policy = POLICIES[key];
+        break;
       case 'unordered': out.unordered = validateBoolean(value, `${name}.unordered`); break;
       case 'assocId':
         if (!allowAssocId) throw invalidArgValue(name, opts, "cannot set 'assocId'");
@@ -73,6 +88,45 @@ function validateOptions(options, own = new Set(), sendDefaults = DEFAULTS.defau
       case 'pathMaxRetrans':
         o[key] = validateInteger(value, name, 1, 65535);
         break;
+      case 'pathMtu': // bytes; 0: path MTU discovery (the kernel's default)
+        o[key] = validatePathMtu(value, name);
+        break;
+      case 'maxSegment': // SCTP_MAXSEG: the largest DATA chunk; 0: what the path MTU allows
+        o[key] = value === 0 ? 0 : validateInteger(value, name, 512, 65519);
+        break;
+      case 'autoClose': // s; 0: never. A one-to-one socket's association ends with the socket.
+        if (sendDefaults === STREAM_SEND_DEFAULTS) {
+          throw invalidArgValue(name, value, 'applies to one-to-many sockets (createSocket()) only');
+        }
+        o[key] = validateInteger(value, name, 0, 2 ** 31 - 1);
+        break;
+      case 'adaptationLayer': // the indication our INIT and INIT ACK carry (RFC 5061); 0: none
+        o[key] = validateInteger(value, name, 0, U32);
+        break;
+      case 'streamReset': // RFC 6525 stream reconfiguration, offered to peers and allowed
+      case 'interleave': // RFC 8260 I-DATA: messages of different streams interleaved
+        o[key] = validateBoolean(value, name);
+        break;
+      case 'scheduler':
+        if (!Object.hasOwn(SCHEDULERS, value)) {
+          throw invalidArgValue(name, value, `must be one of ${Object.keys(SCHEDULERS).map((k) => `'${k}'`).join(', ')}`);
+        }
+        o[key] = value;
+        break;
+      case 'udpEncapsPort': // RFC 6951: the peers' UDP port, for the associations to come; 0: none
+        o[key] = validateInteger(value, name, 0, 65535);
+        break;
+      case 'auth':
+        o.auth = validateAuth(value, name);
+        break;
+      case 'delayedSack': {
+        validateObject(value, name);
+        const d = { delay: 0, frequency: 0 }; // 0: the kernel's (200 ms, every 2nd packet)
+        if (value.delay !== undefined) d.delay = validateInteger(value.delay, `${name}.delay`, 1, 500);
+        if (value.frequency !== undefined) d.frequency = validateInteger(value.frequency, `${name}.frequency`, 1, U32);
+        o.delayedSack = d;
+        break;
+      }
       case 'rtoInfo': {
         validateObject(value, name);
         const r = { ...DEFAULTS.rtoInfo };
@@ -105,13 +159,95 @@ function validateOptions(options, own = new Set(), sendDefaults = DEFAULTS.defau
   return o;
 }
 
+// SCTP-AUTH (RFC 4895): the chunk types a peer must authenticate, by number or by name. INIT,
+// INIT ACK, SHUTDOWN COMPLETE and AUTH itself never can be.
+const CHUNK_TYPES = {
+  'data': 0, 'sack': 3, 'heartbeat': 4, 'heartbeat-ack': 5, 'abort': 6, 'shutdown': 7, 'shutdown-ack': 8,
+  'error': 9, 'cookie-echo': 10, 'cookie-ack': 11, 'ecne': 12, 'cwr': 13, 'i-data': 64, 'asconf-ack': 128,
+  'reconfig': 130, 'pad': 132, 'forward-tsn': 192, 'asconf': 193, 'i-forward-tsn': 194,
+};
+const NEVER_AUTHENTICATED = new Set([1, 2, 14, 15]);
+
+function validateChunkType(value, name) {
+  if (typeof value === 'string') {
+    if (!Object.hasOwn(CHUNK_TYPES, value)) {
+      throw invalidArgValue(name, value, `must be a chunk type number or one of ${Object.keys(CHUNK_TYPES).join(', ')}`);
+    }
+    return CHUNK_TYPES[value];
+  }
+  if (NEVER_AUTHENTICATED.has(validateInteger(value, name, 0, 255))) {
+    throw invalidArgValue(name, value, 'cannot be authenticated (INIT, INIT ACK, SHUTDOWN COMPLETE and AUTH never are)');
+  }
+  return value;
+}
+
+// A shared key's secret: a non-empty string (UTF-8) or bytes.
+function validateSecret(value, name) {
+  const secret = toBuffer(value, name);
+  if (secret.length === 0 || secret.length > 65535) {
+    throw invalidArgValue(name, value, 'must be 1 to 65535 bytes long');
+  }
+  return secret;
+}
+
+// auth: true | false | { chunks, key } -> false | { chunks: [type], key: Buffer | null }
+function validateAuth(value, name) {
+  if (value === true || value === false) return value && { chunks: [], key: null };
+  validateObject(value, name);
+  const auth = { chunks: [], key: null };
+  for (const key of Object.keys(value)) {
+    if (value[key] === undefined) continue;
+    if (key === 'chunks') {
+      if (!Array.isArray(value.chunks)) throw invalidArgType(`${name}.chunks`, 'an instance of Array', value.chunks);
+      auth.chunks = value.chunks.map((c, i) => validateChunkType(c, `${name}.chunks[${i}]`));
+    } else if (key === 'key') {
+      auth.key = validateSecret(value.key, `${name}.key`);
+    } else {
+      throw invalidArgValue(name, value, `has an unknown property '${key}'`);
+    }
+  }
+  return auth;
+}
+
+const validatePathMtu = (value, name) => (value === 0 ? 0 : validateInteger(value, name, 512, 65535));
+
+// What an error of a kernel feature means: by errno, the advice added to its message.
+const ADVICE = {
+  SCTP_INTERLEAVING_SUPPORTED: { EPERM: 'message interleaving is off in this network namespace: set the sysctl net.sctp.intl_enable=1 (Linux 4.16 or later)' },
+  SCTP_STREAM_SCHEDULER: { EINVAL: "the schedulers 'fc' and 'wfq' need Linux 6.2 or later" },
+  SCTP_REMOTE_UDP_ENCAPS_PORT: { ENOPROTOOPT: 'UDP encapsulation needs Linux 5.11 or later' },
+};
+
+// A system error of setsockopt `what`, with what to do about it where ADVICE knows.
+function optionError(err, what) {
+  const error = binding.systemError(err, `setsockopt ${what}`);
+  const advice = ADVICE[what] && ADVICE[what][error.code];
+  if (advice) error.message += ` (${advice})`;
+  return error;
+}
+
+// RFC 6951 carries SCTP in UDP only from sockets made while the sysctl net.sctp.udp_port (this
+// end's UDP port) is set in their network namespace; otherwise the kernel ignores the option.
+function checkUdpPort(name) {
+  let port = 0;
+  try {
+    port = Number(require('fs').readFileSync('/proc/sys/net/sctp/udp_port', 'utf8'));
+  } catch { /* no such sysctl: the setsockopt says what the kernel lacks */ return; }
+  if (port === 0) {
+    const error = new Error(`${name}: UDP encapsulation is off in this network namespace: set the sysctl ` +
+      'net.sctp.udp_port (this end\'s UDP port, e.g. 9899) before creating the socket');
+    error.code = 'ERR_SCTP_UDP_PORT_UNSET';
+    throw error;
+  }
+}
+
 // Sets the validated options `o` on an open handle of `family` (4 | 6). On failure the handle is
 // closed and a system error thrown.
 function applyOptions(handle, o, family) {
   const check = (err, what) => {
     if (!err) return;
     handle.close();
-    throw binding.systemError(err, `setsockopt ${what}`);
+    throw optionError(err, what);
   };
   check(handle.setInt(C.SOL_SOCKET, C.SO_REUSEADDR, o.reuseAddr ? 1 : 0), 'SO_REUSEADDR');
   check(handle.setInt(C.IPPROTO_SCTP, C.SCTP_NODELAY, o.nodelay ? 1 : 0), 'SCTP_NODELAY');
@@ -125,9 +261,70 @@ function applyOptions(handle, o, family) {
     check(handle.setInitMsg(i.outStreams, i.maxInStreams, i.maxAttempts, i.maxInitTimeout), 'SCTP_INITMSG');
   }
   handle.setMaxMessageSize(o.maxMessageSize);
-  if (o.heartbeatInterval !== undefined || o.pathMaxRetrans !== undefined) {
-    check(handle.setPeerParams(o.heartbeatInterval ?? -1, o.pathMaxRetrans ?? -1), 'SCTP_PEER_ADDR_PARAMS');
+  if (o.heartbeatInterval !== undefined || o.pathMaxRetrans !== undefined || o.pathMtu !== undefined) {
+    check(handle.setPeerParams(o.heartbeatInterval ?? -1, o.pathMaxRetrans ?? -1, o.pathMtu ?? -1), 'SCTP_PEER_ADDR_PARAMS');
   }
+  if (o.maxSegment !== undefined) check(handle.setAssocValue(C.SCTP_MAXSEG, 0, o.maxSegment), 'SCTP_MAXSEG');
+  if (o.autoClose !== undefined) check(handle.setInt(C.IPPROTO_SCTP, C.SCTP_AUTOCLOSE, o.autoClose), 'SCTP_AUTOCLOSE');
+  if (o.adaptationLayer !== undefined) {
+    check(handle.setInt(C.IPPROTO_SCTP, C.SCTP_ADAPTATION_LAYER, o.adaptationLayer), 'SCTP_ADAPTATION_LAYER');
+  }
+  if (o.streamReset !== undefined) {
+    const all = C.SCTP_ENABLE_RESET_STREAM_REQ | C.SCTP_ENABLE_RESET_ASSOC_REQ | C.SCTP_ENABLE_CHANGE_ASSOC_REQ;
+    check(handle.setAssocValue(C.SCTP_RECONFIG_SUPPORTED, 0, o.streamReset ? 1 : 0), 'SCTP_RECONFIG_SUPPORTED');
+    check(handle.setAssocValue(C.SCTP_ENABLE_STREAM_RESET, 0, o.streamReset ? all : 0), 'SCTP_ENABLE_STREAM_RESET');
+  }
+  if (o.auth !== undefined) { // SCTP_AUTH_SUPPORTED first: with it, the others need no net.sctp.auth_enable
+    check(handle.setAssocValue(C.SCTP_AUTH_SUPPORTED, 0, o.auth ? 1 : 0), 'SCTP_AUTH_SUPPORTED');
+    for (const type of o.auth ? o.auth.chunks : []) check(handle.setAuthChunk(type), 'SCTP_AUTH_CHUNK');
+    if (o.auth && o.auth.key) {
+      check(handle.setAuthKey(C.SCTP_AUTH_KEY, 0, 1, o.auth.key), 'SCTP_AUTH_KEY');
+      check(handle.setAuthKey(C.SCTP_AUTH_ACTIVE_KEY, 0, 1), 'SCTP_AUTH_ACTIVE_KEY');
+      // The built-in empty key #0 goes: a peer that signs with it must not pass for one with ours.
+      check(handle.setAuthKey(C.SCTP_AUTH_DELETE_KEY, 0, 0), 'SCTP_AUTH_DELETE_KEY');
+    }
+  }
+  if (o.delayedSack) check(handle.setDelayedSack(o.delayedSack.delay, o.delayedSack.frequency), 'SCTP_DELAYED_SACK');
+  if (o.interleave !== undefined) {
+    // Pieces of messages of different streams (and associations) may come between each other's:
+    // the handle gathers each message on its own. Off, fragment interleave 0 turns I-DATA off too.
+    check(handle.setInterleave(o.interleave), 'SCTP_FRAGMENT_INTERLEAVE');
+    if (o.interleave) check(handle.setAssocValue(C.SCTP_INTERLEAVING_SUPPORTED, 0, 1), 'SCTP_INTERLEAVING_SUPPORTED');
+  }
+  if (o.scheduler !== undefined) {
+    check(handle.setAssocValue(C.SCTP_STREAM_SCHEDULER, 0, SCHEDULERS[o.scheduler]), 'SCTP_STREAM_SCHEDULER');
+  }
+  if (o.udpEncapsPort) {
+    try {
+      checkUdpPort('options.udpEncapsPort');
+    } catch (error) {
+      handle.close();
+      throw error;
+    }
+    check(handle.setUdpEncaps(o.udpEncapsPort, 0, null, 0), 'SCTP_REMOTE_UDP_ENCAPS_PORT');
+  }
+}
+
+// Per-path parameters of an association (SCTP_PEER_ADDR_PARAMS): `params` { address, heartbeatInterval,
+// pathMaxRetrans, pathMtu, heartbeatNow }; without address, every path of the association.
+function validatePeerParams(params, name = 'params') {
+  validateObject(params, name);
+  const p = { address: null, heartbeatInterval: -1, pathMaxRetrans: -1, pathMtu: -1, heartbeatNow: false, udpEncapsPort: -1 };
+  for (const key of Object.keys(params)) {
+    const value = params[key];
+    if (value === undefined) continue;
+    const field = `${name}.${key}`;
+    switch (key) {
+      case 'address': p.address = value; break; // validated by the caller, which knows the socket's type
+      case 'heartbeatInterval': p.heartbeatInterval = validateInteger(value, field, 0, 2 ** 31 - 1); break;
+      case 'pathMaxRetrans': p.pathMaxRetrans = validateInteger(value, field, 1, 65535); break;
+      case 'pathMtu': p.pathMtu = validatePathMtu(value, field); break;
+      case 'heartbeatNow': p.heartbeatNow = validateBoolean(value, field); break;
+      case 'udpEncapsPort': p.udpEncapsPort = validateInteger(value, field, 0, 65535); break;
+      default: throw invalidArgValue(name, params, `has an unknown property '${key}'`);
+    }
+  }
+  return p;
 }
 
 // msg: Buffer | TypedArray | DataView | string | an array of those -> one Buffer.
@@ -154,4 +351,7 @@ function toMessage(msg) {
   return data;
 }
 
-module.exports = { DEFAULTS, STREAM_SEND_DEFAULTS, validateSendOptions, validateOptions, applyOptions, toBuffer, toMessage };
+module.exports = {
+  optionError, checkUdpPort, DEFAULTS, STREAM_SEND_DEFAULTS, validateSendOptions, validateOptions, applyOptions, validatePeerParams, toBuffer, toMessage,
+  validateSecret,
+};

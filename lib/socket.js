@@ -8,7 +8,9 @@ const binding = require('./binding');
 const {
   coded, invalidArgValue, validateInteger, validateFunction, validateObject, validateAbortSignal,
 } = require('./validators');
-const { validateSendOptions, validateOptions, applyOptions, toBuffer, toMessage } = require('./options');
+const {
+  validateSendOptions, validateOptions, applyOptions, validatePeerParams, toBuffer, toMessage,
+} = require('./options');
 const {
   PEER_CAUSED, associationInfo, isUp, receiveInfo, relayed, connectError, abortError,
 } = require('./notifications');
@@ -326,6 +328,14 @@ class Socket extends EventEmitter {
     return A.status(this.#handle, assocId);
   }
 
+  // PR-SCTP messages abandoned on one outbound stream of an association (SCTP_PR_STREAM_STATUS).
+  streamStatus(assocId, stream) {
+    validateInteger(assocId, 'assocId', 1, 2 ** 31 - 1);
+    validateInteger(stream, 'stream', 0, 65535);
+    this.#healthCheck();
+    return A.streamStatus(this.#handle, assocId, stream);
+  }
+
   peerAddresses(assocId) {
     validateInteger(assocId, 'assocId', 1, 2 ** 31 - 1);
     this.#healthCheck();
@@ -370,6 +380,73 @@ class Socket extends EventEmitter {
     const known = this.#associations.get(assocId);
     A.setPrimary(this.#handle, assocId, address, known ? known.port : 0);
     return this;
+  }
+
+  // Per-path parameters of an association (SCTP_PEER_ADDR_PARAMS): of params.address, or of every
+  // path when there is none.
+  setPeerParams(assocId, params) {
+    validateInteger(assocId, 'assocId', 1, 2 ** 31 - 1);
+    const p = validatePeerParams(params);
+    if (p.address !== null) this.#validateAddress(p.address, 'params.address');
+    this.#healthCheck();
+    const known = this.#associations.get(assocId);
+    A.setPeerParams(this.#handle, assocId, p, known ? known.port : 0);
+    return this;
+  }
+
+  // The stream's priority (scheduler 'priority': lower goes first) or weight (scheduler 'wfq').
+  setStreamPriority(assocId, stream, value) {
+    validateInteger(assocId, 'assocId', 1, 2 ** 31 - 1);
+    this.#healthCheck();
+    A.setStreamPriority(this.#handle, assocId, stream, value);
+    return this;
+  }
+
+  // Stream reconfiguration (RFC 6525; the streamReset option at both ends): 'streamreset',
+  // 'assocreset' and 'streamchange' tell the outcome.
+  resetStreams(assocId, streams, options) {
+    validateInteger(assocId, 'assocId', 1, 2 ** 31 - 1);
+    this.#healthCheck();
+    A.resetStreams(this.#handle, assocId, streams, options);
+    return this;
+  }
+
+  resetAssociation(assocId) {
+    validateInteger(assocId, 'assocId', 1, 2 ** 31 - 1);
+    this.#healthCheck();
+    A.resetAssociation(this.#handle, assocId);
+    return this;
+  }
+
+  addStreams(assocId, streams) {
+    validateInteger(assocId, 'assocId', 1, 2 ** 31 - 1);
+    this.#healthCheck();
+    A.addStreams(this.#handle, assocId, streams);
+    return this;
+  }
+
+  // SCTP-AUTH (RFC 4895) shared keys: of one association, or with no assocId of every association,
+  // those to come included. Both ends need the same secret under the same key number.
+  setAuthKey(keyNumber, secret, assocId) {
+    A.setAuthKey(this.#authHandle(assocId), assocId ?? C.SCTP_ALL_ASSOC, keyNumber, secret);
+    return this;
+  }
+
+  // The key our packets are signed with.
+  useAuthKey(keyNumber, assocId) {
+    A.useAuthKey(this.#authHandle(assocId), assocId ?? C.SCTP_ALL_ASSOC, keyNumber);
+    return this;
+  }
+
+  deleteAuthKey(keyNumber, assocId) {
+    A.deleteAuthKey(this.#authHandle(assocId), assocId ?? C.SCTP_ALL_ASSOC, keyNumber);
+    return this;
+  }
+
+  #authHandle(assocId) {
+    if (assocId !== undefined) validateInteger(assocId, 'assocId', 1, 2 ** 31 - 1);
+    this.#healthCheck();
+    return this.#handle;
   }
 
   // Stops receiving and closes. Messages still in this socket's queue (not yet taken by the
@@ -546,9 +623,8 @@ class Socket extends EventEmitter {
     if (r < 0 && throws) throw binding.systemError(-r, flag === C.SCTP_EOF ? 'eof' : 'abort');
   }
 
-  #onAssociation(assocId, state, error, address, port, inStreams, outStreams) {
-    const info = associationInfo(assocId, state, error, address, port, inStreams, outStreams,
-      this.#associations.get(assocId));
+  #onAssociation(assocId, state, ...rest) {
+    const info = associationInfo(this.#associations.get(assocId), assocId, state, ...rest);
     if (isUp(state)) {
       this.#associations.set(assocId, { assocId, address: info.address, port: info.port });
     } else {

@@ -13,7 +13,9 @@ const {
   coded, invalidArgType, invalidArgValue, validateInteger, validatePort, validateBoolean, validateFunction, validateObject,
   validateAbortSignal,
 } = require('./validators');
-const { STREAM_SEND_DEFAULTS, validateSendOptions, validateOptions, applyOptions, toMessage } = require('./options');
+const {
+  STREAM_SEND_DEFAULTS, validateSendOptions, validateOptions, applyOptions, validatePeerParams, toMessage,
+} = require('./options');
 const {
   PEER_CAUSED, associationInfo, isUp, receiveInfo, relayed, connectError, lostError, abortError,
 } = require('./notifications');
@@ -230,8 +232,8 @@ class StreamSocket extends Duplex {
       onerror: (errno, syscall) => this.#lose(binding.systemError(errno, this.#connecting ? 'connect' : syscall,
         this.#remote?.address, this.#remote?.port)),
       onend: () => this.#onEnd(),
-      onassociation: (assocId, state, error, address, port, inStreams, outStreams) => {
-        const info = associationInfo(assocId, state, error, address, port, inStreams, outStreams, this.#remote);
+      onassociation: (assocId, state, ...rest) => {
+        const info = associationInfo(this.#remote, assocId, state, ...rest);
         if (isUp(state) && this.#connecting) {
           this.#up();
           this.emit('connect');
@@ -480,12 +482,61 @@ class StreamSocket extends Duplex {
 
   // The association: its SCTP_STATUS, addresses, primary path.
   status() { return A.status(this.#connectedHandle(), 0); }
+  streamStatus(stream) {
+    validateInteger(stream, 'stream', 0, 65535);
+    return A.streamStatus(this.#connectedHandle(), 0, stream);
+  }
   peerAddresses() { return A.peerAddresses(this.#connectedHandle(), 0); }
   localAddresses() { return A.localAddresses(this.#connectedHandle(), 0); }
 
   setPrimary(address) {
     A.validateAddress(address, 'address');
     A.setPrimary(this.#connectedHandle(), 0, address, this.#remote.port);
+    return this;
+  }
+
+  // Per-path parameters (SCTP_PEER_ADDR_PARAMS): of params.address, or of every path.
+  setPeerParams(params) {
+    const p = validatePeerParams(params);
+    if (p.address !== null) A.validateAddress(p.address, 'params.address');
+    A.setPeerParams(this.#connectedHandle(), 0, p, this.#remote.port);
+    return this;
+  }
+
+  setStreamPriority(stream, value) {
+    A.setStreamPriority(this.#connectedHandle(), 0, stream, value);
+    return this;
+  }
+
+  // Stream reconfiguration (RFC 6525), as on createSocket()'s socket.
+  resetStreams(streams, options) {
+    A.resetStreams(this.#connectedHandle(), 0, streams, options);
+    return this;
+  }
+
+  resetAssociation() {
+    A.resetAssociation(this.#connectedHandle(), 0);
+    return this;
+  }
+
+  addStreams(streams) {
+    A.addStreams(this.#connectedHandle(), 0, streams);
+    return this;
+  }
+
+  // SCTP-AUTH (RFC 4895) shared keys of the association, as on createSocket()'s socket.
+  setAuthKey(keyNumber, secret) {
+    A.setAuthKey(this.#connectedHandle(), 0, keyNumber, secret);
+    return this;
+  }
+
+  useAuthKey(keyNumber) {
+    A.useAuthKey(this.#connectedHandle(), 0, keyNumber);
+    return this;
+  }
+
+  deleteAuthKey(keyNumber) {
+    A.deleteAuthKey(this.#connectedHandle(), 0, keyNumber);
     return this;
   }
 

@@ -14,6 +14,21 @@ namespace sctp {
 namespace {
 // Notifications share the receive buffer with messages, so it never gets smaller than this.
 constexpr size_t kMinBuffer = 4096;
+constexpr uint64_t kNotification = ~uint64_t{0};  // KeyOf() a notification
+
+// Which message a piece is of. Interleaved: its association, stream and ordering (an ordered and
+// an unordered message of one stream may interleave); otherwise its association (the kernel
+// delivers one message at a time, and a piece of another association means the one in progress
+// was aborted).
+uint64_t KeyOf(bool notification, const sctp_rcvinfo* info, bool interleaved) {
+  if (notification) return kNotification;
+  if (info == nullptr) return 0;
+  uint64_t key = uint64_t{static_cast<uint32_t>(info->rcv_assoc_id)} << 32;
+  if (interleaved) key |= uint64_t{info->rcv_sid} << 1 | ((info->rcv_flags & SCTP_UNORDERED) ? 1 : 0);
+  return key;
+}
+
+sctp_assoc_t AssocOf(uint64_t key) { return static_cast<sctp_assoc_t>(key >> 32); }
 }  // namespace
 
 Endpoint::~Endpoint() { Close(); }
@@ -49,6 +64,10 @@ int Endpoint::Adopt(napi_env env, int fd, int family) {
   fd_ = fd;
   family_ = family;
   napi_add_async_cleanup_hook(env, OnEnvironmentExit, poll, &poll->hook);
+  // An accepted or peeled-off socket has its listener's fragment interleave (and maybe I-DATA).
+  int level = 0;
+  socklen_t size = sizeof level;
+  interleave_ = getsockopt(fd, IPPROTO_SCTP, SCTP_FRAGMENT_INTERLEAVE, &level, &size) == 0 && level != 0;
   if (limit_ == 0) limit_ = kMinBuffer;
   if (capacity_ == 0 && !Resize(kMinBuffer)) {
     Close();
@@ -72,6 +91,116 @@ int Endpoint::Subscribe(uint16_t type, bool on) {
 
 void Endpoint::SetLimit(size_t limit) { limit_ = limit; }
 
+int Endpoint::SetInterleave(bool on) {
+  int level = on ? 2 : 0;  // 2: pieces of any association and stream may interleave
+  if (setsockopt(fd_, IPPROTO_SCTP, SCTP_FRAGMENT_INTERLEAVE, &level, sizeof level) < 0) return errno;
+  interleave_ = on;
+  return 0;
+}
+
+// The parked messages of association `id`: a range of parked_ (keys begin with the association).
+std::pair<std::map<uint64_t, Endpoint::Partial>::iterator, std::map<uint64_t, Endpoint::Partial>::iterator>
+Endpoint::PartialsOf(sctp_assoc_t id) {
+  uint64_t first = uint64_t{static_cast<uint32_t>(id)} << 32;
+  return {parked_.lower_bound(first), parked_.lower_bound(first + (uint64_t{1} << 32))};
+}
+
+bool Endpoint::HoldsPartOf(sctp_assoc_t id) const {
+  if ((filled_ > 0 || discarding_) && partialKey_ != kNotification && AssocOf(partialKey_) == id) return true;
+  auto it = parked_.lower_bound(uint64_t{static_cast<uint32_t>(id)} << 32);
+  return it != parked_.end() && it->first != kNotification && AssocOf(it->first) == id;
+}
+
+// What a parked message costs: its buffer, and the entry.
+size_t Endpoint::Partial::Cost() const { return capacity + 128; }
+
+bool Endpoint::SwitchPartial(uint64_t key, const char* piece, size_t n) {
+  const size_t cap = std::max(limit_, kMinBuffer);
+  Partial next;
+  if (auto it = parked_.find(key); it != parked_.end()) {
+    next = std::move(it->second);
+    parkedBytes_ -= next.Cost();
+    parked_.erase(it);
+  }
+  if (!next.discarding && next.filled + n > cap) {  // past the limit: read to its end, dropped
+    next = Partial{nullptr, 0, 0, true, next.filled + n};
+  }
+  // Room for the piece (a discarded message still needs a buffer to read into), at most the limit.
+  size_t need = next.discarding ? kMinBuffer : std::max(kMinBuffer, next.filled + n);
+  if (next.capacity < need) {
+    size_t capacity = std::min(std::max(need, next.capacity * 2), std::max(need, cap));
+    std::unique_ptr<char[]> bigger(new (std::nothrow) char[capacity]);
+    if (!bigger) {
+      if (next.discarding) return false;
+      next = Partial{nullptr, 0, 0, true, next.filled + n};  // out of memory: dropped, not cut
+      bigger.reset(new (std::nothrow) char[kMinBuffer]);
+      if (!bigger) return false;
+      capacity = kMinBuffer;
+    }
+    if (next.filled > 0) std::memcpy(bigger.get(), next.buffer.get(), next.filled);
+    next.buffer = std::move(bigger);
+    next.capacity = capacity;
+  }
+  if (!next.discarding) std::memcpy(next.buffer.get() + next.filled, piece, n);
+  if (filled_ > 0 || discarding_) {  // the one in progress waits for its next piece
+    Partial current{std::move(buffer_), capacity_, filled_, discarding_, discarded_};
+    if (partialKey_ != kNotification) {
+      auto [first, last] = PartialsOf(AssocOf(partialKey_));
+      if (std::distance(first, last) >= static_cast<std::ptrdiff_t>(kMaxPartialsPerAssoc)) {
+        // More unfinished messages than any peer needs: it is ended (its pieces already here are
+        // read and dropped, its entries go with its end).
+        SendInfo abort;
+        abort.assoc = AssocOf(partialKey_);
+        abort.flags = SCTP_ABORT;
+        Send(nullptr, 0, nullptr, abort);
+      }
+    }
+    if (current.discarding || parkedBytes_ + current.Cost() > std::max<size_t>(4 * limit_, 4 << 20)) {
+      current = Partial{nullptr, 0, 0, true, current.discarding ? current.discarded : current.filled};
+    }
+    parkedBytes_ += current.Cost();
+    parked_[partialKey_] = std::move(current);
+  }
+  buffer_ = std::move(next.buffer);
+  capacity_ = next.capacity;
+  filled_ = next.filled;
+  discarding_ = next.discarding;
+  discarded_ = next.discarded;
+  partialKey_ = key;
+  return true;
+}
+
+void Endpoint::ForgetPartials(const char* data, size_t length) {
+  const auto* n = reinterpret_cast<const sctp_notification*>(data);
+  if (length < sizeof n->sn_header) return;
+  sctp_assoc_t assoc = 0;
+  int64_t only = -1;  // a key's low 17 bits (stream and ordering), or -1: every message
+  if (n->sn_header.sn_type == SCTP_ASSOC_CHANGE && length >= sizeof n->sn_assoc_change) {
+    uint16_t state = n->sn_assoc_change.sac_state;
+    if (state != SCTP_COMM_LOST && state != SCTP_SHUTDOWN_COMP && state != SCTP_RESTART) return;
+    assoc = n->sn_assoc_change.sac_assoc_id;
+  } else if (n->sn_header.sn_type == SCTP_PARTIAL_DELIVERY_EVENT && length >= sizeof n->sn_pdapi_event) {
+    const sctp_pdapi_event& pd = n->sn_pdapi_event;
+    assoc = pd.pdapi_assoc_id;
+    // With I-DATA the event names the stream and ordering of the message cut off; with DATA it
+    // names none (an association has one partial delivery at a time then): all of it goes.
+    sctp_assoc_value idata{};
+    idata.assoc_id = assoc;
+    socklen_t size = sizeof idata;
+    if (getsockopt(fd_, IPPROTO_SCTP, SCTP_INTERLEAVING_SUPPORTED, &idata, &size) == 0 && idata.assoc_value) {
+      only = int64_t{static_cast<uint16_t>(pd.pdapi_stream)} << 1 | ((pd.pdapi_flags & SCTP_UNORDERED) ? 1 : 0);
+    }
+  } else {
+    return;
+  }
+  auto [it, last] = PartialsOf(assoc);
+  while (it != last) {
+    bool dead = only < 0 || static_cast<int64_t>(it->first & 0x1ffff) == only;
+    if (dead) parkedBytes_ -= it->second.Cost();
+    it = dead ? parked_.erase(it) : std::next(it);
+  }
+}
+
 bool Endpoint::Resize(size_t capacity) {
   // Not zero-filled: recvmsg writes it. A peer decides how large it gets (up to the limit), so
   // running out of memory is an outcome, not an exception.
@@ -84,8 +213,12 @@ bool Endpoint::Resize(size_t capacity) {
 }
 
 Tables Endpoint::GetTables() const {
-  return {peers_.AddressCount(), peers_.AssociationCount(), capacity_,
-          discarding_ ? discarded_ : filled_};
+  Tables t{peers_.AddressCount(), peers_.AssociationCount(), capacity_, discarding_ ? discarded_ : filled_};
+  for (const auto& [key, partial] : parked_) {
+    t.bufferBytes += partial.capacity;
+    t.partialBytes += partial.discarding ? partial.discarded : partial.filled;
+  }
+  return t;
 }
 
 int Endpoint::Listen(int backlog) {
@@ -141,6 +274,8 @@ void Endpoint::Close() {
   buffer_.reset();
   capacity_ = filled_ = 0;
   discarding_ = false;
+  parked_.clear();
+  parkedBytes_ = 0;
 }
 
 void Endpoint::OnClosed(uv_handle_t* handle) {
@@ -186,14 +321,15 @@ size_t Endpoint::SendControl(char* control, const sockaddr* to, const SendInfo& 
   snd->snd_assoc_id = info.assoc;
   size_t length = CMSG_SPACE(sizeof(sctp_sndinfo));
   // The kernel drops a new association's first message when it carries SCTP_PRINFO: until the
-  // association is up, messages go fully reliable.
-  if (info.ttl != 0 && (to == nullptr || peers_.Has(to))) {  // an assocId names a live one
+  // association is up, messages go fully reliable, whatever their policy.
+  bool partial = info.policy != SCTP_PR_SCTP_TTL || info.ttl != 0;  // RTX 0: one try
+  if (partial && (to == nullptr || peers_.Has(to))) {  // an assocId names a live one
     c = CMSG_NXTHDR(&msg, c);
     c->cmsg_level = IPPROTO_SCTP;
     c->cmsg_type = SCTP_PRINFO;
     c->cmsg_len = CMSG_LEN(sizeof(sctp_prinfo));
     auto* pr = reinterpret_cast<sctp_prinfo*>(CMSG_DATA(c));
-    pr->pr_policy = SCTP_PR_SCTP_TTL;
+    pr->pr_policy = info.policy;
     pr->pr_value = info.ttl;
     length += CMSG_SPACE(sizeof(sctp_prinfo));
   }
@@ -301,9 +437,15 @@ bool Endpoint::Drain() {
       }
     }
     const auto* sender = reinterpret_cast<const sockaddr*>(&from);
-    sctp_assoc_t assoc = info != nullptr ? info->rcv_assoc_id : 0;
-    if ((filled_ > 0 || discarding_) &&
-        (notification != partialIsNotification_ || (!notification && assoc != partialAssoc_))) {
+    uint64_t key = KeyOf(notification, info, interleave_);
+    bool inProgress = filled_ > 0 || discarding_;
+    if (interleave_ && (inProgress ? key != partialKey_ : parked_.count(key) > 0)) {
+      // A piece of another message than the one in progress, or of one put aside.
+      if (!SwitchPartial(key, into, static_cast<size_t>(n))) {
+        OnReceiveError(ENOMEM);
+        return false;
+      }
+    } else if (inProgress && key != partialKey_) {
       // A record of another kind or association while a message was in progress: its partial
       // delivery was aborted (the association went away). Its pieces are dropped, never joined
       // to this record.
@@ -311,8 +453,7 @@ bool Endpoint::Drain() {
       filled_ = 0;
       discarding_ = false;
     }
-    partialIsNotification_ = notification;
-    partialAssoc_ = assoc;
+    partialKey_ = key;
     if (discarding_) {
       discarded_ += n;
       if (!end) continue;
@@ -330,6 +471,7 @@ bool Endpoint::Drain() {
     }
     if (notification) {  // one cut short is still delivered, as truncated
       peers_.OnNotification(fd_, buffer_.get(), length);
+      if (!parked_.empty()) ForgetPartials(buffer_.get(), length);
       OnNotification(buffer_.get(), length, sender, !end);
     } else if (end && length > limit_) {
       OnTooLarge(length, sender, info);

@@ -6,6 +6,7 @@
 #include <node_api.h>
 #include <uv.h>
 
+#include <map>
 #include <memory>
 #include <vector>
 
@@ -32,7 +33,9 @@ struct SendInfo {
   uint16_t stream = 0;
   uint32_t ppid = 0;  // host byte order; sent in network byte order
   uint32_t context = 0;
-  uint32_t ttl = 0;  // ms of PR-SCTP lifetime; 0: fully reliable
+  uint32_t ttl = 0;  // the PR-SCTP policy's value: ms of lifetime (0: fully reliable), or
+                     // retransmissions (RTX), or priority (PRIO: 0 is the highest)
+  uint16_t policy = SCTP_PR_SCTP_TTL;  // SCTP_PR_SCTP_TTL, _RTX or _PRIO
   bool unordered = false;
 };
 
@@ -48,8 +51,8 @@ struct OutMessage {
 struct Tables {
   size_t peerAddresses;   // PeerTable entries: peer address -> association
   size_t peerAssociations;  // PeerTable associations
-  size_t bufferBytes;     // the receive buffer's capacity
-  size_t partialBytes;    // bytes of a message still being received (partial delivery)
+  size_t bufferBytes;     // the receive buffers' capacity (with those of messages put aside)
+  size_t partialBytes;    // bytes of messages still being received (partial delivery)
 };
 
 class Endpoint {
@@ -99,6 +102,10 @@ class Endpoint {
   void Close();  // the poll first, then the fd; idempotent
   void SetRef(bool ref);
   void SetLimit(size_t limit);  // the largest message delivered; longer ones are reported
+  // SCTP_FRAGMENT_INTERLEAVE on or off; returns 0 or an errno. On, pieces of messages of other
+  // streams and associations may come between a message's pieces (RFC 8260 interleaving needs it):
+  // each message is then gathered on its own.
+  int SetInterleave(bool on);
   // An association that left this socket (peeled off): its peer addresses are no longer ours.
   void ForgetAssociation(sctp_assoc_t id) { peers_.Forget(id); }
   Tables GetTables() const;
@@ -124,9 +131,7 @@ class Endpoint {
   bool Drain();
   // Whether part of a message of this association is in the buffer (or being discarded): one
   // cannot be peeled off then, its tail would reach the new socket as a message of its own.
-  bool HoldsPartOf(sctp_assoc_t id) const {
-    return (filled_ > 0 || discarding_) && !partialIsNotification_ && partialAssoc_ == id;
-  }
+  bool HoldsPartOf(sctp_assoc_t id) const;
   // The environment can no longer run JS (a worker being terminated, exiting): deliver nothing
   // more. The socket stays open until Close() or the environment's cleanup hook.
   void Halt();
@@ -146,6 +151,12 @@ class Endpoint {
   // The SCTP_SNDINFO (and SCTP_PRINFO) control messages of a send into `control`; its length.
   size_t SendControl(char* control, const sockaddr* to, const SendInfo& info);
   bool Resize(size_t capacity);  // keeps the filled_ bytes; false if memory ran out
+  // Interleaving: the piece of n bytes just read (at `piece`, in buffer_) is of message `key`, not
+  // of the one in progress: that one is put aside, `key`'s taken up (or begun), the piece added.
+  bool SwitchPartial(uint64_t key, const char* piece, size_t n);
+  // Drops what was put aside of the messages a notification says will never end (an association
+  // gone, a partial delivery aborted).
+  void ForgetPartials(const char* notification, size_t length);
 
   int fd_ = -1;
   int family_ = 0;
@@ -161,14 +172,33 @@ class Endpoint {
   // in buffer_, which grows as a message needs it up to the limit, until MSG_EOR. One longer than
   // the limit is read to its end and discarded. After a batch the buffer shrinks back to what the
   // batch's largest message needed: a socket at rest holds a few KiB.
+  //
+  // With interleaving on, the pieces of several messages (one per association, stream and
+  // ordering) alternate: the one in progress is in buffer_, the others wait in parked_, each up to
+  // the limit as well, and all of them (buffers and entries) at most 4 times the limit (at least
+  // 4 MiB) together; past that, the one put aside is discarded (reported too large when it ends).
+  struct Partial {
+    std::unique_ptr<char[]> buffer;
+    size_t capacity = 0;
+    size_t filled = 0;
+    bool discarding = false;
+    size_t discarded = 0;
+    size_t Cost() const;  // what it holds, counted against the bound
+  };
+  // An association with more unfinished messages than this at once is aborted.
+  static constexpr size_t kMaxPartialsPerAssoc = 256;
+  std::pair<std::map<uint64_t, Partial>::iterator, std::map<uint64_t, Partial>::iterator> PartialsOf(
+      sctp_assoc_t id);
   size_t limit_ = 0;
   std::unique_ptr<char[]> buffer_;
   size_t capacity_ = 0;
   size_t filled_ = 0;
-  bool partialIsNotification_ = false;  // what the pieces in buffer_ (or being discarded) are,
-  sctp_assoc_t partialAssoc_ = 0;        // and whose
+  uint64_t partialKey_ = 0;  // what the pieces in buffer_ (or being discarded) are: KeyOf()
   bool discarding_ = false;
   size_t discarded_ = 0;
+  bool interleave_ = false;
+  std::map<uint64_t, Partial> parked_;
+  size_t parkedBytes_ = 0;
 };
 
 }  // namespace sctp

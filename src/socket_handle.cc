@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <algorithm>
 #include <cstring>
+#include <utility>
 #include <vector>
 
 #include "errors.h"
@@ -24,11 +25,12 @@ int SetOption(int fd, int level, int name, const void* value, socklen_t length) 
 
 uint32_t U32(const Napi::Value& value) { return value.As<Napi::Number>().Uint32Value(); }
 
-constexpr uint32_t kBatchFields = 9;  // sendBatch(): the values of one message
+constexpr uint32_t kBatchFields = 10;  // sendBatch(): the values of one message
 
-// send()'s (stream, ppid, context, ttl, unordered, assocId)
+// send()'s (stream, ppid, context, ttl, unordered, assocId, policy)
 SendInfo SendInfoOf(const Napi::Value& stream, const Napi::Value& ppid, const Napi::Value& context,
-                    const Napi::Value& ttl, const Napi::Value& unordered, const Napi::Value& assoc) {
+                    const Napi::Value& ttl, const Napi::Value& unordered, const Napi::Value& assoc,
+                    const Napi::Value& policy) {
   SendInfo send;
   send.assoc = assoc.As<Napi::Number>().Int32Value();
   send.stream = static_cast<uint16_t>(U32(stream));
@@ -36,6 +38,7 @@ SendInfo SendInfoOf(const Napi::Value& stream, const Napi::Value& ppid, const Na
   send.context = U32(context);
   send.ttl = U32(ttl);
   send.unordered = unordered.ToBoolean();
+  if (policy.IsNumber()) send.policy = static_cast<uint16_t>(U32(policy));
   return send;
 }
 
@@ -88,6 +91,49 @@ const char* PathState(int state) {  // spinfo_state
   }
 }
 
+// The peer's adaptation layer indication (RFC 5061) of a new association: the kernel queues its
+// SCTP_ADAPTATION_INDICATION right behind the SCTP_COMM_UP, so it is the next record (read and
+// ignored later). -1 when the peer sent none.
+double PeekAdaptation(int fd, sctp_assoc_t id) {
+  sctp_adaptation_event event{};
+  iovec iov{&event, sizeof event};
+  msghdr msg{};
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  ssize_t n = recvmsg(fd, &msg, MSG_PEEK | MSG_DONTWAIT);
+  if (n < static_cast<ssize_t>(sizeof event) || !(msg.msg_flags & MSG_NOTIFICATION) ||
+      event.sai_type != SCTP_ADAPTATION_INDICATION || event.sai_assoc_id != id) {
+    return -1;
+  }
+  return event.sai_adaptation_ind;
+}
+
+// PR-SCTP messages abandoned on an association (SCTP_PR_ASSOC_STATUS), or on one of its outbound
+// streams (SCTP_PR_STREAM_STATUS, sid >= 0): { sent, unsent, ttl: { sent, unsent }, rtx, prio },
+// or an errno.
+Napi::Value Abandoned(Napi::Env env, int fd, sctp_assoc_t id, int sid) {
+  const std::pair<const char*, uint16_t> policies[] = {
+      {nullptr, SCTP_PR_SCTP_ALL}, {"ttl", SCTP_PR_SCTP_TTL}, {"rtx", SCTP_PR_SCTP_RTX},
+      {"prio", SCTP_PR_SCTP_PRIO}};
+  Napi::Object out = Napi::Object::New(env);
+  for (const auto& [name, policy] : policies) {
+    sctp_prstatus pr{};
+    pr.sprstat_assoc_id = id;
+    pr.sprstat_sid = static_cast<uint16_t>(sid < 0 ? 0 : sid);
+    pr.sprstat_policy = policy;
+    socklen_t length = sizeof pr;
+    if (getsockopt(fd, IPPROTO_SCTP, sid < 0 ? SCTP_PR_ASSOC_STATUS : SCTP_PR_STREAM_STATUS, &pr,
+                   &length) < 0) {
+      return Errno(env, errno);
+    }
+    Napi::Object counts = name ? Napi::Object::New(env) : out;
+    counts["sent"] = static_cast<double>(pr.sprstat_abandoned_sent);
+    counts["unsent"] = static_cast<double>(pr.sprstat_abandoned_unsent);
+    if (name) out[name] = counts;
+  }
+  return out;
+}
+
 // sctp_getpaddrs()/sctp_getladdrs() results (packed sockaddrs) as [[address, port], ...].
 Napi::Value AddressList(Napi::Env env, int count, sockaddr* addrs) {
   if (count < 0) return Napi::Number::New(env, errno);
@@ -110,6 +156,7 @@ const char* const SocketHandle::kCallbackNames[kCallbacks] = {
     "onmessage",     "onwritable",      "onoversize",   "onerror",
     "onend",         "onconnection",    "onassociation", "onpeeraddrchange",
     "onsendfailed",  "onshutdown",      "onremoteerror", "onsenderdry",
+    "onstreamreset", "onassocreset",    "onstreamchange", "onauthentication",
 };
 
 Napi::Function SocketHandle::Define(Napi::Env env) {
@@ -126,16 +173,27 @@ Napi::Function SocketHandle::Define(Napi::Env env) {
                          InstanceMethod("setRtoInfo", &SocketHandle::SetRtoInfo),
                          InstanceMethod("setInitMsg", &SocketHandle::SetInitMsg),
                          InstanceMethod("setMaxMessageSize", &SocketHandle::SetMaxMessageSize),
+                         InstanceMethod("setAssocValue", &SocketHandle::SetAssocValue),
+                         InstanceMethod("setDelayedSack", &SocketHandle::SetDelayedSack),
+                         InstanceMethod("setAuthKey", &SocketHandle::SetAuthKey),
+                         InstanceMethod("setAuthChunk", &SocketHandle::SetAuthChunk),
+                         InstanceMethod("resetStreams", &SocketHandle::ResetStreams),
+                         InstanceMethod("resetAssociation", &SocketHandle::ResetAssociation),
+                         InstanceMethod("addStreams", &SocketHandle::AddStreams),
                          InstanceMethod("subscribe", &SocketHandle::SubscribeEvent),
                          InstanceMethod("bind", &SocketHandle::Bind),
                          InstanceMethod("bindx", &SocketHandle::BindX),
                          InstanceMethod("setPrimary", &SocketHandle::SetPrimary),
                          InstanceMethod("setPeerParams", &SocketHandle::SetPeerParams),
+                         InstanceMethod("setUdpEncaps", &SocketHandle::SetUdpEncaps),
+                         InstanceMethod("setInterleave", &SocketHandle::SetInterleave),
+                         InstanceMethod("setStreamValue", &SocketHandle::SetStreamValue),
                          InstanceMethod("getsockname", &SocketHandle::GetSockName),
                          InstanceMethod("send", &SocketHandle::Send),
                          InstanceMethod("sendBatch", &SocketHandle::SendBatch),
                          InstanceMethod("connect", &SocketHandle::Connect),
                          InstanceMethod("status", &SocketHandle::Status),
+                         InstanceMethod("streamStatus", &SocketHandle::StreamStatus),
                          InstanceMethod("peerAddresses", &SocketHandle::PeerAddresses),
                          InstanceMethod("localAddresses", &SocketHandle::LocalAddresses),
                          InstanceMethod("watchWritable", &SocketHandle::WatchWritable),
@@ -165,7 +223,9 @@ SocketHandle::SocketHandle(const Napi::CallbackInfo& info) : Napi::ObjectWrap<So
 int SocketHandle::Configure(bool startReading) {
   int on = 1;
   int err = SetOption(fd(), IPPROTO_SCTP, SCTP_RECVRCVINFO, &on, sizeof on);
-  for (uint16_t type : {SCTP_SHUTDOWN_EVENT, SCTP_SEND_FAILED_EVENT, SCTP_REMOTE_ERROR}) {
+  for (uint16_t type : {SCTP_SHUTDOWN_EVENT, SCTP_SEND_FAILED_EVENT, SCTP_REMOTE_ERROR,
+                        SCTP_ADAPTATION_INDICATION, SCTP_STREAM_RESET_EVENT, SCTP_ASSOC_RESET_EVENT,
+                        SCTP_STREAM_CHANGE_EVENT, SCTP_AUTHENTICATION_EVENT}) {
     if (!err) err = Subscribe(type);
   }
   if (!err && startReading) err = StartReadingOneToOne();
@@ -287,6 +347,77 @@ Napi::Value SocketHandle::SetMaxMessageSize(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+Napi::Value SocketHandle::SetAssocValue(const Napi::CallbackInfo& info) {
+  sctp_assoc_value value{};
+  value.assoc_id = info[1].As<Napi::Number>().Int32Value();
+  value.assoc_value = U32(info[2]);
+  return Errno(info.Env(), SetOption(fd(), IPPROTO_SCTP, info[0].As<Napi::Number>().Int32Value(),
+                                     &value, sizeof value));
+}
+
+Napi::Value SocketHandle::SetDelayedSack(const Napi::CallbackInfo& info) {
+  sctp_sack_info sack{};
+  sack.sack_assoc_id = SCTP_FUTURE_ASSOC;
+  sack.sack_delay = U32(info[0]);  // 0: unchanged
+  sack.sack_freq = U32(info[1]);   // 1: a SACK for every packet (no delay); 0: unchanged
+  return Errno(info.Env(), SetOption(fd(), IPPROTO_SCTP, SCTP_DELAYED_SACK, &sack, sizeof sack));
+}
+
+Napi::Value SocketHandle::SetAuthKey(const Napi::CallbackInfo& info) {
+  int option = info[0].As<Napi::Number>().Int32Value();
+  sctp_assoc_t id = info[1].As<Napi::Number>().Int32Value();
+  auto number = static_cast<uint16_t>(U32(info[2]));
+  if (option != SCTP_AUTH_KEY) {
+    sctp_authkeyid key{};
+    key.scact_assoc_id = id;
+    key.scact_keynumber = number;
+    return Errno(info.Env(), SetOption(fd(), IPPROTO_SCTP, option, &key, sizeof key));
+  }
+  Napi::Buffer<char> secret = info[3].As<Napi::Buffer<char>>();
+  std::vector<char> buffer(sizeof(sctp_authkey) + secret.Length());
+  auto* key = reinterpret_cast<sctp_authkey*>(buffer.data());
+  key->sca_assoc_id = id;
+  key->sca_keynumber = number;
+  key->sca_keylength = static_cast<uint16_t>(secret.Length());
+  std::memcpy(key->sca_key, secret.Data(), secret.Length());
+  int err = SetOption(fd(), IPPROTO_SCTP, SCTP_AUTH_KEY, buffer.data(), static_cast<socklen_t>(buffer.size()));
+  explicit_bzero(buffer.data(), buffer.size());  // no copy of the secret left behind
+  return Errno(info.Env(), err);
+}
+
+Napi::Value SocketHandle::SetAuthChunk(const Napi::CallbackInfo& info) {
+  sctp_authchunk chunk{};
+  chunk.sauth_chunk = static_cast<uint8_t>(U32(info[0]));
+  return Errno(info.Env(), SetOption(fd(), IPPROTO_SCTP, SCTP_AUTH_CHUNK, &chunk, sizeof chunk));
+}
+
+Napi::Value SocketHandle::ResetStreams(const Napi::CallbackInfo& info) {
+  Napi::Array list = info[1].As<Napi::Array>();
+  std::vector<char> buffer(sizeof(sctp_reset_streams) + list.Length() * sizeof(uint16_t));
+  auto* reset = reinterpret_cast<sctp_reset_streams*>(buffer.data());
+  reset->srs_assoc_id = info[0].As<Napi::Number>().Int32Value();
+  reset->srs_flags = static_cast<uint16_t>(U32(info[2]));
+  reset->srs_number_streams = static_cast<uint16_t>(list.Length());  // 0: every stream
+  for (uint32_t i = 0; i < list.Length(); i++) {
+    reset->srs_stream_list[i] = static_cast<uint16_t>(U32(list.Get(i)));
+  }
+  return Errno(info.Env(), SetOption(fd(), IPPROTO_SCTP, SCTP_RESET_STREAMS, buffer.data(),
+                                     static_cast<socklen_t>(buffer.size())));
+}
+
+Napi::Value SocketHandle::ResetAssociation(const Napi::CallbackInfo& info) {
+  sctp_assoc_t id = info[0].As<Napi::Number>().Int32Value();
+  return Errno(info.Env(), SetOption(fd(), IPPROTO_SCTP, SCTP_RESET_ASSOC, &id, sizeof id));
+}
+
+Napi::Value SocketHandle::AddStreams(const Napi::CallbackInfo& info) {
+  sctp_add_streams add{};
+  add.sas_assoc_id = info[0].As<Napi::Number>().Int32Value();
+  add.sas_instrms = static_cast<uint16_t>(U32(info[1]));
+  add.sas_outstrms = static_cast<uint16_t>(U32(info[2]));
+  return Errno(info.Env(), SetOption(fd(), IPPROTO_SCTP, SCTP_ADD_STREAMS, &add, sizeof add));
+}
+
 Napi::Value SocketHandle::Bind(const Napi::CallbackInfo& info) {
   Address local;
   std::string host = info[0].As<Napi::String>().Utf8Value();
@@ -330,16 +461,58 @@ Napi::Value SocketHandle::SetPrimary(const Napi::CallbackInfo& info) {
 
 Napi::Value SocketHandle::SetPeerParams(const Napi::CallbackInfo& info) {
   sctp_paddrparams params{};
-  params.spp_assoc_id = SCTP_FUTURE_ASSOC;
+  params.spp_assoc_id = info[3].IsNumber() ? info[3].As<Napi::Number>().Int32Value() : SCTP_FUTURE_ASSOC;
+  if (info[4].IsString()) {
+    Address address;
+    if (!ParseAddress(info[4].As<Napi::String>().Utf8Value(), static_cast<uint16_t>(U32(info[5])),
+                      &address)) {
+      return Errno(info.Env(), EINVAL);
+    }
+    std::memcpy(&params.spp_address, &address.storage, sizeof params.spp_address);
+  }
   int heartbeat = info[0].As<Napi::Number>().Int32Value();
   int retrans = info[1].As<Napi::Number>().Int32Value();
+  int mtu = info[2].IsNumber() ? info[2].As<Napi::Number>().Int32Value() : -1;
   if (heartbeat == 0) params.spp_flags |= SPP_HB_DISABLE;
   if (heartbeat > 0) {
     params.spp_flags |= SPP_HB_ENABLE;
     params.spp_hbinterval = static_cast<uint32_t>(heartbeat);
   }
+  if (info[6].ToBoolean()) params.spp_flags |= SPP_HB_DEMAND;
   if (retrans >= 0) params.spp_pathmaxrxt = static_cast<uint16_t>(retrans);
+  if (mtu == 0) params.spp_flags |= SPP_PMTUD_ENABLE;
+  if (mtu > 0) {  // a fixed path MTU: discovery off
+    params.spp_flags |= SPP_PMTUD_DISABLE;
+    params.spp_pathmtu = static_cast<uint32_t>(mtu);
+  }
   return Errno(info.Env(), SetOption(fd(), IPPROTO_SCTP, SCTP_PEER_ADDR_PARAMS, &params, sizeof params));
+}
+
+Napi::Value SocketHandle::SetUdpEncaps(const Napi::CallbackInfo& info) {
+  sctp_udpencaps encaps{};
+  encaps.sue_assoc_id = info[1].As<Napi::Number>().Int32Value();
+  if (info[2].IsString()) {
+    Address address;
+    if (!ParseAddress(info[2].As<Napi::String>().Utf8Value(), static_cast<uint16_t>(U32(info[3])),
+                      &address)) {
+      return Errno(info.Env(), EINVAL);
+    }
+    std::memcpy(&encaps.sue_address, &address.storage, sizeof encaps.sue_address);
+  }
+  encaps.sue_port = htons(static_cast<uint16_t>(U32(info[0])));
+  return Errno(info.Env(), SetOption(fd(), IPPROTO_SCTP, SCTP_REMOTE_UDP_ENCAPS_PORT, &encaps, sizeof encaps));
+}
+
+Napi::Value SocketHandle::SetInterleave(const Napi::CallbackInfo& info) {
+  return Errno(info.Env(), Endpoint::SetInterleave(info[0].ToBoolean()));
+}
+
+Napi::Value SocketHandle::SetStreamValue(const Napi::CallbackInfo& info) {
+  sctp_stream_value value{};
+  value.assoc_id = info[0].As<Napi::Number>().Int32Value();
+  value.stream_id = static_cast<uint16_t>(U32(info[1]));
+  value.stream_value = static_cast<uint16_t>(U32(info[2]));
+  return Errno(info.Env(), SetOption(fd(), IPPROTO_SCTP, SCTP_STREAM_SCHEDULER_VALUE, &value, sizeof value));
 }
 
 Napi::Value SocketHandle::GetSockName(const Napi::CallbackInfo& info) {
@@ -361,7 +534,7 @@ Napi::Value SocketHandle::Send(const Napi::CallbackInfo& info) {
   if (info[1].IsString() && !hosts_.Parse(env, info[1], static_cast<uint16_t>(U32(info[2])), &peer)) {
     return Errno(env, -EINVAL);
   }
-  SendInfo send = SendInfoOf(info[3], info[4], info[5], info[6], info[7], info[8]);
+  SendInfo send = SendInfoOf(info[3], info[4], info[5], info[6], info[7], info[8], info[10]);
   send.flags = static_cast<uint16_t>(U32(info[9]));
   const sockaddr* to = info[1].IsString() ? peer.get() : nullptr;
   return Napi::Number::New(env, static_cast<double>(Endpoint::Send(data.data, data.length, to,
@@ -388,7 +561,7 @@ Napi::Value SocketHandle::SendBatch(const Napi::CallbackInfo& info) {
       }
       to = peers[i].get();
     }
-    messages[i] = {data.data, data.length, to, SendInfoOf(at(3), at(4), at(5), at(6), at(7), at(8))};
+    messages[i] = {data.data, data.length, to, SendInfoOf(at(3), at(4), at(5), at(6), at(7), at(8), at(9))};
   }
   return Napi::Number::New(env, static_cast<double>(Endpoint::SendBatch(messages, count)));
 }
@@ -415,6 +588,11 @@ Napi::Value SocketHandle::Connect(const Napi::CallbackInfo& info) {
   result.Set(0u, Errno(env, err));
   result.Set(1u, Napi::Number::New(env, id));
   return result;
+}
+
+Napi::Value SocketHandle::StreamStatus(const Napi::CallbackInfo& info) {
+  return Abandoned(info.Env(), fd(), info[0].As<Napi::Number>().Int32Value(),
+                   static_cast<int>(U32(info[1])));
 }
 
 Napi::Value SocketHandle::Status(const Napi::CallbackInfo& info) {
@@ -444,16 +622,8 @@ Napi::Value SocketHandle::Status(const Napi::CallbackInfo& info) {
   out["primary"] = path;
   // PR-SCTP: how many messages were abandoned (the kernel reports only never-sent ones as
   // SCTP_SEND_FAILED_EVENT; these counters also cover those abandoned after transmission).
-  sctp_prstatus pr{};
-  pr.sprstat_assoc_id = st.sstat_assoc_id;
-  pr.sprstat_policy = SCTP_PR_SCTP_ALL;
-  length = sizeof pr;
-  if (getsockopt(fd(), IPPROTO_SCTP, SCTP_PR_ASSOC_STATUS, &pr, &length) == 0) {
-    Napi::Object abandoned = Napi::Object::New(env);
-    abandoned["sent"] = static_cast<double>(pr.sprstat_abandoned_sent);
-    abandoned["unsent"] = static_cast<double>(pr.sprstat_abandoned_unsent);
-    out["abandoned"] = abandoned;
-  }
+  Napi::Value abandoned = Abandoned(env, fd(), st.sstat_assoc_id, -1);
+  if (abandoned.IsObject()) out["abandoned"] = abandoned;
   return out;
 }
 
@@ -491,10 +661,12 @@ void SocketHandle::OnNotification(const char* data, size_t length, const sockadd
     case SCTP_ASSOC_CHANGE: {
       const auto& c = n->sn_assoc_change;
       if (length < sizeof c) return;
+      bool up = c.sac_state == SCTP_COMM_UP || c.sac_state == SCTP_RESTART;
       // sac_error: an ABORT's cause code, as it came off the wire (network byte order)
       Emit(kOnAssociation, {num(c.sac_assoc_id), str(AssocState(c.sac_state)),
             num(ntohs(c.sac_error)), Napi::String::New(env, FormatHost(from)), num(PortOf(from)),
-            num(c.sac_inbound_streams), num(c.sac_outbound_streams)});
+            num(c.sac_inbound_streams), num(c.sac_outbound_streams),
+            num(up ? PeekAdaptation(fd(), c.sac_assoc_id) : -1)});
       break;
     }
     case SCTP_PEER_ADDR_CHANGE: {
@@ -527,6 +699,35 @@ void SocketHandle::OnNotification(const char* data, size_t length, const sockadd
       if (length < sizeof r) return;
       Emit(kOnRemoteError, {num(r.sre_assoc_id), num(ntohs(r.sre_error)),
             tail(offsetof(sctp_remote_error, sre_data))});
+      break;
+    }
+    case SCTP_STREAM_RESET_EVENT: {
+      const auto& r = n->sn_strreset_event;
+      if (length < sizeof r) return;
+      size_t count = (std::min<size_t>(length, r.strreset_length) - sizeof r) / sizeof(uint16_t);
+      Napi::Array streams = Napi::Array::New(env, count);
+      for (size_t i = 0; i < count; i++) streams.Set(i, num(r.strreset_stream_list[i]));
+      Emit(kOnStreamReset, {num(r.strreset_assoc_id), num(r.strreset_flags), streams});
+      break;
+    }
+    case SCTP_ASSOC_RESET_EVENT: {
+      const auto& r = n->sn_assocreset_event;
+      if (length < sizeof r) return;
+      Emit(kOnAssocReset, {num(r.assocreset_assoc_id), num(r.assocreset_flags),
+            num(r.assocreset_local_tsn), num(r.assocreset_remote_tsn)});
+      break;
+    }
+    case SCTP_STREAM_CHANGE_EVENT: {
+      const auto& c = n->sn_strchange_event;
+      if (length < sizeof c) return;
+      Emit(kOnStreamChange, {num(c.strchange_assoc_id), num(c.strchange_flags),
+            num(c.strchange_instrms), num(c.strchange_outstrms)});
+      break;
+    }
+    case SCTP_AUTHENTICATION_EVENT: {  // Linux leaves auth_altkeynumber 0
+      const auto& a = n->sn_authkey_event;
+      if (length < sizeof a) return;
+      Emit(kOnAuthentication, {num(a.auth_assoc_id), num(a.auth_keynumber), num(a.auth_indication)});
       break;
     }
     case SCTP_SENDER_DRY_EVENT:  // subscribed while JS listens for 'abandoned'

@@ -28,12 +28,16 @@ class SocketHandle : public Napi::ObjectWrap<SocketHandle>, private Endpoint {
     kOnError,         // (errno, syscall)
     kOnEnd,           // (): end of file on a one-to-one socket, its association is over
     kOnConnection,    // (): a listening one-to-one socket has connections to accept()
-    kOnAssociation,   // (assocId, state, cause, address, port, inStreams, outStreams)
+    kOnAssociation,   // (assocId, state, cause, address, port, inStreams, outStreams, adaptation?)
     kOnPeerAddrChange,  // (assocId, state, error, address, port)
     kOnSendFailed,    // (assocId, error, sent, stream, ppid, context, data, size)
     kOnShutdown,      // (assocId)
     kOnRemoteError,   // (assocId, cause, data)
     kOnSenderDry,     // (assocId)
+    kOnStreamReset,   // (assocId, flags, streams[])
+    kOnAssocReset,    // (assocId, flags, localTsn, remoteTsn)
+    kOnStreamChange,  // (assocId, flags, inStreams, outStreams)
+    kOnAuthentication,  // (assocId, keyNumber, SCTP_AUTH_NEW_KEY | _FREE_KEY | _NO_AUTH)
     kCallbacks
   };
   static const char* const kCallbackNames[kCallbacks];
@@ -51,6 +55,18 @@ class SocketHandle : public Napi::ObjectWrap<SocketHandle>, private Endpoint {
   Napi::Value SetRtoInfo(const Napi::CallbackInfo& info); // (initial, min, max) -> errno
   Napi::Value SetInitMsg(const Napi::CallbackInfo& info); // (out, maxIn, attempts, timeout) -> errno
   Napi::Value SetMaxMessageSize(const Napi::CallbackInfo& info);  // (bytes)
+  // (SCTP_* option taking a struct sctp_assoc_value, assocId, value) -> errno
+  Napi::Value SetAssocValue(const Napi::CallbackInfo& info);
+  Napi::Value SetDelayedSack(const Napi::CallbackInfo& info);  // (delay ms | 0, frequency | 0) -> errno
+  // SCTP-AUTH (RFC 4895), each -> errno: (SCTP_AUTH_KEY, assocId, keyNumber, secret Buffer) or
+  // (SCTP_AUTH_ACTIVE_KEY | _DEACTIVATE_KEY | _DELETE_KEY, assocId, keyNumber); (chunk type)
+  Napi::Value SetAuthKey(const Napi::CallbackInfo& info);
+  Napi::Value SetAuthChunk(const Napi::CallbackInfo& info);
+  // Stream reconfiguration (RFC 6525), each -> errno: (assocId, streams[], SCTP_STREAM_RESET_* flags),
+  // (assocId), (assocId, in, out)
+  Napi::Value ResetStreams(const Napi::CallbackInfo& info);
+  Napi::Value ResetAssociation(const Napi::CallbackInfo& info);
+  Napi::Value AddStreams(const Napi::CallbackInfo& info);
   Napi::Value SubscribeEvent(const Napi::CallbackInfo& info);  // (SCTP_*_EVENT type, on) -> errno
   Napi::Value Bind(const Napi::CallbackInfo& info);       // (address, port) -> errno
   // (addresses[], port, remove) -> errno (sctp_bindx: add, the first time binds, or remove)
@@ -60,12 +76,21 @@ class SocketHandle : public Napi::ObjectWrap<SocketHandle>, private Endpoint {
   Napi::Value Listen(const Napi::CallbackInfo& info);
   Napi::Value Read(const Napi::CallbackInfo& info);       // () -> errno: start reading, no listen()
   Napi::Value SetPrimary(const Napi::CallbackInfo& info);  // (assocId, address, port) -> errno
-  Napi::Value SetPeerParams(const Napi::CallbackInfo& info);  // (heartbeat ms | -1, pathMaxRetrans | -1)
+  // (heartbeat ms | -1, pathMaxRetrans | -1[, pathMtu | -1 (0: discovery), assocId, address, port,
+  //  heartbeatNow]) -> errno. With no address, every path (of the association, or of those to come).
+  Napi::Value SetPeerParams(const Napi::CallbackInfo& info);
+  // (udpPort, assocId (0: those to come), address | null (every path), port) -> errno:
+  // SCTP_REMOTE_UDP_ENCAPS_PORT, the peer's UDP port for RFC 6951 encapsulation (0: none)
+  Napi::Value SetUdpEncaps(const Napi::CallbackInfo& info);
+  // (assocId, stream, value) -> errno: SCTP_STREAM_SCHEDULER_VALUE (priority or weight)
+  Napi::Value SetStreamValue(const Napi::CallbackInfo& info);
+  Napi::Value SetInterleave(const Napi::CallbackInfo& info);  // (on) -> errno: see Endpoint::SetInterleave
   Napi::Value GetSockName(const Napi::CallbackInfo& info);  // -> [address, port] | errno
-  // (data|null, address|null, port, stream, ppid, context, ttl, unordered, assocId, flags)
-  //   -> bytes | -errno. With no address, assocId names the association; flags: SCTP_EOF, SCTP_ABORT.
+  // (data|null, address|null, port, stream, ppid, context, prValue, unordered, assocId, flags[,
+  //  policy: SCTP_PR_SCTP_TTL (the default), _RTX, _PRIO]) -> bytes | -errno. With no address,
+  //  assocId names the association; flags: SCTP_EOF, SCTP_ABORT.
   Napi::Value Send(const Napi::CallbackInfo& info);
-  // (list, count): list holds `count` (at most 64) messages as send()'s first nine values each,
+  // (list, count): list holds `count` (at most 64) messages as send()'s values but flags (ten each),
   // one after another -> how many the kernel took, in order and each whole (sendmmsg), or -errno
   // when it took none.
   Napi::Value SendBatch(const Napi::CallbackInfo& info);
@@ -73,6 +98,8 @@ class SocketHandle : public Napi::ObjectWrap<SocketHandle>, private Endpoint {
   // () -> errno: a graceful SHUTDOWN of a one-to-one socket's association, after what was sent
   Napi::Value Shutdown(const Napi::CallbackInfo& info);
   Napi::Value Status(const Napi::CallbackInfo& info);     // (assocId) -> status object | errno
+  // (assocId, stream) -> the stream's abandoned PR-SCTP messages { sent, unsent, ttl, rtx, prio } | errno
+  Napi::Value StreamStatus(const Napi::CallbackInfo& info);
   Napi::Value PeerAddresses(const Napi::CallbackInfo& info);   // (assocId) -> [[address, port]] | errno
   Napi::Value LocalAddresses(const Napi::CallbackInfo& info);  // (assocId) -> [[address, port]] | errno
   Napi::Value WatchWritable(const Napi::CallbackInfo& info);  // one onwritable call

@@ -87,6 +87,18 @@ for (const [options, expected] of [
   [v4({ defaults: { unordered: 1 } }), TYPE], [v4({ defaults: { context: 1.5 } }), RANGE],
   [v4({ defaults: { priority: 1 } }), VALUE], [v4({ defaults: { assocId: 1 } }), VALUE],
   [v4({ signal: {} }), TYPE], [v4({ signal: 'abort' }), TYPE],
+  [v4({ defaults: { ttl: 1, prio: 1 } }), VALUE], [v4({ defaults: { rtx: 1.5 } }), RANGE],
+  [v4({ streamReset: 1 }), TYPE],
+  [v4({ auth: 'yes' }), TYPE], [v4({ auth: { chunks: 'data' } }), TYPE], [v4({ auth: { chunks: [15] } }), VALUE],
+  [v4({ auth: { chunks: ['init'] } }), VALUE], [v4({ auth: { chunks: [256] } }), RANGE], [v4({ auth: { key: '' } }), VALUE],
+  [v4({ auth: { key: 1 } }), TYPE], [v4({ auth: { keys: 'x' } }), VALUE],
+  [v4({ delayedSack: true }), TYPE], [v4({ delayedSack: { delay: 501 } }), RANGE],
+  [v4({ delayedSack: { delay: 0 } }), RANGE], [v4({ delayedSack: { frequency: 0 } }), RANGE],
+  [v4({ delayedSack: { frequency: '2' } }), TYPE],
+  [v4({ maxSegment: 511 }), RANGE], [v4({ maxSegment: 65520 }), RANGE], [v4({ maxSegment: '1000' }), TYPE],
+  [v4({ pathMtu: 511 }), RANGE], [v4({ pathMtu: 65536 }), RANGE], [v4({ pathMtu: 1.5 }), RANGE],
+  [v4({ autoClose: -1 }), RANGE], [v4({ autoClose: '5' }), TYPE], [v4({ autoClose: 2 ** 31 }), RANGE],
+  [v4({ adaptationLayer: -1 }), RANGE], [v4({ adaptationLayer: 2 ** 32 }), RANGE], [v4({ adaptationLayer: null }), TYPE],
 ]) {
   rows.push([`createSocket(${JSON.stringify(options)})`, () => socket(options), expected]);
 }
@@ -105,6 +117,9 @@ for (const [args, expected] of [
   [['x', 9, '127.0.0.1', { unordered: 'no' }], TYPE],
   [['x', 9, '127.0.0.1', { nope: 1 }], VALUE], [['x', 9, '127.0.0.1', {}, 'cb'], TYPE],
   [['x', { assocId: 0 }], RANGE], [['x', { assocId: '1' }], TYPE],
+  [['x', 9, '127.0.0.1', { rtx: -1 }], RANGE], [['x', 9, '127.0.0.1', { prio: '1' }], TYPE],
+  [['x', 9, '127.0.0.1', { prio: 2 ** 32 }], RANGE], [['x', 9, '127.0.0.1', { ttl: 5, rtx: 1 }], VALUE],
+  [['x', 9, '127.0.0.1', { rtx: 0, prio: 0 }], VALUE],
 ]) {
   rows.push([`socket.send(${args.map(show).join(', ')})`, () => socket(v4()).send(...args), expected]);
 }
@@ -148,6 +163,33 @@ for (const [label, call, expected] of [
   ['peerAddresses(null)', (s) => s.peerAddresses(null), TYPE], ['localAddresses(1.5)', (s) => s.localAddresses(1.5), RANGE],
   ['peeloff(12345), no such association', (s) => s.peeloff(12345), system('EINVAL', 'sctp_peeloff')],
   ["setPrimary(1, 'localhost')", (s) => s.setPrimary(1, 'localhost'), VALUE],
+  ['streamStatus(1, -1)', (s) => s.streamStatus(1, -1), RANGE],
+  ["streamStatus('1', 0)", (s) => s.streamStatus('1', 0), TYPE],
+  ['streamStatus(12345, 0), no such association', (s) => s.streamStatus(12345, 0),
+    system('EINVAL', 'getsockopt SCTP_PR_STREAM_STATUS')],
+  ['resetStreams(1, 1)', (s) => s.resetStreams(1, 1), TYPE],
+  ['resetStreams(1, [70000])', (s) => s.resetStreams(1, [70000]), RANGE],
+  ['resetStreams(1, [1], {})', (s) => s.resetStreams(1, [1], {}), VALUE],
+  ["resetStreams(1, [1], { incoming: 'yes' })", (s) => s.resetStreams(1, [1], { incoming: 'yes' }), TYPE],
+  ['resetAssociation(0)', (s) => s.resetAssociation(0), RANGE],
+  ['addStreams(1, {})', (s) => s.addStreams(1, {}), VALUE],
+  ['addStreams(1, { out: -1 })', (s) => s.addStreams(1, { out: -1 }), RANGE],
+  ['addStreams(1, 3)', (s) => s.addStreams(1, 3), TYPE],
+  ["setAuthKey(70000, 'x')", (s) => s.setAuthKey(70000, 'x'), RANGE],
+  ["setAuthKey(1, '')", (s) => s.setAuthKey(1, ''), VALUE],
+  ['setAuthKey(1, 1)', (s) => s.setAuthKey(1, 1), TYPE],
+  ['useAuthKey(1, 0)', (s) => s.useAuthKey(1, 0), RANGE],
+  ["deleteAuthKey('1')", (s) => s.deleteAuthKey('1'), TYPE],
+  ['resetAssociation(12345), no such association', (s) => s.resetAssociation(12345),
+    system('EINVAL', 'setsockopt SCTP_RESET_ASSOC')],
+  ['setPeerParams(0, {})', (s) => s.setPeerParams(0, {}), RANGE],
+  ['setPeerParams(1)', (s) => s.setPeerParams(1), TYPE],
+  ['setPeerParams(1, { pathMtu: 100 })', (s) => s.setPeerParams(1, { pathMtu: 100 }), RANGE],
+  ["setPeerParams(1, { heartbeatNow: 'yes' })", (s) => s.setPeerParams(1, { heartbeatNow: 'yes' }), TYPE],
+  ['setPeerParams(1, { mtu: 1000 })', (s) => s.setPeerParams(1, { mtu: 1000 }), VALUE],
+  ["setPeerParams(1, { address: 'localhost' })", (s) => s.setPeerParams(1, { address: 'localhost' }), VALUE],
+  ['setPeerParams(12345, { pathMtu: 1000 }), no such association', (s) => s.setPeerParams(12345, { pathMtu: 1000 }),
+    system('EINVAL', 'setsockopt SCTP_PEER_ADDR_PARAMS')],
   ["addAddress('192.0.2.1'), not an address of this host", (s) => s.addAddress('192.0.2.1'),
     system('EADDRNOTAVAIL', 'sctp_bindx')],
 ]) {
@@ -161,6 +203,9 @@ for (const [label, call] of [
   ['peeloff', (s) => s.peeloff(1)], ['associations', (s) => s.associations()],
   ['addAddress', (s) => s.addAddress('127.0.0.1')], ['setPrimary', (s) => s.setPrimary(1, '127.0.0.1')],
   ['peerAddresses', (s) => s.peerAddresses(1)], ['localAddresses', (s) => s.localAddresses()],
+  ['setPeerParams', (s) => s.setPeerParams(1, {})], ['streamStatus', (s) => s.streamStatus(1, 0)],
+  ['resetStreams', (s) => s.resetStreams(1, [])], ['addStreams', (s) => s.addStreams(1, { out: 1 })],
+  ['setAuthKey', (s) => s.setAuthKey(1, 'x')],
 ]) {
   rows.push([`socket.${label}() after close()`, async () => call((await bound()).close()), CLOSED]);
 }
@@ -181,6 +226,8 @@ for (const [label, call, expected] of [
   ['createServer({ rtoInfo: { min: 10, max: 5 } })', () => server({ rtoInfo: { min: 10, max: 5 } }), VALUE],
   ['createServer({ bogus: 1 })', () => server({ bogus: 1 }), VALUE],
   ['createServer({ pauseOnConnect: 1 })', () => server({ pauseOnConnect: 1 }), TYPE],
+  ['createServer({ autoClose: 5 }): one-to-many only', () => server({ autoClose: 5 }), VALUE],
+  ['createServer({ maxSegment: 100 })', () => server({ maxSegment: 100 }), RANGE],
   ["createServer({}, 'listener')", () => track(sctp.createServer({}, 'listener')), TYPE],
   ['listen(-1)', () => server().listen(-1), PORT],
   ['listen(65536)', () => server().listen(65536), PORT],
@@ -234,6 +281,12 @@ for (const [label, call, expected] of [
   ['stream.status() before connect', () => client().status(), coded('Error', 'ERR_SOCKET_NOT_CONNECTED')],
   ['stream.peerAddresses() after destroy()', () => client().destroy().peerAddresses(), CLOSED],
   ["stream.setPrimary('here')", () => client().setPrimary('here'), VALUE],
+  ["stream.send('x', { rtx: 1, ttl: 1 })", () => client().send('x', { rtx: 1, ttl: 1 }), VALUE],
+  ['stream.resetStreams([]) before connect', () => client().resetStreams([]), coded('Error', 'ERR_SOCKET_NOT_CONNECTED')],
+  ["stream.setAuthKey(1, 'x') before connect", () => client().setAuthKey(1, 'x'), coded('Error', 'ERR_SOCKET_NOT_CONNECTED')],
+  ['stream.streamStatus(70000)', () => client().streamStatus(70000), RANGE],
+  ['stream.setPeerParams({ pathMtu: 1 })', () => client().setPeerParams({ pathMtu: 1 }), RANGE],
+  ['stream.setPeerParams({}) before connect', () => client().setPeerParams({}), coded('Error', 'ERR_SOCKET_NOT_CONNECTED')],
   ["stream.write('x') after destroy()", () => new Promise((resolve, reject) => {
     const s = client();
     s.on('error', () => {}); // the callback is where this error is asserted

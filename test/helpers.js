@@ -195,4 +195,5 @@ exports.spawnJson = (command, args) => {
 
 // A Python kernel-SCTP peer (test/peers/peer.py).
 const python = fs.existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
+exports.python = python;
 exports.pythonPeer = (...args) => exports.spawnJson(python, [path.join(__dirname, 'peers', 'peer.py'), ...args]);

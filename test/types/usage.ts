@@ -65,14 +65,34 @@ multi.on('sendfailed', (f) => void (f.data.length + f.size + (f.truncated ? 1 : 
 multi.on('oversize', ({ size, limit, address, port, assocId }) => void [size + limit + port + assocId, address]);
 multi.on('association', ({ error, reason }) => void `${error} ${reason}`);
 multi.on('remoteerror', ({ cause, reason }) => void `${cause} ${reason}`);
+const tuned = createSocket({
+  type: 'sctp4', delayedSack: { delay: 100, frequency: 1 }, maxSegment: 1200, pathMtu: 1400, autoClose: 30, adaptationLayer: 7, interleave: true, scheduler: 'rr', udpEncapsPort: 9899,
+});
+tuned.on('association', ({ adaptation }) => void (adaptation ?? 0));
+createSocket({ type: 'sctp6', auth: { chunks: ['data', 'sack', 130], key: 'secret' } });
+createSocket({ type: 'sctp4', auth: false });
+// @ts-expect-error: a chunk name that is not one
+createSocket({ type: 'sctp4', auth: { chunks: ['init'] } });
 multi.on('abandoned', ({ assocId, count }) => void (assocId + count));
 async function associate(): Promise<void> {
   const { assocId } = await multi.connect(3868, ['127.0.0.1', '127.0.0.2'], { timeout: 5000 });
   const st = multi.status(assocId);
   const srtt: number = st.primary.srtt;
-  void [srtt, st.abandoned?.sent, multi.peerAddresses(assocId)[0].address, multi.associations()[0].addresses];
+  const rtxSent: number = multi.streamStatus(assocId, 1).abandoned.rtx.sent + (st.abandoned?.prio.unsent ?? 0);
+  multi.send('once', { assocId, rtx: 0 }).valueOf();
+  multi.send('urgent', { assocId, prio: 0 });
+  void [rtxSent, srtt, st.abandoned?.sent, multi.peerAddresses(assocId)[0].address, multi.associations()[0].addresses];
   multi.send('on the association', { assocId, ppid: 46 }, (err) => void err);
   multi.setPrimary(assocId, '127.0.0.2').addAddress('127.0.0.3').removeAddress('127.0.0.3');
+  multi.setPeerParams(assocId, { address: '127.0.0.2', pathMtu: 1280, heartbeatNow: true }).setPeerParams(assocId, { heartbeatInterval: 0, udpEncapsPort: 0 }).setStreamPriority(assocId, 1, 2);
+  multi.resetStreams(assocId, [1, 2], { outgoing: true }).resetAssociation(assocId).addStreams(assocId, { out: 2 });
+  multi.on('streamreset', ({ streams, incoming, denied }) => void [streams[0], incoming, denied]);
+  multi.setAuthKey(2, 'next', assocId).useAuthKey(2).deleteAuthKey(1, assocId).setAuthKey(3, Buffer.from('x'));
+  multi.on('authentication', ({ keyNumber, indication }) => void [keyNumber, indication === 'no-auth']);
+  multi.on('streamchange', ({ inStreams, outStreams }) => void (inStreams + outStreams));
+  multi.on('assocreset', ({ localTsn, failed }) => void [localTsn, failed]);
+  // @ts-expect-error: no such path parameter
+  multi.setPeerParams(assocId, { mtu: 1 });
   const branch: StreamSocket = multi.peeloff(assocId);
   branch.send('one-to-one');
   branch.on('error', (err) => void `${err.code} ${err.reason ?? ''}`);
@@ -114,6 +134,13 @@ const client: StreamSocket = connect({ port: 3868, host: 'localhost', localPort:
   const st = client.status();
   void [st.state, client.remoteAddress, client.remotePort, client.bytesRead, client.readyState, client.assocId];
   client.setPrimary('127.0.0.2');
+  client.setPeerParams({ pathMtu: 1280 }).setStreamPriority(1, 2);
+  client.send('x', { rtx: 2 });
+  client.resetStreams([0]).addStreams({ in: 1 }).resetAssociation();
+  client.on('streamreset', ({ streams }) => void streams.length);
+  client.setAuthKey(2, new Uint8Array(4)).useAuthKey(2).deleteAuthKey(1);
+  client.on('authentication', ({ assocId, indication }) => void [assocId, indication]);
+  void client.streamStatus(0).abandoned.ttl.sent;
   void [client.peerAddresses(), client.localAddresses()];
 });
 client.on('error', (err) => void err.errno);
@@ -121,4 +148,7 @@ client.on('error', (err) => void err.errno);
 client.send('x', { assocId: 1 });
 createConnection(3868, '::1').destroy();
 void new StreamSocket().connect({ port: 1, addresses: ['127.0.0.1'] });
+void connect({ port: 1, maxSegment: 1200, adaptationLayer: 1, delayedSack: { frequency: 1 }, auth: { key: Buffer.from('k') } });
+// @ts-expect-error: autoClose is for one-to-many sockets
+void connect({ port: 1, autoClose: 5 });
 void server.close((err) => void err);

@@ -79,13 +79,13 @@ function setPrimary(handle, assocId, address, port) {
 // SCTP_PEER_ADDR_PARAMS of one association: `p` from validatePeerParams(), its address checked.
 function setPeerParams(handle, assocId, p, port) {
   const at = p.address ? [p.address, port] : [];
+  if (p.udpEncapsPort > 0) checkUdpPort('params.udpEncapsPort'); // before any of it is set
   const err = handle.setPeerParams(p.heartbeatInterval, p.pathMaxRetrans, p.pathMtu, assocId, p.address, port,
     p.heartbeatNow);
   if (err) throw binding.systemError(err, 'setsockopt SCTP_PEER_ADDR_PARAMS', ...at);
   if (p.udpEncapsPort < 0) return;
-  if (p.udpEncapsPort > 0) checkUdpPort('params.udpEncapsPort');
   const udp = handle.setUdpEncaps(p.udpEncapsPort, assocId, p.address, port);
-  if (udp) throw optionError(udp, 'SCTP_REMOTE_UDP_ENCAPS_PORT');
+  if (udp) throw optionError(udp, 'SCTP_REMOTE_UDP_ENCAPS_PORT', ...at);
 }
 
 // Stream reconfiguration (RFC 6525). ENOPROTOOPT: the association has it off, at one end or both.
@@ -139,29 +139,45 @@ function authCall(err, what, keyNumber) {
   if (err === E.EACCES) {
     error.message += ' (SCTP-AUTH is off: give the socket the auth option, or set net.sctp.auth_enable=1; ' +
       'or the association\'s peer did not offer it)';
+  } else if (err === E.EINVAL && what === 'SCTP_AUTH_ACTIVE_KEY') {
+    error.message += ` (no key ${keyNumber} there: setAuthKey() it first)`;
   } else if (err === E.EINVAL && what !== 'SCTP_AUTH_KEY') {
     error.message += ` (no key ${keyNumber} there, or it is the active key: useAuthKey() another first)`;
   }
   throw error;
 }
 
+// One key operation (option: SCTP_AUTH_KEY, _ACTIVE_KEY, _DEACTIVATE_KEY, _DELETE_KEY). For every
+// association (SCTP_ALL_ASSOC): the socket's, for those to come, must take it; then the live ones,
+// where one whose peer has no AUTH refuses (EACCES) and is passed over.
+function authOp(handle, assocId, option, what, keyNumber, secret) {
+  if (assocId !== C.SCTP_ALL_ASSOC) {
+    authCall(handle.setAuthKey(option, assocId, keyNumber, secret), what, keyNumber);
+    return;
+  }
+  authCall(handle.setAuthKey(option, C.SCTP_FUTURE_ASSOC, keyNumber, secret), what, keyNumber);
+  const err = handle.setAuthKey(option, C.SCTP_CURRENT_ASSOC, keyNumber, secret);
+  if (err !== E.EACCES) authCall(err, what, keyNumber);
+}
+
 function setAuthKey(handle, assocId, keyNumber, secret) {
   validateInteger(keyNumber, 'keyNumber', 0, 65535);
-  authCall(handle.setAuthKey(C.SCTP_AUTH_KEY, assocId, keyNumber, validateSecret(secret, 'secret')), 'SCTP_AUTH_KEY');
+  authOp(handle, assocId, C.SCTP_AUTH_KEY, 'SCTP_AUTH_KEY', keyNumber, validateSecret(secret, 'secret'));
 }
 
 function useAuthKey(handle, assocId, keyNumber) {
   validateInteger(keyNumber, 'keyNumber', 0, 65535);
-  authCall(handle.setAuthKey(C.SCTP_AUTH_ACTIVE_KEY, assocId, keyNumber), 'SCTP_AUTH_ACTIVE_KEY', keyNumber);
+  authOp(handle, assocId, C.SCTP_AUTH_ACTIVE_KEY, 'SCTP_AUTH_ACTIVE_KEY', keyNumber);
 }
 
 // Deactivated first, as RFC 6458 has it: an association's key no packet in flight holds is then
 // reported free ('authentication' 'free-key'). One still held goes with its last packet, unreported
-// (Linux reports it only while it is on the key list, which the delete takes it off).
+// (Linux reports it only while it is on the key list, which the delete takes it off). If the
+// delete fails after the deactivation, the key stays, deactivated.
 function deleteAuthKey(handle, assocId, keyNumber) {
   validateInteger(keyNumber, 'keyNumber', 0, 65535);
-  authCall(handle.setAuthKey(C.SCTP_AUTH_DEACTIVATE_KEY, assocId, keyNumber), 'SCTP_AUTH_DEACTIVATE_KEY', keyNumber);
-  authCall(handle.setAuthKey(C.SCTP_AUTH_DELETE_KEY, assocId, keyNumber), 'SCTP_AUTH_DELETE_KEY', keyNumber);
+  authOp(handle, assocId, C.SCTP_AUTH_DEACTIVATE_KEY, 'SCTP_AUTH_DEACTIVATE_KEY', keyNumber);
+  authOp(handle, assocId, C.SCTP_AUTH_DELETE_KEY, 'SCTP_AUTH_DELETE_KEY', keyNumber);
 }
 
 // Adds (or with remove, removes) local addresses of a bound socket (sctp_bindx).

@@ -187,7 +187,7 @@ function validateSecret(value, name) {
   if (secret.length === 0 || secret.length > 65535) {
     throw invalidArgValue(name, value, 'must be 1 to 65535 bytes long');
   }
-  return secret;
+  return Buffer.from(secret); // a copy: the caller may wipe or reuse its own before it is set
 }
 
 // auth: true | false | { chunks, key } -> false | { chunks: [type], key: Buffer | null }
@@ -199,7 +199,8 @@ function validateAuth(value, name) {
     if (value[key] === undefined) continue;
     if (key === 'chunks') {
       if (!Array.isArray(value.chunks)) throw invalidArgType(`${name}.chunks`, 'an instance of Array', value.chunks);
-      auth.chunks = value.chunks.map((c, i) => validateChunkType(c, `${name}.chunks[${i}]`));
+      // Array.from: a hole is undefined (and refused), where map() would skip it.
+      auth.chunks = Array.from(value.chunks, (c, i) => validateChunkType(c, `${name}.chunks[${i}]`));
     } else if (key === 'key') {
       auth.key = validateSecret(value.key, `${name}.key`);
     } else {
@@ -219,8 +220,8 @@ const ADVICE = {
 };
 
 // A system error of setsockopt `what`, with what to do about it where ADVICE knows.
-function optionError(err, what) {
-  const error = binding.systemError(err, `setsockopt ${what}`);
+function optionError(err, what, ...at) {
+  const error = binding.systemError(err, `setsockopt ${what}`, ...at);
   const advice = ADVICE[what] && ADVICE[what][error.code];
   if (advice) error.message += ` (${advice})`;
   return error;
@@ -244,10 +245,17 @@ function checkUdpPort(name) {
 // Sets the validated options `o` on an open handle of `family` (4 | 6). On failure the handle is
 // closed and a system error thrown.
 function applyOptions(handle, o, family) {
-  const check = (err, what) => {
-    if (!err) return;
+  try {
+    setOptions(handle, o, family);
+  } catch (error) {
     handle.close();
-    throw optionError(err, what);
+    throw error;
+  }
+}
+
+function setOptions(handle, o, family) {
+  const check = (err, what) => {
+    if (err) throw optionError(err, what);
   };
   check(handle.setInt(C.SOL_SOCKET, C.SO_REUSEADDR, o.reuseAddr ? 1 : 0), 'SO_REUSEADDR');
   check(handle.setInt(C.IPPROTO_SCTP, C.SCTP_NODELAY, o.nodelay ? 1 : 0), 'SCTP_NODELAY');
@@ -295,12 +303,7 @@ function applyOptions(handle, o, family) {
     check(handle.setAssocValue(C.SCTP_STREAM_SCHEDULER, 0, SCHEDULERS[o.scheduler]), 'SCTP_STREAM_SCHEDULER');
   }
   if (o.udpEncapsPort) {
-    try {
-      checkUdpPort('options.udpEncapsPort');
-    } catch (error) {
-      handle.close();
-      throw error;
-    }
+    checkUdpPort('options.udpEncapsPort');
     check(handle.setUdpEncaps(o.udpEncapsPort, 0, null, 0), 'SCTP_REMOTE_UDP_ENCAPS_PORT');
   }
 }

@@ -67,6 +67,8 @@ class Addon : public Napi::Addon<Addon> {
     c["SCTP_AUTH_NEW_KEY"] = static_cast<int>(SCTP_AUTH_NEW_KEY);
     c["SCTP_AUTH_FREE_KEY"] = static_cast<int>(SCTP_AUTH_FREE_KEY);
     c["SCTP_AUTH_NO_AUTH"] = static_cast<int>(SCTP_AUTH_NO_AUTH);
+    c["SCTP_FUTURE_ASSOC"] = SCTP_FUTURE_ASSOC;
+    c["SCTP_CURRENT_ASSOC"] = SCTP_CURRENT_ASSOC;
     c["SCTP_ALL_ASSOC"] = SCTP_ALL_ASSOC;
     c["SCTP_UNORDERED"] = static_cast<int>(SCTP_UNORDERED);
     c["SCTP_EOF"] = static_cast<int>(SCTP_EOF);

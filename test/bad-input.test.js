@@ -92,6 +92,7 @@ for (const [options, expected] of [
   [v4({ auth: 'yes' }), TYPE], [v4({ auth: { chunks: 'data' } }), TYPE], [v4({ auth: { chunks: [15] } }), VALUE],
   [v4({ auth: { chunks: ['init'] } }), VALUE], [v4({ auth: { chunks: [256] } }), RANGE], [v4({ auth: { key: '' } }), VALUE],
   [v4({ auth: { key: 1 } }), TYPE], [v4({ auth: { keys: 'x' } }), VALUE],
+  [v4({ auth: { chunks: [, 'data'] } }), TYPE], // eslint-disable-line no-sparse-arrays
   [v4({ delayedSack: true }), TYPE], [v4({ delayedSack: { delay: 501 } }), RANGE],
   [v4({ delayedSack: { delay: 0 } }), RANGE], [v4({ delayedSack: { frequency: 0 } }), RANGE],
   [v4({ delayedSack: { frequency: '2' } }), TYPE],

@@ -38,6 +38,7 @@ function sendBatch(handle, messages, from = 0, max = MAX_BATCH) {
     fields[k++] = info.stream; fields[k++] = info.ppid; fields[k++] = info.context; fields[k++] = info.ttl;
     fields[k++] = info.unordered ? 1 : 0; fields[k++] = info.assocId || 0; fields[k++] = port;
     fields[k++] = typeof address === 'string' ? hosts.length - 1 : NO_HOST;
+    fields[k++] = info.policy || 0;
   }
   try {
     return handle.sendBatch(data, hosts, fields, count);

@@ -4,8 +4,16 @@
 // _writev().
 
 const MAX_BATCH = 64; // messages per sendmmsg: the native side's limit
-const FIELDS = 10; // values per message in a sendBatch() list: send()'s arguments but flags
-const list = new Array(MAX_BATCH * FIELDS); // reused: JS runs one batch at a time
+// sendBatch(data, hosts, fields, count): message i is data[i] and fields[i * FIELDS ...], the
+// numbers of send(): stream, ppid, context, ttl, unordered, assocId, port, the index of its
+// address in hosts (each address there once per run of messages to it) or NO_HOST, and the PR-SCTP
+// policy.
+const FIELDS = 9;
+const NO_HOST = 0xffffffff;
+// Reused: JS runs one batch at a time.
+const data = new Array(MAX_BATCH);
+const hosts = [];
+const fields = new Uint32Array(MAX_BATCH * FIELDS);
 
 // One message, { data, address, port, info } (address null: info.assocId, or the one association
 // of a one-to-one socket, says where) -> bytes | -errno.
@@ -23,15 +31,20 @@ function sendBatch(handle, messages, from = 0, max = MAX_BATCH) {
     return r < 0 ? r : 1;
   }
   for (let i = 0, k = 0; i < count; i++) {
-    const { data, address, port, info } = messages[from + i];
-    list[k++] = data; list[k++] = address; list[k++] = port; list[k++] = info.stream;
-    list[k++] = info.ppid; list[k++] = info.context; list[k++] = info.ttl;
-    list[k++] = info.unordered; list[k++] = info.assocId || 0; list[k++] = info.policy;
+    const message = messages[from + i];
+    const { address, port, info } = message;
+    data[i] = message.data;
+    if (typeof address === 'string' && address !== hosts[hosts.length - 1]) hosts.push(address);
+    fields[k++] = info.stream; fields[k++] = info.ppid; fields[k++] = info.context; fields[k++] = info.ttl;
+    fields[k++] = info.unordered ? 1 : 0; fields[k++] = info.assocId || 0; fields[k++] = port;
+    fields[k++] = typeof address === 'string' ? hosts.length - 1 : NO_HOST;
+    fields[k++] = info.policy || 0;
   }
   try {
-    return handle.sendBatch(list, count);
+    return handle.sendBatch(data, hosts, fields, count);
   } finally {
-    list.fill(undefined, 0, count * FIELDS); // keeps no message alive
+    data.fill(undefined, 0, count); // keeps no message alive
+    hosts.length = 0;
   }
 }
 

@@ -25,7 +25,8 @@ int SetOption(int fd, int level, int name, const void* value, socklen_t length) 
 
 uint32_t U32(const Napi::Value& value) { return value.As<Napi::Number>().Uint32Value(); }
 
-constexpr uint32_t kBatchFields = 10;  // sendBatch(): the values of one message
+constexpr uint32_t kBatchFields = 9;  // sendBatch(): the numbers of one message
+constexpr uint32_t kNoHost = 0xffffffff;  // sendBatch(): no address (assocId says where)
 
 // send()'s (stream, ppid, context, ttl, unordered, assocId, policy)
 SendInfo SendInfoOf(const Napi::Value& stream, const Napi::Value& ppid, const Napi::Value& context,
@@ -541,27 +542,44 @@ Napi::Value SocketHandle::Send(const Napi::CallbackInfo& info) {
                                                                    send)));
 }
 
+// sendBatch(data[], hosts[], fields, count): message i is data[i], and fields[i * kBatchFields ...]
+// (a Uint32Array): stream, ppid, context, ttl, unordered, assocId, port, host (an index into hosts,
+// or kNoHost: assocId says where). One typed array for the numbers: no property read per number.
 Napi::Value SocketHandle::SendBatch(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (!IsOpen()) return Errno(env, -EBADF);
-  Napi::Array list = info[0].As<Napi::Array>();
-  size_t count = std::min<size_t>(U32(info[1]), kMaxBatch);
+  Napi::Array data = info[0].As<Napi::Array>();
+  Napi::Array hosts = info[1].As<Napi::Array>();
+  Napi::Uint32Array fields = info[2].As<Napi::Uint32Array>();
+  size_t count = std::min<size_t>({U32(info[3]), kMaxBatch, fields.ElementLength() / kBatchFields});
   OutMessage messages[kMaxBatch];
   Address peers[kMaxBatch];
+  size_t peerCount = 0;  // peers[peerCount - 1]: the last destination parsed, for the next as well
   for (size_t i = 0; i < count; i++) {
-    auto at = [&](uint32_t k) { return list.Get(static_cast<uint32_t>(i * kBatchFields) + k); };
-    ByteView data = ArgBytes(at(0), "msg");
-    Napi::Value host = at(1);
+    const uint32_t* f = fields.Data() + i * kBatchFields;
+    ByteView bytes = ArgBytes(data.Get(static_cast<uint32_t>(i)), "msg");
     const sockaddr* to = nullptr;
-    if (host.IsString()) {
-      if (!hosts_.Parse(env, host, static_cast<uint16_t>(U32(at(2))), &peers[i])) {
-        if (i == 0) return Errno(env, -EINVAL);
-        count = i;  // the ones before it go; it fails on its own next time
-        break;
+    if (f[7] != kNoHost) {
+      const uint32_t* before = i > 0 ? f - kBatchFields : nullptr;
+      if (peerCount == 0 || before[7] != f[7] || before[6] != f[6]) {
+        if (!hosts_.Parse(env, hosts.Get(f[7]), static_cast<uint16_t>(f[6]), &peers[peerCount])) {
+          if (i == 0) return Errno(env, -EINVAL);
+          count = i;  // the ones before it go; it fails on its own next time
+          break;
+        }
+        peerCount++;
       }
-      to = peers[i].get();
+      to = peers[peerCount - 1].get();
     }
-    messages[i] = {data.data, data.length, to, SendInfoOf(at(3), at(4), at(5), at(6), at(7), at(8), at(9))};
+    SendInfo send;
+    send.stream = static_cast<uint16_t>(f[0]);
+    send.ppid = f[1];
+    send.context = f[2];
+    send.ttl = f[3];
+    send.unordered = f[4] != 0;
+    send.assoc = static_cast<sctp_assoc_t>(f[5]);
+    if (f[8] != 0) send.policy = static_cast<uint16_t>(f[8]);  // 0: none given
+    messages[i] = {bytes.data, bytes.length, to, send};
   }
   return Napi::Number::New(env, static_cast<double>(Endpoint::SendBatch(messages, count)));
 }

@@ -90,9 +90,10 @@ class SocketHandle : public Napi::ObjectWrap<SocketHandle>, private Endpoint {
   //  policy: SCTP_PR_SCTP_TTL (the default), _RTX, _PRIO]) -> bytes | -errno. With no address,
   //  assocId names the association; flags: SCTP_EOF, SCTP_ABORT.
   Napi::Value Send(const Napi::CallbackInfo& info);
-  // (list, count): list holds `count` (at most 64) messages as send()'s values but flags (ten each),
-  // one after another -> how many the kernel took, in order and each whole (sendmmsg), or -errno
-  // when it took none.
+  // (data[], hosts[], fields, count): `count` (at most 64) messages, message i being data[i] and
+  // the Uint32Array fields[9i...9i+8]: stream, ppid, context, ttl, unordered, assocId, port, host
+  // (an index into hosts, or 0xffffffff: assocId says where), PR-SCTP policy (0: the default, TTL)
+  // -> how many the kernel took, in order and each whole (sendmmsg), or -errno when it took none.
   Napi::Value SendBatch(const Napi::CallbackInfo& info);
   Napi::Value Connect(const Napi::CallbackInfo& info);    // (addresses[], port) -> [errno, assocId]
   // () -> errno: a graceful SHUTDOWN of a one-to-one socket's association, after what was sent

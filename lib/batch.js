@@ -7,7 +7,8 @@ const MAX_BATCH = 64; // messages per sendmmsg: the native side's limit
 // sendBatch(data, hosts, fields, count): message i is data[i] and fields[i * FIELDS ...], the
 // numbers of send(): stream, ppid, context, ttl, unordered, assocId, port, the index of its
 // address in hosts (each address there once per run of messages to it) or NO_HOST, and the PR-SCTP
-// policy.
+// policy. The values come checked (lib/options.js, the callers' port and address checks): storing
+// them in a Uint32Array converts without a word what native code would have refused.
 const FIELDS = 9;
 const NO_HOST = 0xffffffff;
 // Reused: JS runs one batch at a time.
@@ -30,20 +31,20 @@ function sendBatch(handle, messages, from = 0, max = MAX_BATCH) {
     const r = sendOne(handle, messages[from]);
     return r < 0 ? r : 1;
   }
-  for (let i = 0, k = 0; i < count; i++) {
-    const message = messages[from + i];
-    const { address, port, info } = message;
-    data[i] = message.data;
-    if (typeof address === 'string' && address !== hosts[hosts.length - 1]) hosts.push(address);
-    fields[k++] = info.stream; fields[k++] = info.ppid; fields[k++] = info.context; fields[k++] = info.ttl;
-    fields[k++] = info.unordered ? 1 : 0; fields[k++] = info.assocId || 0; fields[k++] = port;
-    fields[k++] = typeof address === 'string' ? hosts.length - 1 : NO_HOST;
-    fields[k++] = info.policy || 0;
-  }
   try {
+    for (let i = 0, k = 0; i < count; i++) {
+      const message = messages[from + i];
+      const { address, port, info } = message;
+      data[i] = message.data;
+      if (typeof address === 'string' && address !== hosts[hosts.length - 1]) hosts.push(address);
+      fields[k++] = info.stream; fields[k++] = info.ppid; fields[k++] = info.context; fields[k++] = info.ttl;
+      fields[k++] = info.unordered ? 1 : 0; fields[k++] = info.assocId || 0; fields[k++] = port;
+      fields[k++] = typeof address === 'string' ? hosts.length - 1 : NO_HOST;
+      fields[k++] = info.policy;
+    }
     return handle.sendBatch(data, hosts, fields, count);
   } finally {
-    data.fill(undefined, 0, count); // keeps no message alive
+    data.fill(undefined, 0, count); // keeps no message alive, even after a throw
     hosts.length = 0;
   }
 }

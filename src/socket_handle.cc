@@ -578,7 +578,7 @@ Napi::Value SocketHandle::SendBatch(const Napi::CallbackInfo& info) {
     send.ttl = f[3];
     send.unordered = f[4] != 0;
     send.assoc = static_cast<sctp_assoc_t>(f[5]);
-    if (f[8] != 0) send.policy = static_cast<uint16_t>(f[8]);  // 0: none given
+    send.policy = static_cast<uint16_t>(f[8]);
     messages[i] = {bytes.data, bytes.length, to, send};
   }
   return Napi::Number::New(env, static_cast<double>(Endpoint::SendBatch(messages, count)));

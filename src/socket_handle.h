@@ -92,7 +92,7 @@ class SocketHandle : public Napi::ObjectWrap<SocketHandle>, private Endpoint {
   Napi::Value Send(const Napi::CallbackInfo& info);
   // (data[], hosts[], fields, count): `count` (at most 64) messages, message i being data[i] and
   // the Uint32Array fields[9i...9i+8]: stream, ppid, context, ttl, unordered, assocId, port, host
-  // (an index into hosts, or 0xffffffff: assocId says where), PR-SCTP policy (0: the default, TTL)
+  // (an index into hosts, or 0xffffffff: assocId says where), PR-SCTP policy (SCTP_PR_SCTP_TTL, _RTX, _PRIO)
   // -> how many the kernel took, in order and each whole (sendmmsg), or -errno when it took none.
   Napi::Value SendBatch(const Napi::CallbackInfo& info);
   Napi::Value Connect(const Napi::CallbackInfo& info);    // (addresses[], port) -> [errno, assocId]

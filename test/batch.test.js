@@ -4,7 +4,7 @@
 // each message's own options and callback, an error that belongs to one message, close and EAGAIN
 // in the middle.
 const assert = require('assert');
-const { bound, messages, once, closed, pair, chunks } = require('./helpers');
+const { bound, socket, messages, once, closed, pair, chunks } = require('./helpers');
 
 const numbered = (i, size = 64) => {
   const msg = Buffer.alloc(size);
@@ -60,6 +60,44 @@ describe('batched sends: createSocket() cork()/uncork()', () => {
     assert.deepStrictEqual(results, range(N).map((i) => [i, null, 64]));
     assert.strictEqual(sender.getSendQueueCount(), 0);
     assert.strictEqual(drains, 0, "'drain' after a batch that never waited for room");
+  });
+
+  it('one batch mixing destinations: by address, by assocId, another port of the same host, a bad address', async () => {
+    // The native side takes each address once per run of messages to it: a run must not leak into
+    // the next message's destination, port or options.
+    const a = await bound();
+    const b = await bound();
+    const sender = socket({ type: 'sctp6', defaults: { unordered: false, ttl: 0 } });
+    sender.bind(0, '::');
+    await once(sender, 'listening');
+    const [pa, pb] = [a.address().port, b.address().port];
+    const { assocId } = await sender.connect(pa, '127.0.0.1');
+    const toA = [0, 1, 2, 4, 5, 7, 9, 11];
+    const gotA = messages(a, toA.length);
+    const gotB = messages(b, 3);
+    const results = [];
+    const send = (i, ...to) => sender.send(numbered(i), ...to, (err) => results.push(`${i}:${err ? err.code : 'ok'}`));
+    sender.cork();
+    send(0, pa, '127.0.0.1', { ppid: 0 });
+    send(1, { assocId, ppid: 1, rtx: 3 });
+    send(2, pa, '127.0.0.1', { ppid: 2, prio: 1 });
+    send(3, pb, '127.0.0.1', { ppid: 3, stream: 3 });
+    send(4, pa, '127.0.0.1', { ppid: 4 });
+    send(5, { assocId, ppid: 5 });
+    send(6, pb, '127.0.0.1', { ppid: 6, stream: 3 });
+    send(7, pa, '127.0.0.1', { ppid: 7, ttl: 5000 });
+    send(8, pa, 'fe80::1%nosuchif0', { ppid: 8 }); // refused when its address is parsed, mid-batch
+    send(9, pa, '127.0.0.1', { ppid: 9 });
+    send(10, pb, '127.0.0.1', { ppid: 10, stream: 3 });
+    send(11, { assocId, ppid: 11, stream: 1 });
+    sender.uncork();
+    const [listA, listB] = await Promise.all([gotA, gotB]);
+    const seen = (list) => list.map(([msg, rinfo]) => [msg.readUInt32BE(0), rinfo.ppid, rinfo.stream]);
+    assert.deepStrictEqual(seen(listA), toA.map((i) => [i, i, i === 11 ? 1 : 0]));
+    assert.deepStrictEqual(seen(listB), [3, 6, 10].map((i) => [i, i, 3]));
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepStrictEqual(results.sort((x, y) => parseInt(x, 10) - parseInt(y, 10)),
+      range(12).map((i) => `${i}:${i === 8 ? 'EINVAL' : 'ok'}`));
   });
 
   it('corked sends past sendHighWaterMark: send() returns false, and \'drain\' comes after uncork()', async () => {

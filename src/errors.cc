@@ -124,12 +124,24 @@ bool ReportFailure(napi_env env, napi_value error) {
   return true;
 }
 
+AsyncResource::AsyncResource(napi_env env, const char* name) : env_(env) {
+  napi_value id;
+  if (napi_create_string_utf8(env, name, NAPI_AUTO_LENGTH, &id) != napi_ok ||
+      napi_async_init(env, nullptr, id, &context_) != napi_ok) {
+    throw Napi::Error::New(env);
+  }
+}
+
+AsyncResource::~AsyncResource() {
+  if (context_ != nullptr) napi_async_destroy(env_, context_);
+}
+
 bool CallAsync(Napi::Env env, const Napi::FunctionReference& fn, Napi::Value self,
-               std::initializer_list<napi_value> args, const Napi::AsyncContext& context) {
+               std::initializer_list<napi_value> args, const AsyncResource& context) {
   // N-API directly: node-addon-api's MakeCallback turns a failure into a Napi::Error, and making
   // one aborts the process when the environment is stopping.
   napi_value result;
-  if (napi_make_callback(env, context, self, fn.Value(), args.size(), args.begin(), &result) ==
+  if (napi_make_callback(env, context.get(), self, fn.Value(), args.size(), args.begin(), &result) ==
       napi_ok) {
     return true;
   }

@@ -69,9 +69,7 @@ Handle::Handle(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Handle>(info) 
   if (int err = Listen(SOMAXCONN)) throw SystemError(env, err, "listen");
 
   onRecv_ = Napi::Persistent(onRecv);
-  // No resource object of ours: Node 26 holds an async context's resource strongly, and this
-  // object as its own resource would never be collected (napi_async_init makes an empty one).
-  async_ = std::make_unique<Napi::AsyncContext>(env, "SCTP_NAPI");
+  async_ = std::make_unique<AsyncResource>(env, "SCTP_NAPI");
   // Open sockets are not garbage: the app may drop the handle and still expect onRecv calls.
   Ref();
 }

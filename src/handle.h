@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "endpoint.h"
+#include "errors.h"
 
 namespace sctp {
 
@@ -32,7 +33,7 @@ class Handle : public Napi::ObjectWrap<Handle>, private Endpoint {
 
   size_t recvMaxlen_ = 0;
   Napi::FunctionReference onRecv_;
-  std::unique_ptr<Napi::AsyncContext> async_;
+  std::unique_ptr<AsyncResource> async_;
 };
 
 }  // namespace sctp

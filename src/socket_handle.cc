@@ -218,7 +218,7 @@ SocketHandle::SocketHandle(const Napi::CallbackInfo& info) : Napi::ObjectWrap<So
     Napi::Value fn = callbacks.Get(kCallbackNames[i]);
     if (!fn.IsUndefined()) callbacks_[i] = Napi::Persistent(ArgFunction(fn, kCallbackNames[i]));
   }
-  async_ = std::make_unique<Napi::AsyncContext>(info.Env(), "SCTP_SOCKET");  // as Handle's
+  async_ = std::make_unique<AsyncResource>(info.Env(), "SCTP_SOCKET");
 }
 
 int SocketHandle::Configure(bool startReading) {

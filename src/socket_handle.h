@@ -10,6 +10,7 @@
 #include <memory>
 
 #include "endpoint.h"
+#include "errors.h"
 
 namespace sctp {
 
@@ -129,7 +130,7 @@ class SocketHandle : public Napi::ObjectWrap<SocketHandle>, private Endpoint {
   void Emit(Callback which, std::initializer_list<napi_value> args);
 
   std::array<Napi::FunctionReference, kCallbacks> callbacks_;
-  std::unique_ptr<Napi::AsyncContext> async_;
+  std::unique_ptr<AsyncResource> async_;
   bool stream_ = false;     // SOCK_STREAM: one-to-one, shut down with shutdown()
   bool accepting_ = false;  // a listening SOCK_STREAM socket: readable means accept()
 };

@@ -4,7 +4,7 @@
 // exception it throws is an uncaught exception (and the socket keeps delivering).
 const assert = require('assert');
 const { AsyncLocalStorage } = require('async_hooks');
-const { open, port, block, sleep, run, fixture } = require('./helpers');
+const { open, socket, once, port, block, sleep, run, fixture } = require('./helpers');
 
 describe('onRecv callback scope (regression 5)', () => {
   it('nextTick and promise jobs queued in onRecv run before the next message', async () => {
@@ -26,7 +26,9 @@ describe('onRecv callback scope (regression 5)', () => {
     assert.deepStrictEqual(log, expected);
   });
 
-  it('onRecv runs in the async context of open()', async () => {
+  // A garbage collection between open() and the message must not lose the context: the async
+  // resource the callbacks run in is held for as long as the socket is open.
+  it('onRecv runs in the async context of open(), after a garbage collection too', async () => {
     const als = new AsyncLocalStorage();
     const serverPort = port();
     const seen = [];
@@ -34,7 +36,29 @@ describe('onRecv callback scope (regression 5)', () => {
     const client = open('127.0.0.1', port(), 64, () => {});
     client.send(Buffer.from('x'), '127.0.0.1', serverPort);
     while (seen.length < 1) await sleep(20);
-    assert.deepStrictEqual(seen, ['opened here']);
+    global.gc();
+    client.send(Buffer.from('y'), '127.0.0.1', serverPort);
+    while (seen.length < 2) await sleep(20);
+    assert.deepStrictEqual(seen, ['opened here', 'opened here']);
+  });
+
+  it("createSocket(): 'message' runs in the async context that made the socket, as with dgram", async () => {
+    const als = new AsyncLocalStorage();
+    const seen = [];
+    const server = als.run('made here', () => {
+      const s = socket({ type: 'sctp4' });
+      s.on('message', () => seen.push(als.getStore()));
+      return s;
+    });
+    server.bind(0, '127.0.0.1');
+    await once(server, 'listening');
+    const client = socket({ type: 'sctp4' });
+    client.send('x', server.address().port, '127.0.0.1');
+    while (seen.length < 1) await sleep(20);
+    global.gc();
+    client.send('y', server.address().port, '127.0.0.1');
+    while (seen.length < 2) await sleep(20);
+    assert.deepStrictEqual(seen, ['made here', 'made here']);
   });
 
   it('a throwing onRecv reaches uncaughtException and the socket keeps delivering', async () => {

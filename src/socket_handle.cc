@@ -1,6 +1,6 @@
 #include "socket_handle.h"  // first: <netinet/in.h> before <netinet/sctp.h>
 
-#include <netinet/sctp.h>
+#include "sctp_compat.h"  // netinet/sctp.h, and what older headers lack
 #include <sys/socket.h>
 #include <unistd.h>
 

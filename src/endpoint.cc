@@ -50,8 +50,11 @@ int Endpoint::SubscribeAssociations() {
 }
 
 int Endpoint::Adopt(napi_env env, int fd, int family) {
-  uv_loop_t* loop = nullptr;
-  napi_get_uv_event_loop(env, &loop);  // this environment's loop (a worker's, in a worker)
+  uv_loop_t* loop = nullptr;  // this environment's loop (a worker's, in a worker)
+  if (napi_get_uv_event_loop(env, &loop) != napi_ok || loop == nullptr) {  // a runtime without libuv (Bun)
+    ::close(fd);
+    return ENOTSUP;
+  }
   auto* poll = new Poll{{}, this};
   int r = uv_poll_init_socket(loop, &poll->handle, fd);
   if (r < 0) {

@@ -29,7 +29,7 @@ dir=$cache/bullseye-$kind
 if [ ! -e "$dir/.complete" ]; then
   command -v debootstrap >/dev/null || die "debootstrap not found; install it with: apt-get install debootstrap"
   mkdir -p "$cache"
-  exec 9>"$cache/.lock"
+  exec 9>"$cache/.lock-$kind"
   flock 9 # another run may be making it
   if [ ! -e "$dir/.complete" ]; then
     mirror=${SCTP_ROOT_MIRROR:-$(sed -n 's/^URIs: *\([^ ]*\).*/\1/p' /etc/apt/sources.list.d/debian.sources 2>/dev/null | head -1)}

@@ -17,6 +17,9 @@ path=$PATH
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/sctp-napi-pack.XXXXXX")
 trap 'rm -rf "$work"' EXIT
+# The Debian 11 root of step 4, made (once) meanwhile: debootstrap waits mostly on the mirror and dpkg.
+bash scripts/bullseye.sh run >/dev/null 2>"$work/bullseye.log" &
+bullseye_made=$!
 tarball=$work/$(npm pack --silent --pack-destination "$work" 2>/dev/null | tail -1) # prepack: prebuild
 
 # 1. Contents: exactly what users need.
@@ -77,7 +80,8 @@ done
 # scripts off (pnpm 10 and Bun run no dependency install scripts), then loaded and used (in the VM
 # when this kernel has no SCTP: its / is this machine's, so the same chroot works there).
 start=$SECONDS
-bullseye=$(bash "$root/scripts/bullseye.sh" run)
+wait "$bullseye_made" || fail "the Debian 11 root: $(cat "$work/bullseye.log")"
+sed 's/^/package test: /' "$work/bullseye.log" # what making it took, when it was made now
 npm=$(dirname "$(dirname "$(readlink -f "${npm_execpath:-$(command -v npm)}")")") # npm's own files
 binds=("$work" "$npm" "$(npm config get cache):/root/.npm")
 old=()

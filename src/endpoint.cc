@@ -263,8 +263,27 @@ void Endpoint::SetRef(bool ref) {
   }
 }
 
+// Linux's close() ABORTs every association of a socket that has unread data queued (sctp_close():
+// data_was_unread), and what was sent on them and not yet delivered is lost at the peer. What is
+// queued is read and dropped first: close() then SHUTs them DOWN, and the kernel delivers what it
+// took. (A message that arrives between the last read and close(), or one half received, still
+// means an ABORT.) At most twice the receive buffer: a peer that keeps sending cannot keep us here.
+void Endpoint::DiscardReceived() {
+  int rcvbuf = 0;
+  socklen_t size = sizeof rcvbuf;
+  if (getsockopt(fd_, SOL_SOCKET, SO_RCVBUF, &rcvbuf, &size) < 0 || rcvbuf <= 0) return;
+  char sink[16384];
+  for (size_t left = 2 * static_cast<size_t>(rcvbuf); left > 0;) {
+    ssize_t n = recv(fd_, sink, sizeof sink, MSG_DONTWAIT);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return;  // EAGAIN: all read; end of file; an error (a listening one-to-one socket)
+    left -= std::min(left, static_cast<size_t>(n));
+  }
+}
+
 void Endpoint::Close() {
   if (fd_ < 0) return;
+  DiscardReceived();
   poll_->owner = nullptr;
   uv_close(reinterpret_cast<uv_handle_t*>(&poll_->handle), OnClosed);  // before its fd, as libuv wants
   poll_ = nullptr;

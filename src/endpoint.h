@@ -99,7 +99,7 @@ class Endpoint {
   // Each message taken was taken whole.
   ssize_t SendBatch(const OutMessage* messages, size_t count);
   static constexpr size_t kMaxBatch = 64;
-  void Close();  // the poll first, then the fd; idempotent
+  void Close();  // drops what is unread (DiscardReceived), then the poll, then the fd; idempotent
   void SetRef(bool ref);
   void SetLimit(size_t limit);  // the largest message delivered; longer ones are reported
   // SCTP_FRAGMENT_INTERLEAVE on or off; returns 0 or an errno. On, pieces of messages of other
@@ -148,6 +148,7 @@ class Endpoint {
   static void OnEnvironmentExit(napi_async_cleanup_hook_handle hook, void* poll);
   static void OnClosed(uv_handle_t* handle);
   int Watch();
+  void DiscardReceived();  // reads what is queued and drops it (Close(), before close(2))
   // The SCTP_SNDINFO (and SCTP_PRINFO) control messages of a send into `control`; its length.
   size_t SendControl(char* control, const sockaddr* to, const SendInfo& info);
   bool Resize(size_t capacity);  // keeps the filled_ bytes; false if memory ran out

@@ -250,6 +250,10 @@ int Endpoint::Watch() {
   if (!poll_) return EBADF;
   if (halted_) return 0;
   int events = (reading_ && !paused_ ? UV_READABLE : 0) | (wantWritable_ ? UV_WRITABLE : 0);
+  // A one-to-one socket whose reading is paused still hears its association fail: epoll reports
+  // POLLERR and POLLHUP of any descriptor it watches, and watching for priority data (which SCTP
+  // never has) keeps it watched. Not after a hangup, which would be reported on every loop turn.
+  if (events == 0 && oneToOne_ && reading_ && !hungUp_) events = UV_PRIORITIZED;
   int r = events ? uv_poll_start(&poll_->handle, events, OnPoll) : uv_poll_stop(&poll_->handle);
   return -r;
 }
@@ -399,6 +403,8 @@ void Endpoint::OnPoll(uv_poll_t* poll, int status, int events) {
   // once what is queued has been read, which a paused reader holds back: watching the socket for
   // writing meanwhile would only repeat the error, a busy loop until reading resumes.
   if (status < 0) self->wantWritable_ = false;
+  // Paused, it watched for its end alone (UV_PRIORITIZED is libuv's word for a lone POLLHUP then).
+  if (self->paused_ && (status < 0 || (events & UV_PRIORITIZED))) self->hungUp_ = true;
   self->OnEvents(status, events);
   // libuv stops a poll handle after an error; carry on watching while open.
   if (status < 0 && self->IsOpen() && !self->halted_) self->Watch();

@@ -136,6 +136,7 @@ class Endpoint {
   // more. The socket stays open until Close() or the environment's cleanup hook.
   void Halt();
   bool halted() const { return halted_; }
+  bool paused() const { return paused_; }  // SetReading(false)
   // The pending socket error (SO_ERROR, which clears it), after a poll error.
   int TakeSocketError();
 
@@ -167,6 +168,7 @@ class Endpoint {
   bool halted_ = false;
   bool oneToOne_ = false;  // end of file means the association is over
   bool wantWritable_ = false;
+  bool hungUp_ = false;  // paused, it heard its association's end (POLLHUP or POLLERR)
   PeerTable peers_;
 
   // Receive state. A message may arrive in pieces (partial delivery); the pieces are gathered

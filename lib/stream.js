@@ -359,7 +359,7 @@ class StreamSocket extends Duplex {
     this.#handle = null;
     const waiting = this.#waiting;
     this.#waiting = null;
-    if (waiting) waiting.callback(err || coded(Error, 'ERR_SOCKET_CLOSED', 'Socket closed before the message was sent'));
+    if (waiting) waiting.callback(err || this.#lost || coded(Error, 'ERR_SOCKET_CLOSED', 'Socket closed before the message was sent'));
     const hadError = Boolean(err || this.#lost);
     callback(err);
     process.nextTick(() => this.emit('close', hadError));

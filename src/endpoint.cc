@@ -253,6 +253,10 @@ int Endpoint::Watch() {
   if (!poll_) return EBADF;
   if (halted_) return 0;
   int events = (reading_ && !paused_ ? UV_READABLE : 0) | (wantWritable_ ? UV_WRITABLE : 0);
+  // A one-to-one socket whose reading is paused still hears its association fail: epoll reports
+  // POLLERR and POLLHUP of any descriptor it watches, and watching for priority data (which SCTP
+  // never has) keeps it watched. Not after a hangup, which would be reported on every loop turn.
+  if (events == 0 && oneToOne_ && reading_ && !hungUp_) events = UV_PRIORITIZED;
   int r = events ? uv_poll_start(&poll_->handle, events, OnPoll) : uv_poll_stop(&poll_->handle);
   return -r;
 }
@@ -266,8 +270,27 @@ void Endpoint::SetRef(bool ref) {
   }
 }
 
+// Linux's close() ABORTs every association of a socket that has unread data queued (sctp_close():
+// data_was_unread), and what was sent on them and not yet delivered is lost at the peer. What is
+// queued is read and dropped first: close() then SHUTs them DOWN, and the kernel delivers what it
+// took. (A message that arrives between the last read and close(), or one half received, still
+// means an ABORT.) At most twice the receive buffer: a peer that keeps sending cannot keep us here.
+void Endpoint::DiscardReceived() {
+  int rcvbuf = 0;
+  socklen_t size = sizeof rcvbuf;
+  if (getsockopt(fd_, SOL_SOCKET, SO_RCVBUF, &rcvbuf, &size) < 0 || rcvbuf <= 0) return;
+  char sink[16384];
+  for (size_t left = 2 * static_cast<size_t>(rcvbuf); left > 0;) {
+    ssize_t n = recv(fd_, sink, sizeof sink, MSG_DONTWAIT);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return;  // EAGAIN: all read; end of file; an error (a listening one-to-one socket)
+    left -= std::min(left, static_cast<size_t>(n));
+  }
+}
+
 void Endpoint::Close() {
   if (fd_ < 0) return;
+  DiscardReceived();
   poll_->owner = nullptr;
   uv_close(reinterpret_cast<uv_handle_t*>(&poll_->handle), OnClosed);  // before its fd, as libuv wants
   poll_ = nullptr;
@@ -383,6 +406,8 @@ void Endpoint::OnPoll(uv_poll_t* poll, int status, int events) {
   // once what is queued has been read, which a paused reader holds back: watching the socket for
   // writing meanwhile would only repeat the error, a busy loop until reading resumes.
   if (status < 0) self->wantWritable_ = false;
+  // Paused, it watched for its end alone (UV_PRIORITIZED is libuv's word for a lone POLLHUP then).
+  if (self->paused_ && (status < 0 || (events & UV_PRIORITIZED))) self->hungUp_ = true;
   self->OnEvents(status, events);
   // libuv stops a poll handle after an error; carry on watching while open.
   if (status < 0 && self->IsOpen() && !self->halted_) self->Watch();

@@ -99,7 +99,7 @@ class Endpoint {
   // Each message taken was taken whole.
   ssize_t SendBatch(const OutMessage* messages, size_t count);
   static constexpr size_t kMaxBatch = 64;
-  void Close();  // the poll first, then the fd; idempotent
+  void Close();  // drops what is unread (DiscardReceived), then the poll, then the fd; idempotent
   void SetRef(bool ref);
   void SetLimit(size_t limit);  // the largest message delivered; longer ones are reported
   // SCTP_FRAGMENT_INTERLEAVE on or off; returns 0 or an errno. On, pieces of messages of other
@@ -136,6 +136,7 @@ class Endpoint {
   // more. The socket stays open until Close() or the environment's cleanup hook.
   void Halt();
   bool halted() const { return halted_; }
+  bool paused() const { return paused_; }  // SetReading(false)
   // The pending socket error (SO_ERROR, which clears it), after a poll error.
   int TakeSocketError();
 
@@ -148,6 +149,7 @@ class Endpoint {
   static void OnEnvironmentExit(napi_async_cleanup_hook_handle hook, void* poll);
   static void OnClosed(uv_handle_t* handle);
   int Watch();
+  void DiscardReceived();  // reads what is queued and drops it (Close(), before close(2))
   // The SCTP_SNDINFO (and SCTP_PRINFO) control messages of a send into `control`; its length.
   size_t SendControl(char* control, const sockaddr* to, const SendInfo& info);
   bool Resize(size_t capacity);  // keeps the filled_ bytes; false if memory ran out
@@ -166,6 +168,7 @@ class Endpoint {
   bool halted_ = false;
   bool oneToOne_ = false;  // end of file means the association is over
   bool wantWritable_ = false;
+  bool hungUp_ = false;  // paused, it heard its association's end (POLLHUP or POLLERR)
   PeerTable peers_;
 
   // Receive state. A message may arrive in pieces (partial delivery); the pieces are gathered

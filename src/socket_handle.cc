@@ -824,6 +824,16 @@ void SocketHandle::OnEvents(int status, int events) {
   try {
     Napi::Object keep = Value();  // alive to the end of this batch, whatever the callbacks do
     (void)keep;
+    if (paused() && (status < 0 || (events & UV_PRIORITIZED))) {
+      // Reading is paused (the app's readable side is full) and the association is over. Failed or
+      // aborted: told now, a write may be waiting on it and the reader may never resume. Ended
+      // gracefully (no socket error): what is queued, then end of file, wait for the reader.
+      int err = TakeSocketError();
+      if (err || status < 0) {
+        Emit(kOnError, {Napi::Number::New(env, err ? err : -status), Napi::String::New(env, "poll")});
+      }
+      return;
+    }
     if (status < 0) {
       // A peeled-off socket's association failed or was aborted (ECONNRESET, ETIMEDOUT, ...):
       // deliver what was queued before it (messages, the notification saying so) first; the

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# npm run test:arm64: the linux-arm64 prebuild (npm run prebuild cross-compiles it) works on arm64.
+# npm run test:arm64: the linux-arm64 prebuild (npm run prebuilds cross-compiles it) works on arm64.
 #  1. It needs glibc 2.28 at most and no libstdc++ (scripts/symbols.sh), and each arm64 Node.js line in
 #     LINES (default 22 24 26; scripts/node.sh) loads it under qemu-aarch64 (user mode: system calls go
 #     to this kernel, so without SCTP here a socket throws ERR_SCTP_UNSUPPORTED, which proves the addon
 #     ran), on this machine's arm64 libc and on Debian 11's (glibc 2.31: the arm64 libraries of
-#     scripts/bullseye.sh build, where npm run prebuild built it).
+#     scripts/bullseye.sh build, where npm run prebuilds built it).
 #  2. A smoke run in an arm64 VM (scripts/vm.sh, SCTP_VM_ARCH=arm64: Debian's arm64 kernel under
 #     qemu-system-aarch64) with the newest line: open() send/receive, the first messages, and the
 #     examples; not those that need x86 programs (Python, ip) the arm64 guest cannot run.
@@ -13,7 +13,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 prebuild=$PWD/prebuilds/linux-arm64/sctp-napi.glibc.node
-[ -f "$prebuild" ] || { echo "arm64 test: no $prebuild; run: npm run prebuild" >&2; exit 1; }
+[ -f "$prebuild" ] || { echo "arm64 test: no $prebuild; run: npm run prebuilds" >&2; exit 1; }
 command -v qemu-aarch64 >/dev/null || { echo "arm64 test: install qemu-user" >&2; exit 1; }
 export SCTP_NAPI_BINDING=$prebuild # lib/binding.js loads it, not build/ (this machine's x64 build)
 bash scripts/symbols.sh "$prebuild"

@@ -6,7 +6,7 @@
 #   scripts/bullseye.sh KIND [BIND...] -- COMMAND [ARG...]   runs COMMAND in it (chroot, as root)
 #
 # KIND is build (minbase, build-essential, python3, libsctp-dev, the arm64 cross compiler and
-# libsctp-dev:arm64 with bullseye's arm64 libc and libstdc++: npm run prebuild builds both prebuilds
+# libsctp-dev:arm64 with bullseye's arm64 libc and libstdc++: npm run prebuilds builds both prebuilds
 # in it, and scripts/arm64-test.sh loads the arm64 one on its arm64 libc) or run (minbase alone: no
 # compiler, no libsctp; npm run test:package installs and loads the tarball in it).
 # Each BIND is PATH (bind-mounted at the same place in the root) or PATH:WHERE. COMMAND runs in a

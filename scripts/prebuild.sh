@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# npm run prebuild: both prebuilds (linux-x64, and linux-arm64 with the cross compiler), tagged by
+# npm run prebuilds: both prebuilds (linux-x64, and linux-arm64 with the cross compiler), tagged by
 # libc (prebuilds/linux-ARCH/sctp-napi.glibc.node), built by prebuildify in a Debian 11 root
 # (scripts/bullseye.sh build: glibc 2.31, gcc 10) under the official Node 20 binary (scripts/node.sh),
 # so that they need no newer glibc than 2.28 and no libstdc++: scripts/symbols.sh checks, and says

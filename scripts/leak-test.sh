@@ -6,7 +6,8 @@
 #    createSocket() under the tool;
 #  - asan only: runs the whole mocha suite on the instrumented addon too (every error path, worker,
 #    close-in-callback and GC test), leak checking off there (tests exit with sockets open on purpose);
-# and fails on any invalid memory access, or on any leak (valgrind: any error) whose stack is in the addon.
+# SCTP_NODE_LINE (e.g. 26) runs it all under that official Node line, SCTP_VM_KERNEL in that kernel.
+# It fails on any invalid memory access, or on any leak (valgrind: any error) whose stack is in the addon.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -46,6 +47,12 @@ if [ "$tool" = asan ] && ! nm -D "$work/build/Release/sctp_dgram.node" | grep __
   exit 1
 fi
 printf 'export SCTP_NAPI_BINDING=%s\n%s\n' "$work/build/Release/sctp_dgram.node" "$run" >"$work/run.sh"
+# SCTP_NODE_LINE=26: under that official Node line (scripts/node.sh) instead of the machine's own.
+if [ -n "${SCTP_NODE_LINE:-}" ]; then
+  node=$(bash scripts/node.sh "$SCTP_NODE_LINE") || exit 1
+  export PATH=${node%/*}:$PATH
+fi
+say "on Node $(node --version)"
 under() { bash scripts/with-sctp.sh "the $tool run" bash "$work/run.sh" "$@"; }
 
 start=$SECONDS

@@ -91,7 +91,7 @@ describe('a binary or runtime sctp-napi cannot use: ERR_SCTP_UNSUPPORTED says wh
     const out = execFileSync(process.execPath, ['-e', `
       try { require(${JSON.stringify(dir)}); console.log('{}'); } catch (e) {
         console.log(JSON.stringify({ code: e.code, message: e.message, cause: e.cause && e.cause.message }));
-      }`], { env: { ...process.env, ...env }, encoding: 'utf8' });
+      }`], { env: { ...process.env, SCTP_NAPI_BINDING: '', ...env }, encoding: 'utf8' }); // the copy's own binary
     return JSON.parse(out);
   };
   const rebuild = "'npm rebuild sctp-napi'";

@@ -129,9 +129,8 @@ bool Endpoint::SwitchPartial(const Key& key, const char* piece, size_t n) {
     parkedBytes_ -= next.Cost();
     parked_.erase(it);
   }
-  if (!next.discarding && next.filled + n > cap) {  // past the limit: read to its end, dropped
-    next = Partial{nullptr, 0, 0, true, next.filled + n, next.info};
-  }
+  // Past the limit: read to its end, dropped. (Drain() counts the piece, as for any discarded one.)
+  if (!next.discarding && next.filled + n > cap) next = Partial{nullptr, 0, 0, true, next.filled, next.info};
   // Room for the piece (a discarded message still needs a buffer to read into), at most the limit.
   size_t need = next.discarding ? kMinBuffer : std::max(kMinBuffer, next.filled + n);
   if (next.capacity < need) {
@@ -139,7 +138,7 @@ bool Endpoint::SwitchPartial(const Key& key, const char* piece, size_t n) {
     std::unique_ptr<char[]> bigger(new (std::nothrow) char[capacity]);
     if (!bigger) {
       if (next.discarding) return false;
-      next = Partial{nullptr, 0, 0, true, next.filled + n, next.info};  // out of memory: dropped, not cut
+      next = Partial{nullptr, 0, 0, true, next.filled, next.info};  // out of memory: dropped, not cut
       bigger.reset(new (std::nothrow) char[kMinBuffer]);
       if (!bigger) return false;
       capacity = kMinBuffer;

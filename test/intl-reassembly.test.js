@@ -20,4 +20,13 @@ describe('interleaved reassembly (I-DATA) under loss', () => {
     assert.strictEqual(r.ppids, N);
   });
 
+  it("messages longer than maxMessageSize whose pieces alternate: each 'oversize' reports its exact size", async function () {
+    this.timeout(300000);
+    const r = await inNamespace('intlover', 'intl-oversize.js', [['sysctl', '-qw', 'net.sctp.intl_enable=1']]);
+    if (r === null) this.skip();
+    console.log(`      (${JSON.stringify(r)})`);
+    assert.deepStrictEqual(r.oversize, [70001, 96 * 1024, 96 * 1024 + 7]);
+    assert.deepStrictEqual(r.messages, [5, 5, 5, 5, 5]);
+  });
+
 });

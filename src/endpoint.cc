@@ -12,8 +12,6 @@
 namespace sctp {
 
 namespace {
-// Notifications share the receive buffer with messages, so it never gets smaller than this.
-constexpr size_t kMinBuffer = 4096;
 using Key = std::pair<uint64_t, uint16_t>;
 const Key kNotification{~uint64_t{0}, 0};  // KeyOf() a notification
 
@@ -121,7 +119,37 @@ bool Endpoint::HoldsPartOf(sctp_assoc_t id) const {
 // What a parked message costs: its buffer, and the entry.
 size_t Endpoint::Partial::Cost() const { return capacity + 128; }
 
-bool Endpoint::SwitchPartial(const Key& key, const char* piece, size_t n) {
+void Endpoint::Partial::Drop() {
+  if (!discarding) discarded = filled;
+  discarding = true;
+  buffer.reset();
+  capacity = filled = 0;
+}
+
+// Over the bound for unfinished messages, the association holding the most pays: its largest ones
+// put aside are dropped until one of `cost` fits, or `assoc` is the one holding the most (false:
+// its own is dropped then). One peer cannot have another's messages come out as 'oversize'.
+bool Endpoint::MakeRoom(sctp_assoc_t assoc, size_t cost) {
+  const size_t bound = std::max<size_t>(4 * limit_, 4 << 20);
+  while (parkedBytes_ + cost > bound) {
+    std::map<sctp_assoc_t, size_t> held{{assoc, cost}};
+    for (const auto& [key, partial] : parked_) {
+      if (key != kNotification) held[AssocOf(key)] += partial.Cost();
+    }
+    auto most = std::max_element(held.begin(), held.end(),
+                                 [](const auto& a, const auto& b) { return a.second < b.second; });
+    if (most->first == assoc) return false;
+    auto [first, last] = PartialsOf(most->first);
+    auto largest = std::max_element(
+        first, last, [](const auto& a, const auto& b) { return a.second.capacity < b.second.capacity; });
+    if (largest == last || largest->second.capacity == 0) return false;  // nothing left to free there
+    parkedBytes_ -= largest->second.capacity;
+    largest->second.Drop();
+  }
+  return true;
+}
+
+void Endpoint::SwitchPartial(const Key& key, const char* piece, size_t n) {
   const size_t cap = std::max(limit_, kMinBuffer);
   Partial next;
   if (auto it = parked_.find(key); it != parked_.end()) {
@@ -130,22 +158,19 @@ bool Endpoint::SwitchPartial(const Key& key, const char* piece, size_t n) {
     parked_.erase(it);
   }
   // Past the limit: read to its end, dropped. (Drain() counts the piece, as for any discarded one.)
-  if (!next.discarding && next.filled + n > cap) next = Partial{nullptr, 0, 0, true, next.filled, next.info};
-  // Room for the piece (a discarded message still needs a buffer to read into), at most the limit.
-  size_t need = next.discarding ? kMinBuffer : std::max(kMinBuffer, next.filled + n);
-  if (next.capacity < need) {
-    size_t capacity = std::min(std::max(need, next.capacity * 2), std::max(need, cap));
+  if (!next.discarding && next.filled + n > cap) next.Drop();
+  // Room for the piece, at most the limit. A message dropped needs none: its pieces go to sink_.
+  if (!next.discarding && next.capacity < next.filled + n) {
+    size_t need = next.filled + n;
+    size_t capacity = std::min(std::max({kMinBuffer, need, next.capacity * 2}), std::max(need, cap));
     std::unique_ptr<char[]> bigger(new (std::nothrow) char[capacity]);
-    if (!bigger) {
-      if (next.discarding) return false;
-      next = Partial{nullptr, 0, 0, true, next.filled, next.info};  // out of memory: dropped, not cut
-      bigger.reset(new (std::nothrow) char[kMinBuffer]);
-      if (!bigger) return false;
-      capacity = kMinBuffer;
+    if (bigger) {
+      if (next.filled > 0) std::memcpy(bigger.get(), next.buffer.get(), next.filled);
+      next.buffer = std::move(bigger);
+      next.capacity = capacity;
+    } else {
+      next.Drop();  // out of memory: dropped (and reported), never cut
     }
-    if (next.filled > 0) std::memcpy(bigger.get(), next.buffer.get(), next.filled);
-    next.buffer = std::move(bigger);
-    next.capacity = capacity;
   }
   if (!next.discarding) std::memcpy(next.buffer.get() + next.filled, piece, n);
   if (filled_ > 0 || discarding_) {  // the one in progress waits for its next piece
@@ -161,9 +186,7 @@ bool Endpoint::SwitchPartial(const Key& key, const char* piece, size_t n) {
         Send(nullptr, 0, nullptr, abort);
       }
     }
-    if (current.discarding || parkedBytes_ + current.Cost() > std::max<size_t>(4 * limit_, 4 << 20)) {
-      current = Partial{nullptr, 0, 0, true, current.discarding ? current.discarded : current.filled, current.info};
-    }
+    if (current.discarding || !MakeRoom(AssocOf(partialKey_), current.Cost())) current.Drop();
     parkedBytes_ += current.Cost();
     parked_[partialKey_] = std::move(current);
   }
@@ -174,7 +197,6 @@ bool Endpoint::SwitchPartial(const Key& key, const char* piece, size_t n) {
   discarded_ = next.discarded;
   info_ = next.info;
   partialKey_ = key;
-  return true;
 }
 
 void Endpoint::ForgetPartials(const char* data, size_t length) {
@@ -426,15 +448,20 @@ bool Endpoint::Drain() {
     if (halted_ || !reading_ || paused_) return false;
     const size_t cap = std::max(limit_, kMinBuffer);
     if (!discarding_ && filled_ == capacity_ &&
-        (filled_ >= cap || !Resize(std::min(cap, capacity_ * 2)))) {
+        (filled_ >= cap || !Resize(std::min(cap, std::max(kMinBuffer, capacity_ * 2))))) {
+      if (capacity_ == 0) {  // no message in progress, and no memory for the next one: later
+        OnReceiveError(ENOMEM);
+        return false;
+      }
       // At the limit (or out of memory) with the record going on: read it to its end, drop it.
       discarding_ = true;
       discarded_ = std::exchange(filled_, 0);
     }
     sockaddr_storage from{};
     alignas(cmsghdr) char control[CMSG_SPACE(sizeof(sctp_rcvinfo)) + 64];
-    char* into = discarding_ ? buffer_.get() : buffer_.get() + filled_;
-    iovec iov{into, capacity_ - (discarding_ ? 0 : filled_)};
+    // A message being dropped is read into its buffer, or sink_ when it has none (interleaving).
+    char* into = !discarding_ ? buffer_.get() + filled_ : buffer_ ? buffer_.get() : sink_;
+    iovec iov{into, !discarding_ ? capacity_ - filled_ : buffer_ ? capacity_ : sizeof sink_};
     msghdr msg{};
     msg.msg_name = &from;
     msg.msg_namelen = sizeof from;
@@ -478,10 +505,7 @@ bool Endpoint::Drain() {
     bool first = (!inProgress || key != partialKey_) && (!interleave_ || parked_.count(key) == 0);
     if (interleave_ && (inProgress ? key != partialKey_ : parked_.count(key) > 0)) {
       // A piece of another message than the one in progress, or of one put aside.
-      if (!SwitchPartial(key, into, static_cast<size_t>(n))) {
-        OnReceiveError(ENOMEM);
-        return false;
-      }
+      SwitchPartial(key, into, static_cast<size_t>(n));
     } else if (inProgress && key != partialKey_) {
       // A record of another kind or association while a message was in progress: its partial
       // delivery was aborted (the association went away). Its pieces are dropped, never joined

@@ -142,6 +142,8 @@ class Endpoint {
   int TakeSocketError();
 
   static constexpr int kMaxReadsPerTick = 64;
+  // Notifications share the receive buffer with messages, so it never gets smaller than this.
+  static constexpr size_t kMinBuffer = 4096;
   HostCache hosts_;  // the destinations of send()
   NameCache names_;  // the senders of messages
 
@@ -159,7 +161,8 @@ class Endpoint {
   using Key = std::pair<uint64_t, uint16_t>;
   // Interleaving: the piece of n bytes just read (at `piece`, in buffer_) is of message `key`, not
   // of the one in progress: that one is put aside, `key`'s taken up (or begun), the piece added.
-  bool SwitchPartial(const Key& key, const char* piece, size_t n);
+  void SwitchPartial(const Key& key, const char* piece, size_t n);
+  bool MakeRoom(sctp_assoc_t assoc, size_t cost);
   // Drops what was put aside of the messages a notification says will never end (an association
   // gone, a partial delivery aborted).
   void ForgetPartials(const char* notification, size_t length);
@@ -183,7 +186,9 @@ class Endpoint {
   // With interleaving on, the pieces of several messages (one per association, stream and
   // ordering) alternate: the one in progress is in buffer_, the others wait in parked_, each up to
   // the limit as well, and all of them (buffers and entries) at most 4 times the limit (at least
-  // 4 MiB) together; past that, the one put aside is discarded (reported too large when it ends).
+  // 4 MiB) together; past that, the association holding the most has its largest ones discarded
+  // (reported too large when they end), its own one put aside last (MakeRoom()). A message that
+  // memory runs out for is discarded too; a discarded one has no buffer (its pieces go to sink_).
   struct Partial {
     std::unique_ptr<char[]> buffer;
     size_t capacity = 0;
@@ -192,6 +197,7 @@ class Endpoint {
     size_t discarded = 0;
     sctp_rcvinfo info{};  // of its first piece
     size_t Cost() const;  // what it holds, counted against the bound
+    void Drop();  // read to its end and reported too large: its buffer goes
   };
   // An association with more unfinished messages than this at once is aborted.
   static constexpr size_t kMaxPartialsPerAssoc = 256;
@@ -207,6 +213,7 @@ class Endpoint {
   bool interleave_ = false;
   std::map<Key, Partial> parked_;
   size_t parkedBytes_ = 0;
+  char sink_[kMinBuffer];  // where the pieces of a message being dropped that has no buffer go
 };
 
 }  // namespace sctp

@@ -41,6 +41,8 @@ class Socket extends EventEmitter {
   #pauses = 0; // async iterators holding reading paused
   #corked = 0; // cork() calls not yet undone by uncork(): sends wait in the queue
   #owesDrain = false; // the queue waited for room (EAGAIN) or send() returned false: 'drain' when it empties
+  #opening = new Map(); // with interleave: 'address port' -> the sends waiting for the association to it (#holdUntilUp)
+  #byPeer = new Map(); // with interleave: 'address port' -> assocId, of the associations that came up
 
   constructor(options) {
     super();
@@ -240,6 +242,11 @@ class Socket extends EventEmitter {
     if (!this.#bound) this.#bindImplicitly();
 
     const request = { data, port, address, info, callback };
+    if (this.#options.interleave && !info.assocId && this.#holdUntilUp(request)) return true;
+    return this.#submit(request);
+  }
+
+  #submit(request) {
     if (this.#queue.length === 0 && this.#corked === 0) {
       const result = sendOne(this.#handle, request);
       if (result !== -C.EAGAIN) { // a success with no callback needs nothing more
@@ -467,7 +474,8 @@ class Socket extends EventEmitter {
     }
     this.#associations.clear();
     this.#abandonedSent = null;
-    const unsent = this.#queue.clear();
+    const unsent = [...this.#queue.clear(), ...[...this.#opening.values()].flat()];
+    this.#opening.clear();
     process.nextTick(() => {
       for (const request of unsent) {
         if (request.callback) {
@@ -633,7 +641,47 @@ class Socket extends EventEmitter {
     }
     const settle = this.#connecting.get(assocId);
     if (settle) settle(isUp(state) ? null : connectError(this.#handle, settle.started, info), info);
+    if (this.#options.interleave) this.#opened(assocId, state, info);
     this.emit('association', info);
+  }
+
+  // With interleave, Linux's sendmsg() to a peer with no association waits in the kernel until the
+  // handshake ends, whatever O_NONBLOCK says (net/sctp/socket.c, sctp_sendmsg_to_asoc(): whether
+  // its chunks are DATA or I-DATA is known then): minutes for a peer that does not answer. Such a
+  // message waits here instead, with those sent to that peer after it: the association is opened
+  // as connect() does, and once it is up they go, in order. If it cannot start, each fails as
+  // connect() would (a peer's doing: told to a callback or an 'error' listener, never thrown).
+  #holdUntilUp(request) {
+    const key = `${request.address} ${request.port}`;
+    const waiting = this.#opening.get(key);
+    if (waiting) return waiting.push(request) > 0;
+    if (this.#associations.has(this.#byPeer.get(key))) return false;
+    const started = performance.now();
+    const [err, assocId] = this.#handle.connect([request.address], request.port);
+    if (err === E.EISCONN) return false; // up, and known by another of the peer's addresses
+    if (err && err !== E.EALREADY) return false; // sendmsg() says why (EALREADY: connect() opens it)
+    this.#opening.set(key, Object.assign([request], { assocId: err ? 0 : assocId, started }));
+    return true;
+  }
+
+  #opened(assocId, state, info) {
+    const peer = `${info.address} ${info.port}`;
+    if (isUp(state)) this.#byPeer.set(peer, assocId);
+    else if (this.#byPeer.get(peer) === assocId) this.#byPeer.delete(peer);
+    for (const [key, waiting] of this.#opening) {
+      if (waiting.assocId ? waiting.assocId !== assocId : key !== peer) continue;
+      this.#opening.delete(key);
+      if (isUp(state)) {
+        for (const request of waiting) this.#submit(request);
+        return;
+      }
+      const error = connectError(this.#handle, waiting.started, info);
+      process.nextTick(() => {
+        for (const request of waiting) if (request.callback) request.callback(error);
+        if (waiting.some((r) => !r.callback) && this.listenerCount('error') > 0) this.emit('error', error);
+      });
+      return;
+    }
   }
 
   #complete(request, result) {

@@ -12,23 +12,25 @@
 namespace sctp {
 
 namespace {
-// Notifications share the receive buffer with messages, so it never gets smaller than this.
-constexpr size_t kMinBuffer = 4096;
-constexpr uint64_t kNotification = ~uint64_t{0};  // KeyOf() a notification
+using Key = std::pair<uint64_t, uint16_t>;
+const Key kNotification{~uint64_t{0}, 0};  // KeyOf() a notification
 
 // Which message a piece is of. Interleaved: its association, stream and ordering (an ordered and
-// an unordered message of one stream may interleave); otherwise its association (the kernel
-// delivers one message at a time, and a piece of another association means the one in progress
-// was aborted).
-uint64_t KeyOf(bool notification, const sctp_rcvinfo* info, bool interleaved) {
+// an unordered message of one stream may interleave) and its message id: an unordered message may
+// arrive whole between the pieces of another of its stream and ordering. With I-DATA the kernel
+// puts the low 16 bits of the MID in rcv_ssn (struct sctp_ulpevent: union { mid; ssn; }), in every
+// piece; with DATA the SSN. Otherwise its association (the kernel delivers one message at a time,
+// and a piece of another association means the one in progress was aborted).
+Key KeyOf(bool notification, const sctp_rcvinfo* info, bool interleaved) {
   if (notification) return kNotification;
-  if (info == nullptr) return 0;
+  if (info == nullptr) return {};
   uint64_t key = uint64_t{static_cast<uint32_t>(info->rcv_assoc_id)} << 32;
-  if (interleaved) key |= uint64_t{info->rcv_sid} << 1 | ((info->rcv_flags & SCTP_UNORDERED) ? 1 : 0);
-  return key;
+  if (!interleaved) return {key, 0};
+  key |= uint64_t{info->rcv_sid} << 1 | ((info->rcv_flags & SCTP_UNORDERED) ? 1 : 0);
+  return {key, info->rcv_ssn};
 }
 
-sctp_assoc_t AssocOf(uint64_t key) { return static_cast<sctp_assoc_t>(key >> 32); }
+sctp_assoc_t AssocOf(const Key& key) { return static_cast<sctp_assoc_t>(key.first >> 32); }
 }  // namespace
 
 Endpoint::~Endpoint() { Close(); }
@@ -102,22 +104,52 @@ int Endpoint::SetInterleave(bool on) {
 }
 
 // The parked messages of association `id`: a range of parked_ (keys begin with the association).
-std::pair<std::map<uint64_t, Endpoint::Partial>::iterator, std::map<uint64_t, Endpoint::Partial>::iterator>
+std::pair<std::map<Key, Endpoint::Partial>::iterator, std::map<Key, Endpoint::Partial>::iterator>
 Endpoint::PartialsOf(sctp_assoc_t id) {
   uint64_t first = uint64_t{static_cast<uint32_t>(id)} << 32;
-  return {parked_.lower_bound(first), parked_.lower_bound(first + (uint64_t{1} << 32))};
+  return {parked_.lower_bound({first, 0}), parked_.lower_bound({first + (uint64_t{1} << 32), 0})};
 }
 
 bool Endpoint::HoldsPartOf(sctp_assoc_t id) const {
   if ((filled_ > 0 || discarding_) && partialKey_ != kNotification && AssocOf(partialKey_) == id) return true;
-  auto it = parked_.lower_bound(uint64_t{static_cast<uint32_t>(id)} << 32);
+  auto it = parked_.lower_bound({uint64_t{static_cast<uint32_t>(id)} << 32, 0});
   return it != parked_.end() && it->first != kNotification && AssocOf(it->first) == id;
 }
 
 // What a parked message costs: its buffer, and the entry.
 size_t Endpoint::Partial::Cost() const { return capacity + 128; }
 
-bool Endpoint::SwitchPartial(uint64_t key, const char* piece, size_t n) {
+void Endpoint::Partial::Drop() {
+  if (!discarding) discarded = filled;
+  discarding = true;
+  buffer.reset();
+  capacity = filled = 0;
+}
+
+// Over the bound for unfinished messages, the association holding the most pays: its largest ones
+// put aside are dropped until one of `cost` fits, or `assoc` is the one holding the most (false:
+// its own is dropped then). One peer cannot have another's messages come out as 'oversize'.
+bool Endpoint::MakeRoom(sctp_assoc_t assoc, size_t cost) {
+  const size_t bound = std::max<size_t>(4 * limit_, 4 << 20);
+  while (parkedBytes_ + cost > bound) {
+    std::map<sctp_assoc_t, size_t> held{{assoc, cost}};
+    for (const auto& [key, partial] : parked_) {
+      if (key != kNotification) held[AssocOf(key)] += partial.Cost();
+    }
+    auto most = std::max_element(held.begin(), held.end(),
+                                 [](const auto& a, const auto& b) { return a.second < b.second; });
+    if (most->first == assoc) return false;
+    auto [first, last] = PartialsOf(most->first);
+    auto largest = std::max_element(
+        first, last, [](const auto& a, const auto& b) { return a.second.capacity < b.second.capacity; });
+    if (largest == last || largest->second.capacity == 0) return false;  // nothing left to free there
+    parkedBytes_ -= largest->second.capacity;
+    largest->second.Drop();
+  }
+  return true;
+}
+
+void Endpoint::SwitchPartial(const Key& key, const char* piece, size_t n) {
   const size_t cap = std::max(limit_, kMinBuffer);
   Partial next;
   if (auto it = parked_.find(key); it != parked_.end()) {
@@ -125,28 +157,24 @@ bool Endpoint::SwitchPartial(uint64_t key, const char* piece, size_t n) {
     parkedBytes_ -= next.Cost();
     parked_.erase(it);
   }
-  if (!next.discarding && next.filled + n > cap) {  // past the limit: read to its end, dropped
-    next = Partial{nullptr, 0, 0, true, next.filled + n};
-  }
-  // Room for the piece (a discarded message still needs a buffer to read into), at most the limit.
-  size_t need = next.discarding ? kMinBuffer : std::max(kMinBuffer, next.filled + n);
-  if (next.capacity < need) {
-    size_t capacity = std::min(std::max(need, next.capacity * 2), std::max(need, cap));
+  // Past the limit: read to its end, dropped. (Drain() counts the piece, as for any discarded one.)
+  if (!next.discarding && next.filled + n > cap) next.Drop();
+  // Room for the piece, at most the limit. A message dropped needs none: its pieces go to sink_.
+  if (!next.discarding && next.capacity < next.filled + n) {
+    size_t need = next.filled + n;
+    size_t capacity = std::min(std::max({kMinBuffer, need, next.capacity * 2}), std::max(need, cap));
     std::unique_ptr<char[]> bigger(new (std::nothrow) char[capacity]);
-    if (!bigger) {
-      if (next.discarding) return false;
-      next = Partial{nullptr, 0, 0, true, next.filled + n};  // out of memory: dropped, not cut
-      bigger.reset(new (std::nothrow) char[kMinBuffer]);
-      if (!bigger) return false;
-      capacity = kMinBuffer;
+    if (bigger) {
+      if (next.filled > 0) std::memcpy(bigger.get(), next.buffer.get(), next.filled);
+      next.buffer = std::move(bigger);
+      next.capacity = capacity;
+    } else {
+      next.Drop();  // out of memory: dropped (and reported), never cut
     }
-    if (next.filled > 0) std::memcpy(bigger.get(), next.buffer.get(), next.filled);
-    next.buffer = std::move(bigger);
-    next.capacity = capacity;
   }
   if (!next.discarding) std::memcpy(next.buffer.get() + next.filled, piece, n);
   if (filled_ > 0 || discarding_) {  // the one in progress waits for its next piece
-    Partial current{std::move(buffer_), capacity_, filled_, discarding_, discarded_};
+    Partial current{std::move(buffer_), capacity_, filled_, discarding_, discarded_, info_};
     if (partialKey_ != kNotification) {
       auto [first, last] = PartialsOf(AssocOf(partialKey_));
       if (std::distance(first, last) >= static_cast<std::ptrdiff_t>(kMaxPartialsPerAssoc)) {
@@ -158,9 +186,7 @@ bool Endpoint::SwitchPartial(uint64_t key, const char* piece, size_t n) {
         Send(nullptr, 0, nullptr, abort);
       }
     }
-    if (current.discarding || parkedBytes_ + current.Cost() > std::max<size_t>(4 * limit_, 4 << 20)) {
-      current = Partial{nullptr, 0, 0, true, current.discarding ? current.discarded : current.filled};
-    }
+    if (current.discarding || !MakeRoom(AssocOf(partialKey_), current.Cost())) current.Drop();
     parkedBytes_ += current.Cost();
     parked_[partialKey_] = std::move(current);
   }
@@ -169,8 +195,8 @@ bool Endpoint::SwitchPartial(uint64_t key, const char* piece, size_t n) {
   filled_ = next.filled;
   discarding_ = next.discarding;
   discarded_ = next.discarded;
+  info_ = next.info;
   partialKey_ = key;
-  return true;
 }
 
 void Endpoint::ForgetPartials(const char* data, size_t length) {
@@ -178,6 +204,7 @@ void Endpoint::ForgetPartials(const char* data, size_t length) {
   if (length < sizeof n->sn_header) return;
   sctp_assoc_t assoc = 0;
   int64_t only = -1;  // a key's low 17 bits (stream and ordering), or -1: every message
+  uint16_t mid = 0;    // with `only`: the message id's low 16 bits
   if (n->sn_header.sn_type == SCTP_ASSOC_CHANGE && length >= sizeof n->sn_assoc_change) {
     uint16_t state = n->sn_assoc_change.sac_state;
     if (state != SCTP_COMM_LOST && state != SCTP_SHUTDOWN_COMP && state != SCTP_RESTART) return;
@@ -185,20 +212,21 @@ void Endpoint::ForgetPartials(const char* data, size_t length) {
   } else if (n->sn_header.sn_type == SCTP_PARTIAL_DELIVERY_EVENT && length >= sizeof n->sn_pdapi_event) {
     const sctp_pdapi_event& pd = n->sn_pdapi_event;
     assoc = pd.pdapi_assoc_id;
-    // With I-DATA the event names the stream and ordering of the message cut off; with DATA it
-    // names none (an association has one partial delivery at a time then): all of it goes.
+    // With I-DATA the event names the stream, ordering and message id of the message cut off;
+    // with DATA none (an association has one partial delivery at a time then): all of it goes.
     sctp_assoc_value idata{};
     idata.assoc_id = assoc;
     socklen_t size = sizeof idata;
     if (getsockopt(fd_, IPPROTO_SCTP, SCTP_INTERLEAVING_SUPPORTED, &idata, &size) == 0 && idata.assoc_value) {
       only = int64_t{static_cast<uint16_t>(pd.pdapi_stream)} << 1 | ((pd.pdapi_flags & SCTP_UNORDERED) ? 1 : 0);
+      mid = static_cast<uint16_t>(pd.pdapi_seq);
     }
   } else {
     return;
   }
   auto [it, last] = PartialsOf(assoc);
   while (it != last) {
-    bool dead = only < 0 || static_cast<int64_t>(it->first & 0x1ffff) == only;
+    bool dead = only < 0 || (static_cast<int64_t>(it->first.first & 0x1ffff) == only && it->first.second == mid);
     if (dead) parkedBytes_ -= it->second.Cost();
     it = dead ? parked_.erase(it) : std::next(it);
   }
@@ -420,15 +448,20 @@ bool Endpoint::Drain() {
     if (halted_ || !reading_ || paused_) return false;
     const size_t cap = std::max(limit_, kMinBuffer);
     if (!discarding_ && filled_ == capacity_ &&
-        (filled_ >= cap || !Resize(std::min(cap, capacity_ * 2)))) {
+        (filled_ >= cap || !Resize(std::min(cap, std::max(kMinBuffer, capacity_ * 2))))) {
+      if (capacity_ == 0) {  // no message in progress, and no memory for the next one: later
+        OnReceiveError(ENOMEM);
+        return false;
+      }
       // At the limit (or out of memory) with the record going on: read it to its end, drop it.
       discarding_ = true;
       discarded_ = std::exchange(filled_, 0);
     }
     sockaddr_storage from{};
     alignas(cmsghdr) char control[CMSG_SPACE(sizeof(sctp_rcvinfo)) + 64];
-    char* into = discarding_ ? buffer_.get() : buffer_.get() + filled_;
-    iovec iov{into, capacity_ - (discarding_ ? 0 : filled_)};
+    // A message being dropped is read into its buffer, or sink_ when it has none (interleaving).
+    char* into = !discarding_ ? buffer_.get() + filled_ : buffer_ ? buffer_.get() : sink_;
+    iovec iov{into, !discarding_ ? capacity_ - filled_ : buffer_ ? capacity_ : sizeof sink_};
     msghdr msg{};
     msg.msg_name = &from;
     msg.msg_namelen = sizeof from;
@@ -465,14 +498,14 @@ bool Endpoint::Drain() {
       }
     }
     const auto* sender = reinterpret_cast<const sockaddr*>(&from);
-    uint64_t key = KeyOf(notification, info, interleave_);
+    Key key = KeyOf(notification, info, interleave_);
     bool inProgress = filled_ > 0 || discarding_;
+    // The first piece of a message: its rcvinfo is the message's (a later one's PPID and TSN are
+    // not: with I-DATA its PPID field carries the fragment sequence number).
+    bool first = (!inProgress || key != partialKey_) && (!interleave_ || parked_.count(key) == 0);
     if (interleave_ && (inProgress ? key != partialKey_ : parked_.count(key) > 0)) {
       // A piece of another message than the one in progress, or of one put aside.
-      if (!SwitchPartial(key, into, static_cast<size_t>(n))) {
-        OnReceiveError(ENOMEM);
-        return false;
-      }
+      SwitchPartial(key, into, static_cast<size_t>(n));
     } else if (inProgress && key != partialKey_) {
       // A record of another kind or association while a message was in progress: its partial
       // delivery was aborted (the association went away). Its pieces are dropped, never joined
@@ -482,6 +515,8 @@ bool Endpoint::Drain() {
       discarding_ = false;
     }
     partialKey_ = key;
+    if (first && info != nullptr) info_ = *info;
+    if (info != nullptr) info = &info_;
     if (discarding_) {
       discarded_ += n;
       if (!end) continue;

@@ -115,7 +115,8 @@ class Endpoint {
   virtual void OnEvents(int status, int events) = 0;
   virtual void OnMessage(const char* data, size_t length, const sockaddr* from,
                          const sctp_rcvinfo* info) = 0;
-  // A message longer than the limit, read to its end and dropped (`from`, `info`: its last piece).
+  // A message longer than the limit, read to its end and dropped (`from`: its last piece; `info`:
+  // its first, as for OnMessage: with I-DATA a later piece's PPID field carries its fragment number).
   virtual void OnTooLarge(size_t length, const sockaddr* from, const sctp_rcvinfo* info) = 0;
   virtual void OnReceiveError(int err) = 0;
   // A notification (the peer's primary address in `from`). `truncated`: it was longer than the
@@ -141,6 +142,8 @@ class Endpoint {
   int TakeSocketError();
 
   static constexpr int kMaxReadsPerTick = 64;
+  // Notifications share the receive buffer with messages, so it never gets smaller than this.
+  static constexpr size_t kMinBuffer = 4096;
   HostCache hosts_;  // the destinations of send()
   NameCache names_;  // the senders of messages
 
@@ -153,9 +156,13 @@ class Endpoint {
   // The SCTP_SNDINFO (and SCTP_PRINFO) control messages of a send into `control`; its length.
   size_t SendControl(char* control, const sockaddr* to, const SendInfo& info);
   bool Resize(size_t capacity);  // keeps the filled_ bytes; false if memory ran out
+  // Which message a piece is of (KeyOf() in endpoint.cc): its association, stream and ordering
+  // (first), and with interleaving the low 16 bits of its message id (second).
+  using Key = std::pair<uint64_t, uint16_t>;
   // Interleaving: the piece of n bytes just read (at `piece`, in buffer_) is of message `key`, not
   // of the one in progress: that one is put aside, `key`'s taken up (or begun), the piece added.
-  bool SwitchPartial(uint64_t key, const char* piece, size_t n);
+  void SwitchPartial(const Key& key, const char* piece, size_t n);
+  bool MakeRoom(sctp_assoc_t assoc, size_t cost);
   // Drops what was put aside of the messages a notification says will never end (an association
   // gone, a partial delivery aborted).
   void ForgetPartials(const char* notification, size_t length);
@@ -179,29 +186,34 @@ class Endpoint {
   // With interleaving on, the pieces of several messages (one per association, stream and
   // ordering) alternate: the one in progress is in buffer_, the others wait in parked_, each up to
   // the limit as well, and all of them (buffers and entries) at most 4 times the limit (at least
-  // 4 MiB) together; past that, the one put aside is discarded (reported too large when it ends).
+  // 4 MiB) together; past that, the association holding the most has its largest ones discarded
+  // (reported too large when they end), its own one put aside last (MakeRoom()). A message that
+  // memory runs out for is discarded too; a discarded one has no buffer (its pieces go to sink_).
   struct Partial {
     std::unique_ptr<char[]> buffer;
     size_t capacity = 0;
     size_t filled = 0;
     bool discarding = false;
     size_t discarded = 0;
+    sctp_rcvinfo info{};  // of its first piece
     size_t Cost() const;  // what it holds, counted against the bound
+    void Drop();  // read to its end and reported too large: its buffer goes
   };
   // An association with more unfinished messages than this at once is aborted.
   static constexpr size_t kMaxPartialsPerAssoc = 256;
-  std::pair<std::map<uint64_t, Partial>::iterator, std::map<uint64_t, Partial>::iterator> PartialsOf(
-      sctp_assoc_t id);
+  std::pair<std::map<Key, Partial>::iterator, std::map<Key, Partial>::iterator> PartialsOf(sctp_assoc_t id);
   size_t limit_ = 0;
   std::unique_ptr<char[]> buffer_;
   size_t capacity_ = 0;
   size_t filled_ = 0;
-  uint64_t partialKey_ = 0;  // what the pieces in buffer_ (or being discarded) are: KeyOf()
+  Key partialKey_{};  // what the pieces in buffer_ (or being discarded) are: KeyOf()
+  sctp_rcvinfo info_{};  // of the first piece of the message in buffer_ (or being discarded)
   bool discarding_ = false;
   size_t discarded_ = 0;
   bool interleave_ = false;
-  std::map<uint64_t, Partial> parked_;
+  std::map<Key, Partial> parked_;
   size_t parkedBytes_ = 0;
+  char sink_[kMinBuffer];  // where the pieces of a message being dropped that has no buffer go
 };
 
 }  // namespace sctp

@@ -123,7 +123,10 @@ describe('interop with usrsctp over UDP (RFC 6951)', function () {
     }
   });
 
-  it('PR-SCTP from usrsctp: tsctp -P 2 -t 0 (no retransmission) under 20 % loss: it skips the lost messages with FORWARD-TSN, we get the rest and the end; fully reliable, all arrive', async () => {
+  // PR-SCTP both ways, each under loss only with the policy on: a fully reliable control under loss
+  // costs minutes against usrsctp (its RTO never goes below 1 s), and the assertions below already
+  // fail without the policy (all would arrive, and no FORWARD-TSN would be sent).
+  it('PR-SCTP from usrsctp: tsctp -P 2 -t 0 (no retransmission) under 20 % loss: it skips the lost messages with FORWARD-TSN, we get the rest and the end', async () => {
     const N = 30;
     async function run(pr) {
       const server = await bound(reliable);
@@ -139,15 +142,13 @@ describe('interop with usrsctp over UDP (RFC 6951)', function () {
       return { arrived, end: end.state, forwardTsn };
     }
     const pr = await run(['-P', 2, '-t', 0]);
-    const full = await run([]);
-    console.log(`      (rtx 0: ${JSON.stringify(pr)}; reliable: ${JSON.stringify(full)})`);
+    console.log(`      (rtx 0: ${JSON.stringify(pr)})`);
     assert.ok(pr.arrived < N && pr.arrived > 0, `${pr.arrived} of ${N}`);
     assert.ok(pr.forwardTsn >= 1, 'FORWARD-TSN from usrsctp');
     assert.strictEqual(pr.end, 'shutdown');
-    assert.deepStrictEqual(full, { arrived: N, end: 'shutdown', forwardTsn: 0 });
   });
 
-  it('PR-SCTP to usrsctp: our rtx: 0 under 20 % loss to a tsctp receiver: our FORWARD-TSN skips the lost messages, it counts the rest and a clean end; fully reliable, it counts all', async () => {
+  it('PR-SCTP to usrsctp: our rtx: 0 under 20 % loss to a tsctp receiver: our FORWARD-TSN skips the lost messages, it counts the rest and a clean end', async () => {
     const N = 30;
     async function run(policy) {
       const tsctp = usrsctp('tsctp', ['-p', 5001, '-E', 9902]);
@@ -171,14 +172,12 @@ describe('interop with usrsctp over UDP (RFC 6951)', function () {
       return { counted, forwardTsn };
     }
     const pr = await run({ rtx: 0 });
-    const full = await run({});
-    console.log(`      (rtx 0: ${JSON.stringify(pr)}; reliable: ${JSON.stringify(full)})`);
+    console.log(`      (rtx 0: ${JSON.stringify(pr)})`);
     // Fewer than a kernel receiver gets under the same loss (wire.test.js: ~85 %): Linux counts an
     // rtx: 0 message abandoned at the first SACK after it went out, so its FORWARD-TSN also covers
     // messages that arrived behind a lost one, and usrsctp drops those instead of delivering them.
     assert.ok(pr.counted < N, `${pr.counted} of ${N}`);
     assert.ok(pr.forwardTsn >= 1, 'our FORWARD-TSN');
-    assert.deepStrictEqual(full, { counted: N, forwardTsn: 0 });
   });
 
   it("I-DATA: Debian's usrsctp programs do not offer it (none sets SCTP_INTERLEAVING_SUPPORTED, off by default), so with interleave on our side the association uses DATA, and messages still come back whole", async () => {

@@ -193,7 +193,143 @@ exports.spawnJson = (command, args) => {
   return child;
 };
 
+// A child process whose output is text: output holds its stdout; waitFor(regexp) resolves with the
+// first match in it. Killed after the test if still running.
+exports.spawnText = (command, args, options = {}) => {
+  const child = spawn(command, args.map(String), { stdio: ['pipe', 'pipe', 'pipe'], ...options });
+  children.add(child);
+  child.output = '';
+  child.errors = '';
+  let notify = () => {};
+  child.stdout.on('data', (d) => { child.output += d; notify(); });
+  child.stderr.on('data', (d) => { child.errors += d; });
+  child.exited = new Promise((resolve) => child.on('exit', (code) => {
+    children.delete(child);
+    resolve(code);
+    notify();
+  }));
+  child.waitFor = (regexp, ms = 120000) => new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${command}: waited ${ms} ms for ${regexp}; ` +
+      `stdout: ${child.output.slice(-500)}; stderr: ${child.errors.slice(-500)}`)), ms);
+    notify = () => {
+      const m = child.output.match(regexp);
+      if (m) { clearTimeout(timer); notify = () => {}; resolve(m); }
+    };
+    notify();
+  });
+  return child;
+};
+
 // A Python kernel-SCTP peer (test/peers/peer.py).
 const python = fs.existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
 exports.python = python;
 exports.pythonPeer = (...args) => exports.spawnJson(python, [path.join(__dirname, 'peers', 'peer.py'), ...args]);
+
+// A program a test cannot do without: a missing one fails the test, naming the Debian package to
+// install (CI installs them all; no test skips for want of one).
+exports.need = (program, pkg) => {
+  const found = (program.includes('/') ? [program]
+    : (process.env.PATH || '').split(':').map((dir) => path.join(dir, program))).find((f) => fs.existsSync(f));
+  if (!found) throw new Error(`${program} not found: install it with apt-get install ${pkg}`);
+  return found;
+};
+
+// Runs a command to completion (killed after the test if still running); resolves with its stdout,
+// rejects with its stderr when it fails.
+exports.command = (file, args, options = {}) => new Promise((resolve, reject) => {
+  const child = require('child_process').execFile(file, args.map(String),
+    { maxBuffer: 64 * 1024 * 1024, ...options }, (err, stdout, stderr) => {
+      children.delete(child);
+      if (err) reject(new Error(`${file} ${args.join(' ')}: ${err.message} ${stderr}`)); else resolve(stdout);
+    });
+  children.add(child);
+});
+
+// Packet captures, for the tests that check what the wire carries (wire.test.js, usrsctp.test.js):
+// dumpcap records loopback while a test runs, then tshark (Wireshark's dissectors, not our idea of
+// the protocol) decodes it. `udpPorts`: UDP ports whose datagrams tshark decodes as SCTP (RFC 6951).
+// packets() stops the capture and resolves with one object per SCTP packet, its chunks in order.
+const wireFields = {
+  frame: 'frame.number',
+  ipProto: 'ip.proto',
+  udpSrc: 'udp.srcport',
+  udpDst: 'udp.dstport',
+  src: 'sctp.srcport',
+  dst: 'sctp.dstport',
+  chunks: 'sctp.chunk_type',
+  streams: 'sctp.data_sid',
+  ppids: 'sctp.data_payload_proto_id',
+  supported: 'sctp.supported_chunk_type', // in INIT and INIT ACK: the extensions the end offers
+  hmacs: 'sctp.hmac_id', // INIT and INIT ACK: the HMACs the end takes, in its order; AUTH: the one used
+  keys: 'sctp.shared_key_id',
+};
+// Over the VM's 9p root (cache=none) the loader pages in tshark's 160 MB of libraries one fault at a
+// time: a minute or two per run. Copied once into the guest's tmpfs, a run takes seconds.
+let tsharkEnv = null;
+const tsharkEnvironment = () => {
+  if (tsharkEnv) return tsharkEnv;
+  tsharkEnv = process.env;
+  if (process.env.SCTP_VM_GUEST && fs.existsSync('/dev/shm')) {
+    const ldd = require('child_process').execFileSync('ldd', [exports.need('tshark', 'tshark')]).toString();
+    const dir = fs.mkdtempSync('/dev/shm/tshark-libs-');
+    for (const [, lib] of ldd.matchAll(/=> (\/\S+)/g)) fs.copyFileSync(lib, path.join(dir, path.basename(lib)));
+    process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+    tsharkEnv = { ...process.env, LD_LIBRARY_PATH: dir };
+  }
+  return tsharkEnv;
+};
+let captures = 0;
+exports.capture = async (udpPorts = []) => {
+  exports.need('dumpcap', 'tshark');
+  exports.need('tshark', 'tshark');
+  tsharkEnvironment();
+  const file = path.join(require('os').tmpdir(), `sctp-napi-wire-${process.pid}-${captures++}.pcapng`);
+  const dumpcap = spawn('dumpcap', ['-q', '-i', 'lo', '-f', 'ip proto 132 or udp', '-w', file],
+    { stdio: ['ignore', 'ignore', 'pipe'] });
+  children.add(dumpcap);
+  const exited = new Promise((resolve) => dumpcap.on('exit', (code) => {
+    children.delete(dumpcap);
+    resolve(code);
+  }));
+  let stderr = '';
+  await new Promise((resolve, reject) => {
+    dumpcap.stderr.on('data', (d) => {
+      stderr += d;
+      if (/File: /.test(stderr)) resolve(); // capturing
+    });
+    exited.then((code) => reject(new Error(`dumpcap exited (${code}): ${stderr}`)));
+  });
+  return {
+    async packets() {
+      await exports.sleep(2000); // dumpcap reads the last packets
+      dumpcap.kill('SIGINT');
+      await exited;
+      const names = Object.keys(wireFields);
+      const stdout = await exports.command('tshark', ['-r', file, '-n',
+        ...udpPorts.flatMap((p) => ['-d', `udp.port==${p},sctp`]), '-Y', 'sctp', '-T', 'fields',
+        '-E', 'occurrence=a', '-E', 'aggregator=,', ...names.flatMap((n) => ['-e', wireFields[n]])],
+      { env: tsharkEnvironment(), timeout: 300000 });
+      fs.rmSync(file, { force: true });
+      return stdout.split('\n').filter((l) => l !== '').map((line) => {
+        const values = line.split('\t');
+        const packet = {};
+        names.forEach((n, i) => {
+          const all = values[i] ? values[i].split(',').map(Number) : [];
+          packet[n] = ['frame', 'ipProto', 'udpSrc', 'udpDst', 'src', 'dst'].includes(n) ? (all[0] ?? null) : all;
+        });
+        return packet;
+      });
+    },
+  };
+};
+
+// Runs fn with `loss` (e.g. '20%') of the packets on loopback dropped (tc netem); removed after.
+exports.lossyLoopback = async (loss, fn) => {
+  const { execFileSync } = require('child_process');
+  execFileSync('tc', ['qdisc', 'add', 'dev', 'lo', 'root', 'netem', 'loss', loss]);
+  try {
+    return await fn();
+  } finally {
+    execFileSync('tc', ['qdisc', 'del', 'dev', 'lo', 'root']);
+  }
+};

@@ -12,7 +12,7 @@ const {
   validateSendOptions, validateOptions, applyOptions, validatePeerParams, toBuffer, toMessage,
 } = require('./options');
 const {
-  PEER_CAUSED, associationInfo, isUp, receiveInfo, relayed, connectError, abortError,
+  streamError, peerCaused, associationInfo, isUp, receiveInfo, relayed, connectError, abortError,
 } = require('./notifications');
 const A = require('./associations');
 const { sendOne, SendQueue } = require('./batch');
@@ -637,17 +637,29 @@ class Socket extends EventEmitter {
   }
 
   #complete(request, result) {
-    const error = result < 0
-      ? binding.systemError(-result, 'send', request.address || `association ${request.info.assocId}`,
-        request.address ? request.port : undefined)
-      : null;
+    const error = result < 0 ? this.#sendError(request, -result) : null;
     if (request.callback) request.callback(error, error ? undefined : result);
-    else if (error && !(PEER_CAUSED.has(error.code) && this.listenerCount('error') === 0)) {
+    else if (error && !(peerCaused(error) && this.listenerCount('error') === 0)) {
       this.emit('error', error);
     }
     // else: the association ended (its peer shut it down or aborted it) before this message went
-    // out. A peer's doing is not thrown at an app that did not listen for 'error'; the
-    // 'association' event says what happened.
+    // out, or the peer accepts fewer streams than the one it was sent on. A peer's doing is not
+    // thrown at an app that did not listen for 'error'; the 'association' event says what happened.
+  }
+
+  #sendError(request, errno) {
+    const { address, port, info } = request;
+    const error = binding.systemError(errno, 'send', address || `association ${info.assocId}`,
+      address ? port : undefined);
+    if (this.#closed || errno !== E.EINVAL || !(info.stream > 0)) return error;
+    let { assocId } = info;
+    if (!assocId) { // sent to an address: the association with it (a peer may have several addresses)
+      const has = (a) => a.address === address || [].concat(this.#handle.peerAddresses(a.assocId))
+        .some((p) => Array.isArray(p) && p[0] === address);
+      const found = [...this.#associations.values()].find((a) => a.port === port && has(a));
+      assocId = found && found.assocId;
+    }
+    return streamError(error, this.#handle, assocId, info.stream);
   }
 
   // Sends what is queued, in batches. Each completion runs on a tick of its own: a callback that

@@ -38,7 +38,9 @@ class Socket extends EventEmitter {
   #connecting = new Map(); // assocId -> settle(err, info)
   #lastAddress = null; // the last address #validateAddress accepted (sends repeat it)
   #abandonedSent = null; // assocId -> abandoned.sent last reported; a Map while 'abandoned' is listened to
-  #pauses = 0; // async iterators holding reading paused
+  #pauses = 0; // async iterators holding reading paused (and messages left unread, below)
+  #iterators = 0; // async iterators listening for 'error' (the app's listeners are the others)
+  #unread = []; // { msg, rinfo }s a loop left (break) that no one else saw: the next reader's
   #corked = 0; // cork() calls not yet undone by uncork(): sends wait in the queue
   #owesDrain = false; // the queue waited for room (EAGAIN) or send() returned false: 'drain' when it empties
 
@@ -97,12 +99,14 @@ class Socket extends EventEmitter {
   on(event, listener) {
     super.on(event, listener);
     if (event === 'abandoned') this.#watchAbandoned();
+    if (event === 'message') this.#handBack();
     return this;
   }
 
   prependListener(event, listener) {
     super.prependListener(event, listener);
     if (event === 'abandoned') this.#watchAbandoned();
+    if (event === 'message') this.#handBack();
     return this;
   }
 
@@ -467,6 +471,7 @@ class Socket extends EventEmitter {
     }
     this.#associations.clear();
     this.#abandonedSent = null;
+    this.#unread = [];
     const unsent = this.#queue.clear();
     process.nextTick(() => {
       for (const request of unsent) {
@@ -504,15 +509,18 @@ class Socket extends EventEmitter {
   getSendQueueSize() { return this.#queue.bytes; }
   getSendQueueCount() { return this.#queue.length; }
 
-  // for await (const { msg, rinfo } of socket): ends when the socket closes; an 'error' is thrown.
+  // for await (const { msg, rinfo } of socket): ends when the socket closes; an 'error' is thrown
+  // (one a peer caused only if the app listens for 'error' too: the loop's listener does not count).
   // While more than a few messages wait unread, the socket stops reading (the kernel's receive
-  // window then pushes back on the senders) until the loop catches up.
+  // window then pushes back on the senders) until the loop catches up. A loop left early (break)
+  // hands the messages it held back: to the next loop, or as 'message' to the next listener.
   [Symbol.asyncIterator]() {
     const buffered = [];
     const waiting = []; // next() calls not yet settled, in order
     let failure = null;
     let done = this.#closed;
     let paused = false;
+    let listening = false;
     const pause = (on) => {
       if (paused === on) return;
       paused = on;
@@ -539,6 +547,9 @@ class Socket extends EventEmitter {
       settle();
     };
     const cleanup = () => {
+      if (!listening) return;
+      listening = false;
+      this.#iterators--;
       this.off('message', onMessage);
       this.off('error', onError);
       this.off('close', onClose);
@@ -547,7 +558,11 @@ class Socket extends EventEmitter {
     const onError = (err) => { failure = err; cleanup(); settle(); };
     const onClose = () => { done = true; cleanup(); settle(); };
     if (!done) {
-      this.on('message', onMessage);
+      buffered.push(...this.#takeUnread());
+      if (buffered.length >= ITERATOR_HIGH_WATER) pause(true);
+      listening = true;
+      this.#iterators++;
+      super.on('message', onMessage); // (not this.on(): that hands back what is unread)
       this.on('error', onError);
       this.on('close', onClose);
     }
@@ -557,15 +572,39 @@ class Socket extends EventEmitter {
         settle();
       }),
       return: async () => {
+        const wasListening = listening;
         done = true;
         failure = null;
-        buffered.length = 0;
         cleanup();
+        // What no other listener saw waits for the next reader, reading paused meanwhile (in order).
+        if (wasListening && buffered.length && this.listenerCount('message') === 0) {
+          if (this.#unread.length === 0) this.#pause(true);
+          this.#unread.push(...buffered);
+        }
+        buffered.length = 0;
         settle(); // a next() still waiting ends too
         return { value: undefined, done: true };
       },
       [Symbol.asyncIterator]() { return this; },
     };
+  }
+
+  // Messages a loop left, taken by a new loop; reading resumes (the loop pauses it again if need be).
+  #takeUnread() {
+    const unread = this.#unread;
+    if (unread.length === 0) return unread;
+    this.#unread = [];
+    this.#pause(false);
+    return unread;
+  }
+
+  // A new 'message' listener gets what a loop left, in order, before anything read after.
+  #handBack() {
+    if (this.#unread.length === 0 || this.#unread.scheduled) return;
+    this.#unread.scheduled = true;
+    process.nextTick(() => {
+      for (const { msg, rinfo } of this.#takeUnread()) this.emit('message', msg, rinfo);
+    });
   }
 
   // Reading stops while any async iterator holds it paused.
@@ -639,7 +678,7 @@ class Socket extends EventEmitter {
   #complete(request, result) {
     const error = result < 0 ? this.#sendError(request, -result) : null;
     if (request.callback) request.callback(error, error ? undefined : result);
-    else if (error && !(peerCaused(error) && this.listenerCount('error') === 0)) {
+    else if (error && !(peerCaused(error) && this.listenerCount('error') === this.#iterators)) {
       this.emit('error', error);
     }
     // else: the association ended (its peer shut it down or aborted it) before this message went

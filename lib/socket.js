@@ -9,7 +9,7 @@ const {
   coded, invalidArgValue, validateInteger, validateFunction, validateObject, validateAbortSignal,
 } = require('./validators');
 const {
-  validateSendOptions, validateOptions, applyOptions, validatePeerParams, toBuffer, toMessage,
+  STREAM_SEND_DEFAULTS, validateSendOptions, validateOptions, applyOptions, validatePeerParams, toBuffer, toMessage,
 } = require('./options');
 const {
   streamError, peerCaused, associationInfo, isUp, receiveInfo, relayed, connectError, abortError,
@@ -30,6 +30,7 @@ const OWN_OPTIONS = new Set(['type']); // read by the constructor, not validateO
 class Socket extends EventEmitter {
   #handle;
   #options;
+  #streamDefaults; // a peeled-off socket's send defaults: in order and fully reliable, under the app's
   #bound = false;
   #closed = false;
   #queue = new SendQueue();
@@ -56,6 +57,8 @@ class Socket extends EventEmitter {
       throw invalidArgValue('options.ipv6Only', true, "applies to type 'sctp6' only");
     }
     this.#options = o;
+    this.#streamDefaults = options.defaults === undefined ? STREAM_SEND_DEFAULTS
+      : validateSendOptions(options.defaults, 'options.defaults', STREAM_SEND_DEFAULTS);
     const handle = new binding.SocketHandle(this.#callbacks());
     const family = type === 'sctp6' ? 6 : 4;
     const openErr = handle.open(family, false);
@@ -353,12 +356,14 @@ class Socket extends EventEmitter {
   }
 
   // Branches one association off into a one-to-one socket of its own (sctp_peeloff): the same
-  // class connect() and createServer() give, a Duplex with this socket's options.
+  // class connect() and createServer() give, a Duplex with this socket's options; its send defaults
+  // are the one-to-one socket's (in order, fully reliable) with the `defaults` given here over them.
   peeloff(assocId) {
     validateInteger(assocId, 'assocId', 1, 2 ** 31 - 1);
     this.#healthCheck();
     try {
-      return new StreamSocket(this.#options, kAdopt, (handle) => handle.peeloff(this.#handle, assocId), 'sctp_peeloff');
+      return new StreamSocket({ ...this.#options, defaults: this.#streamDefaults }, kAdopt,
+        (handle) => handle.peeloff(this.#handle, assocId), 'sctp_peeloff');
     } finally { // unless it is still here (the peeloff failed before the kernel's part), it is gone
       if (typeof this.#handle.peerAddresses(assocId) === 'number') {
         this.#associations.delete(assocId);

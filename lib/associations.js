@@ -162,7 +162,12 @@ function authOp(handle, assocId, option, what, keyNumber, secret) {
 
 function setAuthKey(handle, assocId, keyNumber, secret) {
   validateInteger(keyNumber, 'keyNumber', 0, 65535);
-  authOp(handle, assocId, C.SCTP_AUTH_KEY, 'SCTP_AUTH_KEY', keyNumber, validateSecret(secret, 'secret'));
+  const key = validateSecret(secret, 'secret');
+  try {
+    authOp(handle, assocId, C.SCTP_AUTH_KEY, 'SCTP_AUTH_KEY', keyNumber, key);
+  } finally {
+    key.fill(0); // the kernel has it (or refused it): no copy of ours stays
+  }
 }
 
 function useAuthKey(handle, assocId, keyNumber) {

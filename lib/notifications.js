@@ -39,6 +39,21 @@ const causeName = (code) => (code ? CAUSES[code] || `cause-${code}` : '');
 // Send errors that mean the association was ended by its peer (or is ending) before the send.
 const PEER_CAUSED = new Set(['EPIPE', 'ESHUTDOWN', 'ECONNRESET', 'ENOTCONN', 'ECONNABORTED']);
 
+// A send on a stream the association does not have: its outbound streams are as many as the
+// peer's INIT accepted (at most our outStreams), so a peer decides it. The error says so (code
+// EINVAL, with `stream` and `outStreams`) and counts as peer-caused. assocId: 0 on a one-to-one socket.
+function streamError(err, handle, assocId, stream) {
+  if (err.code !== 'EINVAL' || !(stream > 0) || assocId === undefined) return err;
+  const st = handle.status(assocId);
+  if (typeof st === 'number' || stream < st.outStreams) return err;
+  err.message += ` (stream ${stream} is not one of the association's ${st.outStreams} outbound streams: ` +
+    'the peer accepts no more)';
+  return Object.assign(err, { stream, outStreams: st.outStreams });
+}
+
+// Whether a send's error was the peer's doing: not thrown at an app that did not listen for 'error'.
+const peerCaused = (err) => PEER_CAUSED.has(err.code) || err.outStreams !== undefined;
+
 // An ABORT's cause, when there was one, on the error it led to.
 const withCause = (err, info) => (info.error ? Object.assign(err, { sctpCause: info.error, reason: info.reason }) : err);
 
@@ -146,6 +161,6 @@ function abortError(signal) {
 }
 
 module.exports = {
-  CAUSES, causeName, PEER_CAUSED, withCause, associationInfo, isUp, receiveInfo, relayed, connectError,
+  CAUSES, causeName, PEER_CAUSED, streamError, peerCaused, withCause, associationInfo, isUp, receiveInfo, relayed, connectError,
   lostError, abortError,
 };

@@ -3,7 +3,7 @@
 // them to a native handle. Adding an option touches this file, index.d.ts and a test.
 const binding = require('./binding');
 const {
-  invalidArgType, invalidArgValue, validateInteger, validateBoolean, validateObject, validateAbortSignal,
+  coded, invalidArgType, invalidArgValue, validateInteger, validateBoolean, validateObject, validateAbortSignal,
 } = require('./validators');
 
 const { constants: C } = binding;
@@ -187,7 +187,9 @@ function validateSecret(value, name) {
   if (secret.length === 0 || secret.length > 65535) {
     throw invalidArgValue(name, value, 'must be 1 to 65535 bytes long');
   }
-  return Buffer.from(secret); // a copy: the caller may wipe or reuse its own before it is set
+  // Our own copy (the caller may wipe or reuse its own before it is set), which the caller of
+  // this fills with zeros once the kernel has it.
+  return typeof value === 'string' ? secret : Buffer.from(secret);
 }
 
 // auth: true | false | { chunks, key } -> false | { chunks: [type], key: Buffer | null }
@@ -285,8 +287,20 @@ function setOptions(handle, o, family) {
   if (o.auth !== undefined) { // SCTP_AUTH_SUPPORTED first: with it, the others need no net.sctp.auth_enable
     check(handle.setAssocValue(C.SCTP_AUTH_SUPPORTED, 0, o.auth ? 1 : 0), 'SCTP_AUTH_SUPPORTED');
     for (const type of o.auth ? o.auth.chunks : []) check(handle.setAuthChunk(type), 'SCTP_AUTH_CHUNK');
+    if (o.auth && o.auth.spent) {
+      throw coded(Error, 'ERR_SCTP_AUTH_KEY_SPENT', 'The auth key was wiped once the first socket had it: ' +
+        'give it again (a new createServer({ auth: { key } })) to listen again');
+    }
     if (o.auth && o.auth.key) {
-      check(handle.setAuthKey(C.SCTP_AUTH_KEY, 0, 1, o.auth.key), 'SCTP_AUTH_KEY');
+      // Kept no longer than the kernel needs it: wiped, and gone from the options (shared by copies).
+      const { key } = o.auth;
+      o.auth.key = null;
+      o.auth.spent = true;
+      try {
+        check(handle.setAuthKey(C.SCTP_AUTH_KEY, 0, 1, key), 'SCTP_AUTH_KEY');
+      } finally {
+        key.fill(0);
+      }
       check(handle.setAuthKey(C.SCTP_AUTH_ACTIVE_KEY, 0, 1), 'SCTP_AUTH_ACTIVE_KEY');
       // The built-in empty key #0 goes: a peer that signs with it must not pass for one with ours.
       check(handle.setAuthKey(C.SCTP_AUTH_DELETE_KEY, 0, 0), 'SCTP_AUTH_DELETE_KEY');

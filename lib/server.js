@@ -21,6 +21,10 @@ const SERVER_OPTIONS = new Set([
   'allowHalfOpen', 'pauseOnConnect', 'noDelay', 'keepAlive', 'keepAliveInitialDelay', 'highWaterMark',
   'blockList',
 ]);
+// accept() out of descriptors or memory: the connection waits in the kernel; so do we, this long
+// (doubling from the first up to the last), as libuv and net do rather than retry on every loop turn.
+const ACCEPT_BACKOFF = [10, 1000];
+const OUT_OF = new Set([E.EMFILE, E.ENFILE, E.ENOBUFS, E.ENOMEM]);
 const LISTEN_OPTIONS = new Set(['port', 'host', 'addresses', 'backlog', 'exclusive', 'ipv6Only', 'signal',
   'readableAll', 'writableAll', 'reusePort']);
 
@@ -31,6 +35,8 @@ class Server extends EventEmitter {
   #connections = new Set();
   #refed = true;
   #closing = false;
+  #backoff = 0; // ms accept() waits after running out of descriptors; 0: it did not
+  #backoffTimer = null;
   maxConnections = undefined;
 
   constructor(options, connectionListener) {
@@ -143,6 +149,8 @@ class Server extends EventEmitter {
       const fd = this.#handle.accept(refuse);
       if (fd === -E.EAGAIN) return;
       if (fd === -E.ECONNABORTED) continue;
+      if (OUT_OF.has(-fd)) return this.#backOff(-fd);
+      this.#backoff = 0;
       if (fd < 0) {
         this.emit('error', binding.systemError(-fd, 'accept'));
         return;
@@ -168,6 +176,24 @@ class Server extends EventEmitter {
     }
   }
 
+  // Stops accepting for a while, then tries again. Reported once a run (the first time), as 'error'
+  // to 'error' listeners only: connecting peers cause it, and the server goes on.
+  #backOff(errno) {
+    if (this.#backoff === 0 && this.listenerCount('error') > 0) {
+      this.emit('error', binding.systemError(errno, 'accept'));
+    }
+    if (!this.#handle) return;
+    this.#backoff = Math.min(this.#backoff ? this.#backoff * 2 : ACCEPT_BACKOFF[0], ACCEPT_BACKOFF[1]);
+    this.#handle.setReading(false);
+    this.#backoffTimer = setTimeout(() => {
+      this.#backoffTimer = null;
+      if (!this.#handle) return;
+      this.#handle.setReading(true);
+      this.#accept();
+    }, this.#backoff);
+    if (!this.#refed) this.#backoffTimer.unref();
+  }
+
   address() {
     return this.#handle ? A.sockName(this.#handle) : null;
   }
@@ -184,6 +210,9 @@ class Server extends EventEmitter {
     if (callback) this.once('close', callback);
     this.#handle.close();
     this.#handle = null;
+    clearTimeout(this.#backoffTimer);
+    this.#backoffTimer = null;
+    this.#backoff = 0;
     this.#closing = true;
     this.#maybeClosed();
     return this;
@@ -204,12 +233,14 @@ class Server extends EventEmitter {
   ref() {
     this.#refed = true;
     if (this.#handle) this.#handle.ref();
+    if (this.#backoffTimer) this.#backoffTimer.ref();
     return this;
   }
 
   unref() {
     this.#refed = false;
     if (this.#handle) this.#handle.unref();
+    if (this.#backoffTimer) this.#backoffTimer.unref();
     return this;
   }
 

@@ -9,10 +9,10 @@ const {
   coded, invalidArgValue, validateInteger, validateFunction, validateObject, validateAbortSignal,
 } = require('./validators');
 const {
-  validateSendOptions, validateOptions, applyOptions, validatePeerParams, toBuffer, toMessage,
+  STREAM_SEND_DEFAULTS, validateSendOptions, validateOptions, applyOptions, validatePeerParams, toBuffer, toMessage,
 } = require('./options');
 const {
-  PEER_CAUSED, associationInfo, isUp, receiveInfo, relayed, connectError, abortError,
+  streamError, peerCaused, associationInfo, isUp, receiveInfo, relayed, connectError, abortError,
 } = require('./notifications');
 const A = require('./associations');
 const { sendOne, SendQueue } = require('./batch');
@@ -30,6 +30,7 @@ const OWN_OPTIONS = new Set(['type']); // read by the constructor, not validateO
 class Socket extends EventEmitter {
   #handle;
   #options;
+  #streamDefaults; // a peeled-off socket's send defaults: in order and fully reliable, under the app's
   #bound = false;
   #closed = false;
   #queue = new SendQueue();
@@ -38,7 +39,9 @@ class Socket extends EventEmitter {
   #connecting = new Map(); // assocId -> settle(err, info)
   #lastAddress = null; // the last address #validateAddress accepted (sends repeat it)
   #abandonedSent = null; // assocId -> abandoned.sent last reported; a Map while 'abandoned' is listened to
-  #pauses = 0; // async iterators holding reading paused
+  #pauses = 0; // async iterators holding reading paused (and messages left unread, below)
+  #iterators = 0; // async iterators listening for 'error' (the app's listeners are the others)
+  #unread = []; // { msg, rinfo }s a loop left (break) that no one else saw: the next reader's
   #corked = 0; // cork() calls not yet undone by uncork(): sends wait in the queue
   #owesDrain = false; // the queue waited for room (EAGAIN) or send() returned false: 'drain' when it empties
   #opening = new Map(); // with interleave: 'address port' -> the sends waiting for the association to it (#holdUntilUp)
@@ -56,6 +59,8 @@ class Socket extends EventEmitter {
       throw invalidArgValue('options.ipv6Only', true, "applies to type 'sctp6' only");
     }
     this.#options = o;
+    this.#streamDefaults = options.defaults === undefined ? STREAM_SEND_DEFAULTS
+      : validateSendOptions(options.defaults, 'options.defaults', STREAM_SEND_DEFAULTS);
     const handle = new binding.SocketHandle(this.#callbacks());
     const family = type === 'sctp6' ? 6 : 4;
     const openErr = handle.open(family, false);
@@ -99,12 +104,14 @@ class Socket extends EventEmitter {
   on(event, listener) {
     super.on(event, listener);
     if (event === 'abandoned') this.#watchAbandoned();
+    if (event === 'message') this.#handBack();
     return this;
   }
 
   prependListener(event, listener) {
     super.prependListener(event, listener);
     if (event === 'abandoned') this.#watchAbandoned();
+    if (event === 'message') this.#handBack();
     return this;
   }
 
@@ -356,12 +363,14 @@ class Socket extends EventEmitter {
   }
 
   // Branches one association off into a one-to-one socket of its own (sctp_peeloff): the same
-  // class connect() and createServer() give, a Duplex with this socket's options.
+  // class connect() and createServer() give, a Duplex with this socket's options; its send defaults
+  // are the one-to-one socket's (in order, fully reliable) with the `defaults` given here over them.
   peeloff(assocId) {
     validateInteger(assocId, 'assocId', 1, 2 ** 31 - 1);
     this.#healthCheck();
     try {
-      return new StreamSocket(this.#options, kAdopt, (handle) => handle.peeloff(this.#handle, assocId), 'sctp_peeloff');
+      return new StreamSocket({ ...this.#options, defaults: this.#streamDefaults }, kAdopt,
+        (handle) => handle.peeloff(this.#handle, assocId), 'sctp_peeloff');
     } finally { // unless it is still here (the peeloff failed before the kernel's part), it is gone
       if (typeof this.#handle.peerAddresses(assocId) === 'number') {
         this.#associations.delete(assocId);
@@ -474,6 +483,7 @@ class Socket extends EventEmitter {
     }
     this.#associations.clear();
     this.#abandonedSent = null;
+    this.#unread = [];
     const unsent = [...this.#queue.clear(), ...[...this.#opening.values()].flat()];
     this.#opening.clear();
     process.nextTick(() => {
@@ -512,15 +522,18 @@ class Socket extends EventEmitter {
   getSendQueueSize() { return this.#queue.bytes; }
   getSendQueueCount() { return this.#queue.length; }
 
-  // for await (const { msg, rinfo } of socket): ends when the socket closes; an 'error' is thrown.
+  // for await (const { msg, rinfo } of socket): ends when the socket closes; an 'error' is thrown
+  // (one a peer caused only if the app listens for 'error' too: the loop's listener does not count).
   // While more than a few messages wait unread, the socket stops reading (the kernel's receive
-  // window then pushes back on the senders) until the loop catches up.
+  // window then pushes back on the senders) until the loop catches up. A loop left early (break)
+  // hands the messages it held back: to the next loop, or as 'message' to the next listener.
   [Symbol.asyncIterator]() {
     const buffered = [];
     const waiting = []; // next() calls not yet settled, in order
     let failure = null;
     let done = this.#closed;
     let paused = false;
+    let listening = false;
     const pause = (on) => {
       if (paused === on) return;
       paused = on;
@@ -547,6 +560,9 @@ class Socket extends EventEmitter {
       settle();
     };
     const cleanup = () => {
+      if (!listening) return;
+      listening = false;
+      this.#iterators--;
       this.off('message', onMessage);
       this.off('error', onError);
       this.off('close', onClose);
@@ -555,7 +571,11 @@ class Socket extends EventEmitter {
     const onError = (err) => { failure = err; cleanup(); settle(); };
     const onClose = () => { done = true; cleanup(); settle(); };
     if (!done) {
-      this.on('message', onMessage);
+      buffered.push(...this.#takeUnread());
+      if (buffered.length >= ITERATOR_HIGH_WATER) pause(true);
+      listening = true;
+      this.#iterators++;
+      super.on('message', onMessage); // (not this.on(): that hands back what is unread)
       this.on('error', onError);
       this.on('close', onClose);
     }
@@ -565,15 +585,39 @@ class Socket extends EventEmitter {
         settle();
       }),
       return: async () => {
+        const wasListening = listening;
         done = true;
         failure = null;
-        buffered.length = 0;
         cleanup();
+        // What no other listener saw waits for the next reader, reading paused meanwhile (in order).
+        if (wasListening && buffered.length && this.listenerCount('message') === 0) {
+          if (this.#unread.length === 0) this.#pause(true);
+          this.#unread.push(...buffered);
+        }
+        buffered.length = 0;
         settle(); // a next() still waiting ends too
         return { value: undefined, done: true };
       },
       [Symbol.asyncIterator]() { return this; },
     };
+  }
+
+  // Messages a loop left, taken by a new loop; reading resumes (the loop pauses it again if need be).
+  #takeUnread() {
+    const unread = this.#unread;
+    if (unread.length === 0) return unread;
+    this.#unread = [];
+    this.#pause(false);
+    return unread;
+  }
+
+  // A new 'message' listener gets what a loop left, in order, before anything read after.
+  #handBack() {
+    if (this.#unread.length === 0 || this.#unread.scheduled) return;
+    this.#unread.scheduled = true;
+    process.nextTick(() => {
+      for (const { msg, rinfo } of this.#takeUnread()) this.emit('message', msg, rinfo);
+    });
   }
 
   // Reading stops while any async iterator holds it paused.
@@ -685,17 +729,29 @@ class Socket extends EventEmitter {
   }
 
   #complete(request, result) {
-    const error = result < 0
-      ? binding.systemError(-result, 'send', request.address || `association ${request.info.assocId}`,
-        request.address ? request.port : undefined)
-      : null;
+    const error = result < 0 ? this.#sendError(request, -result) : null;
     if (request.callback) request.callback(error, error ? undefined : result);
-    else if (error && !(PEER_CAUSED.has(error.code) && this.listenerCount('error') === 0)) {
+    else if (error && !(peerCaused(error) && this.listenerCount('error') === this.#iterators)) {
       this.emit('error', error);
     }
     // else: the association ended (its peer shut it down or aborted it) before this message went
-    // out. A peer's doing is not thrown at an app that did not listen for 'error'; the
-    // 'association' event says what happened.
+    // out, or the peer accepts fewer streams than the one it was sent on. A peer's doing is not
+    // thrown at an app that did not listen for 'error'; the 'association' event says what happened.
+  }
+
+  #sendError(request, errno) {
+    const { address, port, info } = request;
+    const error = binding.systemError(errno, 'send', address || `association ${info.assocId}`,
+      address ? port : undefined);
+    if (this.#closed || errno !== E.EINVAL || !(info.stream > 0)) return error;
+    let { assocId } = info;
+    if (!assocId) { // sent to an address: the association with it (a peer may have several addresses)
+      const has = (a) => a.address === address || [].concat(this.#handle.peerAddresses(a.assocId))
+        .some((p) => Array.isArray(p) && p[0] === address);
+      const found = [...this.#associations.values()].find((a) => a.port === port && has(a));
+      assocId = found && found.assocId;
+    }
+    return streamError(error, this.#handle, assocId, info.stream);
   }
 
   // Sends what is queued, in batches. Each completion runs on a tick of its own: a callback that

@@ -17,7 +17,7 @@ const {
   STREAM_SEND_DEFAULTS, validateSendOptions, validateOptions, applyOptions, validatePeerParams, toMessage,
 } = require('./options');
 const {
-  PEER_CAUSED, associationInfo, isUp, receiveInfo, relayed, connectError, lostError, abortError,
+  streamError, peerCaused, associationInfo, isUp, receiveInfo, relayed, connectError, lostError, abortError,
 } = require('./notifications');
 const A = require('./associations');
 const { sendBatch } = require('./batch');
@@ -273,10 +273,12 @@ class StreamSocket extends Duplex {
   }
 
   // A write that failed: the error for its callback. One the peer caused (the association is
-  // over) destroys the socket first when nothing listens for 'error', so it is not thrown.
-  #writeError(errno) {
-    const err = binding.systemError(errno, 'send', this.#remote?.address, this.#remote?.port);
-    if (PEER_CAUSED.has(err.code) && this.listenerCount('error') === 0) {
+  // over, or the peer accepts fewer streams than `stream`) destroys the socket first when nothing
+  // listens for 'error', so it is not thrown.
+  #writeError(errno, stream) {
+    let err = binding.systemError(errno, 'send', this.#remote?.address, this.#remote?.port);
+    if (this.#handle) err = streamError(err, this.#handle, 0, stream);
+    if (peerCaused(err) && this.listenerCount('error') === 0) {
       this.#lost = this.#lost || err;
       this.destroy();
     }
@@ -294,7 +296,7 @@ class StreamSocket extends Duplex {
         this.#handle.watchWritable();
         return undefined;
       }
-      if (taken < 0) return callback(this.#writeError(-taken));
+      if (taken < 0) return callback(this.#writeError(-taken, messages[from].info.stream));
       for (let i = from; i < from + taken; i++) this.#bytesWritten += messages[i].data.length;
       from += taken;
       if (this.#timer) this.#timer.refresh();

@@ -25,6 +25,7 @@ const { performance } = require('perf_hooks');
 const asyncDispose = Symbol.asyncDispose || Symbol.for('nodejs.asyncDispose');
 const kInternals = Symbol.for('sctp-napi.internals');
 const ITERATOR_HIGH_WATER = 16; // messages an async iterator holds before reading pauses
+const kLoop = Symbol('sctp-napi.loop'); // marks an async iterator's own listeners: not the app's
 const OWN_OPTIONS = new Set(['type']); // read by the constructor, not validateOptions()
 
 class Socket extends EventEmitter {
@@ -39,9 +40,9 @@ class Socket extends EventEmitter {
   #connecting = new Map(); // assocId -> settle(err, info)
   #lastAddress = null; // the last address #validateAddress accepted (sends repeat it)
   #abandonedSent = null; // assocId -> abandoned.sent last reported; a Map while 'abandoned' is listened to
-  #pauses = 0; // async iterators holding reading paused (and messages left unread, below)
-  #iterators = 0; // async iterators listening for 'error' (the app's listeners are the others)
-  #unread = []; // { msg, rinfo }s a loop left (break) that no one else saw: the next reader's
+  #pauses = 0; // async iterators holding reading paused
+  #unread = []; // { msg, rinfo }s a loop left (break) that no one else saw: the next reader's, first
+  #handingBack = false; // #handBack() has a tick coming
   #corked = 0; // cork() calls not yet undone by uncork(): sends wait in the queue
   #owesDrain = false; // the queue waited for room (EAGAIN) or send() returned false: 'drain' when it empties
   #opening = new Map(); // with interleave: 'address port' -> the sends waiting for the association to it (#holdUntilUp)
@@ -83,7 +84,13 @@ class Socket extends EventEmitter {
     return {
       ...relayed(this),
       onmessage: (msg, address, port, assocId, stream, ppid, flags, ssn, tsn, context) => {
-        this.emit('message', msg, receiveInfo(msg, address, port, assocId, stream, ppid, flags, ssn, tsn, context));
+        const rinfo = receiveInfo(msg, address, port, assocId, stream, ppid, flags, ssn, tsn, context);
+        if (this.#unread.length && this.listenerCount('message') > 0) { // behind what a loop left
+          this.#unread.push({ msg, rinfo });
+          this.#handBack();
+        } else {
+          this.emit('message', msg, rinfo); // (with no listener: dropped, as dgram's)
+        }
       },
       onwritable: () => {
         if (this.#corked === 0) this.#flush();
@@ -106,6 +113,10 @@ class Socket extends EventEmitter {
     if (event === 'abandoned') this.#watchAbandoned();
     if (event === 'message') this.#handBack();
     return this;
+  }
+
+  addListener(event, listener) {
+    return this.on(event, listener);
   }
 
   prependListener(event, listener) {
@@ -526,9 +537,12 @@ class Socket extends EventEmitter {
   // (one a peer caused only if the app listens for 'error' too: the loop's listener does not count).
   // While more than a few messages wait unread, the socket stops reading (the kernel's receive
   // window then pushes back on the senders) until the loop catches up. A loop left early (break)
-  // hands the messages it held back: to the next loop, or as 'message' to the next listener.
+  // hands back the messages it held that no other listener saw: to the next loop, or as 'message'
+  // to the listeners there are then or the next one added, before anything read after. Reading goes
+  // on meanwhile; what arrives while no one listens is dropped, as dgram's.
   [Symbol.asyncIterator]() {
     const buffered = [];
+    const seen = new WeakSet(); // of buffered: also given to another 'message' listener
     const waiting = []; // next() calls not yet settled, in order
     let failure = null;
     let done = this.#closed;
@@ -555,14 +569,15 @@ class Socket extends EventEmitter {
       if (buffered.length < ITERATOR_HIGH_WATER / 2) pause(false);
     };
     const onMessage = (msg, rinfo) => {
-      buffered.push({ msg, rinfo });
+      const entry = { msg, rinfo };
+      if (this.listenerCount('message') > 1) seen.add(entry);
+      buffered.push(entry);
       if (buffered.length >= ITERATOR_HIGH_WATER) pause(true);
       settle();
     };
     const cleanup = () => {
       if (!listening) return;
       listening = false;
-      this.#iterators--;
       this.off('message', onMessage);
       this.off('error', onError);
       this.off('close', onClose);
@@ -570,11 +585,11 @@ class Socket extends EventEmitter {
     };
     const onError = (err) => { failure = err; cleanup(); settle(); };
     const onClose = () => { done = true; cleanup(); settle(); };
+    onMessage[kLoop] = onError[kLoop] = true;
     if (!done) {
-      buffered.push(...this.#takeUnread());
+      buffered.push(...this.#unread.splice(0));
       if (buffered.length >= ITERATOR_HIGH_WATER) pause(true);
       listening = true;
-      this.#iterators++;
       super.on('message', onMessage); // (not this.on(): that hands back what is unread)
       this.on('error', onError);
       this.on('close', onClose);
@@ -589,12 +604,9 @@ class Socket extends EventEmitter {
         done = true;
         failure = null;
         cleanup();
-        // What no other listener saw waits for the next reader, reading paused meanwhile (in order).
-        if (wasListening && buffered.length && this.listenerCount('message') === 0) {
-          if (this.#unread.length === 0) this.#pause(true);
-          this.#unread.push(...buffered);
-        }
+        if (wasListening) this.#unread.push(...buffered.filter((entry) => !seen.has(entry)));
         buffered.length = 0;
+        if (this.listenerCount('message') > 0) this.#handBack();
         settle(); // a next() still waiting ends too
         return { value: undefined, done: true };
       },
@@ -602,22 +614,23 @@ class Socket extends EventEmitter {
     };
   }
 
-  // Messages a loop left, taken by a new loop; reading resumes (the loop pauses it again if need be).
-  #takeUnread() {
-    const unread = this.#unread;
-    if (unread.length === 0) return unread;
-    this.#unread = [];
-    this.#pause(false);
-    return unread;
+  // What a loop left goes to the 'message' listeners, in order, one message at a time while there
+  // are any (a once() listener takes one; the rest wait for the next listener or loop).
+  #handBack() {
+    if (this.#unread.length === 0 || this.#handingBack) return;
+    this.#handingBack = true;
+    process.nextTick(() => {
+      this.#handingBack = false;
+      while (this.#unread.length && this.listenerCount('message') > 0 && !this.#closed) {
+        const { msg, rinfo } = this.#unread.shift();
+        this.emit('message', msg, rinfo);
+      }
+    });
   }
 
-  // A new 'message' listener gets what a loop left, in order, before anything read after.
-  #handBack() {
-    if (this.#unread.length === 0 || this.#unread.scheduled) return;
-    this.#unread.scheduled = true;
-    process.nextTick(() => {
-      for (const { msg, rinfo } of this.#takeUnread()) this.emit('message', msg, rinfo);
-    });
+  // The app's listeners for event, not an async iterator's own.
+  #appListeners(event) {
+    return this.listeners(event).filter((listener) => !listener[kLoop]).length;
   }
 
   // Reading stops while any async iterator holds it paused.
@@ -722,7 +735,7 @@ class Socket extends EventEmitter {
       const error = connectError(this.#handle, waiting.started, info);
       process.nextTick(() => {
         for (const request of waiting) if (request.callback) request.callback(error);
-        if (waiting.some((r) => !r.callback) && this.listenerCount('error') > 0) this.emit('error', error);
+        if (waiting.some((r) => !r.callback) && this.#appListeners('error') > 0) this.emit('error', error);
       });
       return;
     }
@@ -731,7 +744,7 @@ class Socket extends EventEmitter {
   #complete(request, result) {
     const error = result < 0 ? this.#sendError(request, -result) : null;
     if (request.callback) request.callback(error, error ? undefined : result);
-    else if (error && !(peerCaused(error) && this.listenerCount('error') === this.#iterators)) {
+    else if (error && !(peerCaused(error) && this.#appListeners('error') === 0)) {
       this.emit('error', error);
     }
     // else: the association ended (its peer shut it down or aborted it) before this message went

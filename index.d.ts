@@ -310,7 +310,7 @@ export class Socket extends EventEmitter implements AsyncIterable<{ msg: Buffer;
   setAuthKey(keyNumber: number, secret: string | NodeJS.ArrayBufferView, assocId?: number): this;
   useAuthKey(keyNumber: number, assocId?: number): this;
   deleteAuthKey(keyNumber: number, assocId?: number): this;
-  /** The association, branched off into a one-to-one socket of its own. */
+  /** The association, branched off into a one-to-one socket of its own (a connect() still waiting for it rejects: ERR_SCTP_PEELED_OFF). */
   peeloff(assocId: number): StreamSocket;
 
   close(callback?: () => void): this;

@@ -393,6 +393,8 @@ class Socket extends EventEmitter {
       if (typeof this.#handle.peerAddresses(assocId) === 'number') {
         this.#associations.delete(assocId);
         if (this.#abandonedSent) this.#abandonedSent.delete(assocId);
+        const settle = this.#connecting.get(assocId); // its COMM_UP goes to the peeled-off socket
+        if (settle) settle(coded(Error, 'ERR_SCTP_PEELED_OFF', 'The association was peeled off before it was up'));
       }
     }
   }

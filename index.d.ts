@@ -104,7 +104,8 @@ export interface SocketOptions {
   /**
    * SCTP-AUTH (RFC 4895), on for this socket (SCTP_AUTH_SUPPORTED: no net.sctp.auth_enable needed):
    * `chunks`, the chunk types peers must authenticate (SCTP_AUTH_CHUNK); `key`, shared key #1,
-   * made active (the built-in empty key #0 is deleted). `false`: AUTH off on this socket.
+   * made active (the built-in empty key #0 is deleted); our copy is zeroed once the socket has it, so a
+   * Server listening a second time emits 'error' with code 'ERR_SCTP_AUTH_KEY_SPENT'. `false`: AUTH off.
    */
   auth?: boolean | AuthOptions;
   /** Aborting it closes the socket. */
@@ -165,7 +166,17 @@ export interface PeerParams {
 /** A system error as Node's own (code, errno, syscall), with the ABORT's cause when one ended an association. */
 export type SystemError = Error & {
   code: string; errno: number; syscall: string; address?: string; port?: number; sctpCause?: number; reason?: string;
+  /** A send on a stream the association does not have (EINVAL; the peer's doing): that stream. */
+  stream?: number;
+  /** ...and the association's outbound streams, as many as the peer accepts (status().outStreams). */
+  outStreams?: number;
 };
+
+/**
+ * A send's error: a SystemError (syscall 'send'; 'connect' when, with `interleave`, the association
+ * it waited for could not start), or ERR_SOCKET_CLOSED when the socket closed before it went.
+ */
+export type SendError = Error & Partial<SystemError>;
 
 /** A message longer than maxMessageSize, read to its end and dropped. */
 export interface Oversize {
@@ -260,7 +271,7 @@ export interface RemoteInfo extends AddressInfo {
 }
 
 export type Message = string | NodeJS.ArrayBufferView | ReadonlyArray<string | NodeJS.ArrayBufferView>;
-export type SendCallback = (error: Error | null, bytes?: number) => void;
+export type SendCallback = (error: SendError | null, bytes?: number) => void;
 
 export class Socket extends EventEmitter implements AsyncIterable<{ msg: Buffer; rinfo: RemoteInfo }> {
   constructor(options: SocketOptions);
@@ -299,7 +310,7 @@ export class Socket extends EventEmitter implements AsyncIterable<{ msg: Buffer;
   setAuthKey(keyNumber: number, secret: string | NodeJS.ArrayBufferView, assocId?: number): this;
   useAuthKey(keyNumber: number, assocId?: number): this;
   deleteAuthKey(keyNumber: number, assocId?: number): this;
-  /** The association, branched off into a one-to-one socket of its own. */
+  /** The association, branched off into a one-to-one socket of its own (a connect() still waiting for it rejects: ERR_SCTP_PEELED_OFF). */
   peeloff(assocId: number): StreamSocket;
 
   close(callback?: () => void): this;
@@ -327,7 +338,7 @@ export class Socket extends EventEmitter implements AsyncIterable<{ msg: Buffer;
   on(event: 'authentication', listener: (info: AuthenticationInfo) => void): this;
   on(event: 'shutdown', listener: (info: { assocId: number }) => void): this;
   on(event: 'remoteerror', listener: (info: { assocId: number; cause: number; reason: string; data: Buffer }) => void): this;
-  on(event: 'error', listener: (err: Error & { code?: string; errno?: number; syscall?: string }) => void): this;
+  on(event: 'error', listener: (err: SendError) => void): this;
   on(event: string | symbol, listener: (...args: any[]) => void): this;
   once(event: 'message', listener: (msg: Buffer, rinfo: RemoteInfo) => void): this;
   once(event: 'listening' | 'close' | 'drain', listener: () => void): this;
@@ -336,7 +347,7 @@ export class Socket extends EventEmitter implements AsyncIterable<{ msg: Buffer;
   once(event: 'peeraddrchange', listener: (info: PeerAddressChange) => void): this;
   once(event: 'sendfailed', listener: (info: SendFailed) => void): this;
   once(event: 'abandoned', listener: (info: { assocId: number; count: number }) => void): this;
-  once(event: 'error', listener: (err: Error & { code?: string; errno?: number; syscall?: string }) => void): this;
+  once(event: 'error', listener: (err: SendError) => void): this;
   once(event: string | symbol, listener: (...args: any[]) => void): this;
 }
 
@@ -393,8 +404,8 @@ export class StreamSocket extends Duplex {
   connect(options: ConnectOptions, connectListener?: () => void): this;
 
   /** One message with its own send options, in order with write()s. */
-  send(msg: Message, options?: StreamSendOptions, callback?: (error?: Error | null) => void): boolean;
-  send(msg: Message, callback: (error?: Error | null) => void): boolean;
+  send(msg: Message, options?: StreamSendOptions, callback?: (error?: SendError | null) => void): boolean;
+  send(msg: Message, callback: (error?: SendError | null) => void): boolean;
 
   setTimeout(timeout: number, callback?: () => void): this;
   readonly timeout?: number;
@@ -498,11 +509,12 @@ export class Server extends EventEmitter {
   on(event: 'connection', listener: (socket: StreamSocket) => void): this;
   on(event: 'listening' | 'close', listener: () => void): this;
   on(event: 'drop', listener: (info: object) => void): this;
-  on(event: 'error', listener: (err: SystemError) => void): this;
+  /** A failed bind or listen; ERR_SCTP_AUTH_KEY_SPENT (no errno) on a second listen() with an auth key. */
+  on(event: 'error', listener: (err: Error & Partial<SystemError>) => void): this;
   on(event: string | symbol, listener: (...args: any[]) => void): this;
   once(event: 'connection', listener: (socket: StreamSocket) => void): this;
   once(event: 'listening' | 'close', listener: () => void): this;
-  once(event: 'error', listener: (err: SystemError) => void): this;
+  once(event: 'error', listener: (err: Error & Partial<SystemError>) => void): this;
   once(event: string | symbol, listener: (...args: any[]) => void): this;
 }
 

@@ -52,7 +52,7 @@ function sendBatch(handle, messages, from = 0, max = MAX_BATCH) {
 // Messages waiting to be sent, first in first out, and their bytes. Taking from the front moves an
 // index (the array is compacted now and then), so a queue of a million messages drains in linear
 // time; Array#shift() or #splice() at the front would copy what is left each time.
-class SendQueue {
+class Fifo {
   #items = [];
   #head = 0;
   bytes = 0;
@@ -84,6 +84,68 @@ class SendQueue {
     const rest = this.#items.slice(this.#head);
     this.#items = [];
     this.#head = 0;
+    this.bytes = 0;
+    return rest;
+  }
+}
+
+// Where a message goes, as its sender named it: the association, or the peer's address and port.
+const destination = ({ address, port, info }) => (address ? `${address} ${port}` : `#${info.assocId}`);
+
+// A one-to-many socket's queue: messages to send in order (after cork(), or while sending), and per
+// destination the messages to a peer whose send buffer was full (EAGAIN; with net.sctp.sndbuf_policy=1
+// Linux accounts it per association, and other peers may still take theirs): they wait, in order,
+// without holding up messages to the others.
+class SendQueue {
+  #ready = new Fifo();
+  #waiting = new Map(); // destination -> Fifo, in the order they filled up
+  length = 0;
+  bytes = 0;
+
+  // How many destinations wait for room.
+  get waiting() { return this.#waiting.size; }
+
+  // Whether a message could go now: nothing queued before it, its destination not full.
+  isClear(message) { return this.#ready.length === 0 && !this.#waiting.has(destination(message)); }
+
+  // A message goes last, or after the others to its destination if that one waits for room.
+  push(message) {
+    (this.#waiting.get(destination(message)) || this.#ready).push(message);
+    this.length++;
+    this.bytes += message.data.length;
+  }
+
+  // The first ready message's destination is full (EAGAIN): it and every ready message to that
+  // destination wait, in order, behind any already waiting for it.
+  stall() {
+    const rest = this.#ready.clear();
+    const key = destination(rest[0]);
+    let fifo = this.#waiting.get(key);
+    if (!fifo) this.#waiting.set(key, fifo = new Fifo());
+    for (const message of rest) (destination(message) === key ? fifo : this.#ready).push(message);
+  }
+
+  // [destination, queue] to send from: each waiting destination's, then the ready messages' (null).
+  queues() { return [...this.#waiting, [null, this.#ready]]; }
+
+  // sendBatch() on the first messages of one of queues().
+  send(handle, fifo, max) { return fifo.send(handle, max); }
+
+  // Removes the first n of one of queues() and returns them; a destination with none left is clear.
+  take(key, fifo, n) {
+    const taken = fifo.take(n);
+    this.length -= taken.length;
+    for (const { data } of taken) this.bytes -= data.length;
+    if (key !== null && fifo.length === 0) this.#waiting.delete(key);
+    return taken;
+  }
+
+  // Empties it; returns what it held (the ready messages first).
+  clear() {
+    let rest = this.#ready.clear();
+    for (const fifo of this.#waiting.values()) rest = rest.concat(fifo.clear());
+    this.#waiting.clear();
+    this.length = 0;
     this.bytes = 0;
     return rest;
   }

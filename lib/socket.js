@@ -45,6 +45,7 @@ class Socket extends EventEmitter {
   #handingBack = false; // #handBack() has a tick coming
   #corked = 0; // cork() calls not yet undone by uncork(): sends wait in the queue
   #owesDrain = false; // the queue waited for room (EAGAIN) or send() returned false: 'drain' when it empties
+  #dry = false; // SCTP_SENDER_DRY_EVENT is on: 'abandoned' is listened to, or a destination waits for room
   #opening = new Map(); // with interleave: 'address port' -> the sends waiting for the association to it (#holdUntilUp)
   #byPeer = new Map(); // with interleave: 'address port' -> assocId, of the associations that came up
 
@@ -147,19 +148,33 @@ class Socket extends EventEmitter {
   // 'abandoned' { assocId, count }. Costs a notification each time an association's queue empties.
   #watchAbandoned() {
     if (this.#abandonedSent || this.#closed) return;
-    const err = this.#handle.subscribe(C.SCTP_SENDER_DRY_EVENT, true);
-    if (err) throw binding.systemError(err, 'setsockopt SCTP_EVENT');
     this.#abandonedSent = new Map();
+    const err = this.#watchDry();
+    if (err) {
+      this.#abandonedSent = null;
+      throw binding.systemError(err, 'setsockopt SCTP_EVENT');
+    }
   }
 
   #unwatchAbandoned() {
     if (!this.#abandonedSent || this.listenerCount('abandoned') > 0) return;
     this.#abandonedSent = null;
-    if (!this.#closed) this.#handle.subscribe(C.SCTP_SENDER_DRY_EVENT, false);
+    this.#watchDry();
+  }
+
+  // SCTP_SENDER_DRY_EVENT on while 'abandoned' is listened to or a destination waits for room (see
+  // #flush()), off otherwise -> 0 | errno.
+  #watchDry() {
+    const on = this.#abandonedSent !== null || this.#queue.waiting > 0;
+    if (on === this.#dry || this.#closed) return 0;
+    const err = this.#handle.subscribe(C.SCTP_SENDER_DRY_EVENT, on);
+    if (!err) this.#dry = on;
+    return err;
   }
 
   #onSenderDry(assocId) {
-    if (!this.#abandonedSent) return;
+    if (this.#queue.waiting && this.#corked === 0) this.#flush(); // an association has room again
+    if (!this.#abandonedSent || this.#closed) return;
     const status = this.#handle.status(assocId);
     if (typeof status === 'number' || !status.abandoned) return;
     const total = status.abandoned.sent;
@@ -265,15 +280,18 @@ class Socket extends EventEmitter {
   }
 
   #submit(request) {
-    if (this.#queue.length === 0 && this.#corked === 0) {
+    if (this.#corked === 0 && this.#queue.isClear(request)) {
       const result = sendOne(this.#handle, request);
       if (result !== -C.EAGAIN) { // a success with no callback needs nothing more
         if (request.callback || result < 0) process.nextTick(() => this.#complete(request, result));
         return true;
       }
+      this.#queue.push(request);
+      this.#queue.stall(); // its destination is full: later messages to others need not wait
       this.#waitForRoom();
+    } else {
+      this.#queue.push(request);
     }
-    this.#queue.push(request);
     if (this.#queue.bytes <= this.#options.sendHighWaterMark) return true;
     this.#owesDrain = true; // as a Writable: false now, 'drain' once the queue has gone
     return false;
@@ -386,6 +404,8 @@ class Socket extends EventEmitter {
       if (typeof this.#handle.peerAddresses(assocId) === 'number') {
         this.#associations.delete(assocId);
         if (this.#abandonedSent) this.#abandonedSent.delete(assocId);
+        const settle = this.#connecting.get(assocId); // its COMM_UP goes to the peeled-off socket
+        if (settle) settle(coded(Error, 'ERR_SCTP_PEELED_OFF', 'The association was peeled off before it was up'));
       }
     }
   }
@@ -699,6 +719,7 @@ class Socket extends EventEmitter {
     const settle = this.#connecting.get(assocId);
     if (settle) settle(isUp(state) ? null : connectError(this.#handle, settle.started, info), info);
     if (this.#options.interleave) this.#opened(assocId, state, info);
+    if (!isUp(state) && this.#queue.waiting && this.#corked === 0) this.#flush(); // what waited for it fails
     this.emit('association', info);
   }
 
@@ -767,23 +788,22 @@ class Socket extends EventEmitter {
     return streamError(error, this.#handle, assocId, info.stream);
   }
 
-  // Sends what is queued, in batches. Each completion runs on a tick of its own: a callback that
-  // throws cannot stop the queue.
+  // Sends what is queued, in batches: first what waits for a destination that was full (each
+  // destination's in order), then the rest. A destination full again (EAGAIN) steps aside, its
+  // messages waiting until the socket is writable (POLLOUT) or an association has nothing left
+  // unacknowledged (SCTP_SENDER_DRY_EVENT): with net.sctp.sndbuf_policy=1 a peer may have room while
+  // the socket, whose POLLOUT counts every association's (net/sctp/socket.c sctp_writeable()), has
+  // none. Each completion runs on a tick of its own: a callback that throws cannot stop the queue.
   #flush() {
-    let max; // after a refusal, one at a time until one goes: a dead association refuses them all
-    while (this.#queue.length && !this.#closed) {
-      const taken = this.#queue.send(this.#handle, max);
-      if (taken === -C.EAGAIN) {
-        this.#waitForRoom();
-        return;
-      }
-      max = taken > 0 ? undefined : 1;
-      // Taken: each whole. Refused (another error): the first one fails, the rest are tried next.
-      for (const request of this.#queue.take(taken > 0 ? taken : 1)) {
-        const result = taken > 0 ? request.data.length : taken;
-        if (request.callback || result < 0) process.nextTick(() => this.#complete(request, result));
-      }
+    for (const [key, fifo] of this.#queue.queues()) {
+      while (this.#sendFrom(key, fifo) && key === null) this.#queue.stall();
+      if (this.#closed) return;
     }
+    if (this.#queue.waiting) {
+      this.#waitForRoom();
+      return;
+    }
+    this.#watchDry();
     if (!this.#owesDrain) return; // a corked batch that went at once, never over the mark
     this.#owesDrain = false;
     process.nextTick(() => {
@@ -791,9 +811,26 @@ class Socket extends EventEmitter {
     });
   }
 
+  // Sends from one of the queue's queues until it is empty (false) or the kernel says EAGAIN (true).
+  #sendFrom(key, fifo) {
+    let max; // after a refusal, one at a time until one goes: a dead association refuses them all
+    while (fifo.length && !this.#closed) {
+      const taken = this.#queue.send(this.#handle, fifo, max);
+      if (taken === -C.EAGAIN) return true;
+      max = taken > 0 ? undefined : 1;
+      // Taken: each whole. Refused (another error): the first one fails, the rest are tried next.
+      for (const request of this.#queue.take(key, fifo, taken > 0 ? taken : 1)) {
+        const result = taken > 0 ? request.data.length : taken;
+        if (request.callback || result < 0) process.nextTick(() => this.#complete(request, result));
+      }
+    }
+    return false;
+  }
+
   #waitForRoom() {
     this.#owesDrain = true;
     this.#handle.watchWritable();
+    this.#watchDry();
   }
 }
 

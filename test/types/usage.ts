@@ -45,7 +45,11 @@ sock.on('error', (err) => void err.code);
 const ok: boolean = sock.send(['a', Buffer.from('b')], 5000, '::1', { ppid: 1 }, (err, bytes) => {
   void [err, bytes];
 });
-sock.send('x', 5000, (err) => void err);
+sock.send('x', 5000, (err) => {
+  // A stream beyond what the peer accepts: EINVAL with the stream and the association's count.
+  if (err && err.outStreams !== undefined) void [err.code, err.errno, err.stream, err.outStreams];
+});
+sock.on('error', (err) => void [err.stream, err.outStreams, err.syscall]);
 sock.send(new Uint8Array(2), 5000, { stream: 2 });
 // @ts-expect-error: no such send option
 sock.send('x', 5000, '::1', { priority: 1 });
@@ -126,9 +130,10 @@ server.listen(3868, '127.0.0.1', 511, () => {});
 server.maxConnections = 10;
 server.getConnections((err, count: number) => void [err, count]);
 server.on('error', (err) => void `${err.code} ${err.syscall}`);
+server.on('error', (err) => void (err.code === 'ERR_SCTP_AUTH_KEY_SPENT' && err.errno === undefined));
 const client: StreamSocket = connect({ port: 3868, host: 'localhost', localPort: 0, timeout: 1000, nodelay: true }, () => {
   client.write('hello');
-  const queued: boolean = client.send(Buffer.from('tagged'), { stream: 1, ppid: 46 }, (err) => void err);
+  const queued: boolean = client.send(Buffer.from('tagged'), { stream: 1, ppid: 46 }, (err) => void err?.outStreams);
   void queued;
   client.setNoDelay().setKeepAlive(true, 1000).setTimeout(5000, () => client.end());
   const st = client.status();

@@ -36,8 +36,9 @@ const AUTH_INDICATIONS = {
 
 const causeName = (code) => (code ? CAUSES[code] || `cause-${code}` : '');
 
-// Send errors that mean the association was ended by its peer (or is ending) before the send.
-const PEER_CAUSED = new Set(['EPIPE', 'ESHUTDOWN', 'ECONNRESET', 'ENOTCONN', 'ECONNABORTED']);
+// Send errors that mean the association was ended by its peer (or is ending) before the send
+// (ESRCH: it is gone, its end not yet read).
+const PEER_CAUSED = new Set(['EPIPE', 'ESHUTDOWN', 'ECONNRESET', 'ENOTCONN', 'ECONNABORTED', 'ESRCH']);
 
 // A send on a stream the association does not have: its outbound streams are as many as the
 // peer's INIT accepted (at most our outStreams), so a peer decides it. The error says so (code

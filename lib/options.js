@@ -246,13 +246,25 @@ function checkUdpPort(name) {
 
 // Sets the validated options `o` on an open handle of `family` (4 | 6). On failure the handle is
 // closed and a system error thrown.
-function applyOptions(handle, o, family) {
+// keepKey: the auth key's copy stays for another socket (a Server's next listen() after one that
+// failed) until spendAuthKey(); otherwise it is wiped once this socket has it.
+function applyOptions(handle, o, family, keepKey = false) {
   try {
     setOptions(handle, o, family);
   } catch (error) {
     handle.close();
     throw error;
+  } finally {
+    if (!keepKey) spendAuthKey(o);
   }
+}
+
+// Kept no longer than the kernel needs it: wiped, and gone from the options (shared by copies).
+function spendAuthKey(o) {
+  if (!o.auth || !o.auth.key) return;
+  o.auth.key.fill(0);
+  o.auth.key = null;
+  o.auth.spent = true;
 }
 
 function setOptions(handle, o, family) {
@@ -288,19 +300,11 @@ function setOptions(handle, o, family) {
     check(handle.setAssocValue(C.SCTP_AUTH_SUPPORTED, 0, o.auth ? 1 : 0), 'SCTP_AUTH_SUPPORTED');
     for (const type of o.auth ? o.auth.chunks : []) check(handle.setAuthChunk(type), 'SCTP_AUTH_CHUNK');
     if (o.auth && o.auth.spent) {
-      throw coded(Error, 'ERR_SCTP_AUTH_KEY_SPENT', 'The auth key was wiped once the first socket had it: ' +
+      throw coded(Error, 'ERR_SCTP_AUTH_KEY_SPENT', 'The auth key was wiped once the server listened with it: ' +
         'give it again (a new createServer({ auth: { key } })) to listen again');
     }
     if (o.auth && o.auth.key) {
-      // Kept no longer than the kernel needs it: wiped, and gone from the options (shared by copies).
-      const { key } = o.auth;
-      o.auth.key = null;
-      o.auth.spent = true;
-      try {
-        check(handle.setAuthKey(C.SCTP_AUTH_KEY, 0, 1, key), 'SCTP_AUTH_KEY');
-      } finally {
-        key.fill(0);
-      }
+      check(handle.setAuthKey(C.SCTP_AUTH_KEY, 0, 1, o.auth.key), 'SCTP_AUTH_KEY');
       check(handle.setAuthKey(C.SCTP_AUTH_ACTIVE_KEY, 0, 1), 'SCTP_AUTH_ACTIVE_KEY');
       // The built-in empty key #0 goes: a peer that signs with it must not pass for one with ours.
       check(handle.setAuthKey(C.SCTP_AUTH_DELETE_KEY, 0, 0), 'SCTP_AUTH_DELETE_KEY');
@@ -370,5 +374,5 @@ function toMessage(msg) {
 
 module.exports = {
   optionError, checkUdpPort, DEFAULTS, STREAM_SEND_DEFAULTS, validateSendOptions, validateOptions, applyOptions, validatePeerParams, toBuffer, toMessage,
-  validateSecret,
+  validateSecret, spendAuthKey,
 };

@@ -10,7 +10,7 @@ const {
   coded, invalidArgType, invalidArgValue, validateInteger, validatePort, validateBoolean, validateFunction, validateObject,
   validateAbortSignal,
 } = require('./validators');
-const { STREAM_SEND_DEFAULTS, validateOptions, applyOptions } = require('./options');
+const { STREAM_SEND_DEFAULTS, validateOptions, applyOptions, spendAuthKey } = require('./options');
 const A = require('./associations');
 const { StreamSocket, kAdopt } = require('./stream');
 
@@ -128,7 +128,7 @@ class Server extends EventEmitter {
       process.nextTick(() => this.emit('error', error));
     };
     try {
-      applyOptions(handle, { ...this.#options, ipv6Only }, family);
+      applyOptions(handle, { ...this.#options, ipv6Only }, family, true); // a failed listen() keeps the key for a retry
     } catch (error) {
       return fail(error); // applyOptions closed it
     }
@@ -137,6 +137,7 @@ class Server extends EventEmitter {
     if (!err) err = handle.listen(backlog);
     // Reported as net does: the bind's failure (EADDRINUSE) is listen's.
     if (err) return fail(binding.systemError(err, 'listen', list[0], port));
+    spendAuthKey(this.#options); // the listening socket has it (and gives it to the accepted ones)
     if (!this.#refed) handle.unref();
     this.#handle = handle;
     process.nextTick(() => this.emit('listening'));
@@ -147,7 +148,10 @@ class Server extends EventEmitter {
     while (this.#handle) {
       const refuse = this.maxConnections !== undefined && this.#connections.size >= this.maxConnections;
       const fd = this.#handle.accept(refuse);
-      if (fd === -E.EAGAIN) return;
+      if (fd === -E.EAGAIN) { // none waiting: a backoff's episode, if any, is over
+        this.#backoff = 0;
+        return;
+      }
       if (fd === -E.ECONNABORTED) continue;
       if (OUT_OF.has(-fd)) return this.#backOff(-fd);
       this.#backoff = 0;

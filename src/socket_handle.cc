@@ -201,6 +201,7 @@ Napi::Function SocketHandle::Define(Napi::Env env) {
                          InstanceMethod("setReading", &SocketHandle::SetReading),
                          InstanceMethod("takeError", &SocketHandle::TakeError),
                          InstanceMethod("initFailureTime", &SocketHandle::InitFailureTime),
+                         InstanceMethod("initMsg", &SocketHandle::InitMsg),
                          InstanceMethod("tables", &SocketHandle::GetTables),
                          InstanceMethod("close", &SocketHandle::Close),
                          InstanceMethod("ref", &SocketHandle::Ref),
@@ -783,6 +784,18 @@ Napi::Value SocketHandle::InitFailureTime(const Napi::CallbackInfo& info) {
   }
   double wait = std::min<double>(rto.srto_initial, init.sinit_max_init_timeo);
   return Napi::Number::New(info.Env(), (init.sinit_max_attempts + 1.0) * wait);
+}
+
+Napi::Value SocketHandle::InitMsg(const Napi::CallbackInfo& info) {
+  sctp_initmsg init{};
+  socklen_t length = sizeof init;
+  if (getsockopt(fd(), IPPROTO_SCTP, SCTP_INITMSG, &init, &length) < 0) return Errno(info.Env(), errno);
+  Napi::Object out = Napi::Object::New(info.Env());
+  out["outStreams"] = init.sinit_num_ostreams;
+  out["maxInStreams"] = init.sinit_max_instreams;
+  out["maxAttempts"] = init.sinit_max_attempts;
+  out["maxInitTimeout"] = init.sinit_max_init_timeo;
+  return out;
 }
 
 Napi::Value SocketHandle::GetTables(const Napi::CallbackInfo& info) {

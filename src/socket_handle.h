@@ -109,6 +109,8 @@ class SocketHandle : public Napi::ObjectWrap<SocketHandle>, private Endpoint {
   Napi::Value TakeError(const Napi::CallbackInfo& info);      // -> SO_ERROR (and clears it)
   // -> ms: the soonest a new association can fail for want of an INIT ACK (its INIT timeouts)
   Napi::Value InitFailureTime(const Napi::CallbackInfo& info);
+  // -> SCTP_INITMSG { outStreams, maxInStreams, maxAttempts, maxInitTimeout } | errno
+  Napi::Value InitMsg(const Napi::CallbackInfo& info);
   Napi::Value GetTables(const Napi::CallbackInfo& info);      // -> { peerAddresses, ... }
   // (abort) -> undefined. With abort, the associations end with an ABORT (SO_LINGER 0), else
   // gracefully.

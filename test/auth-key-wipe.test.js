@@ -69,4 +69,34 @@ describe('SCTP-AUTH: no copy of a key left behind', () => {
     const [err] = await once(server, 'error');
     assert.strictEqual(err.code, 'ERR_SCTP_AUTH_KEY_SPENT');
   });
+
+  it('a Server keeps its key until a listen() succeeds: a retry after EADDRINUSE listens, with AUTH', async () => {
+    const blocker = track(sctp.createServer());
+    blocker.listen(0, '127.0.0.1');
+    await once(blocker, 'listening');
+    const { port } = blocker.address();
+    const key = crypto.randomBytes(32);
+    const kept = Buffer.from(key);
+    let server;
+    const made = recording(() => {
+      server = track(sctp.createServer({ auth: { chunks: ['data'], key } }));
+    });
+    key.fill(0);
+    server.on('connection', (socket) => {
+      track(socket);
+      socket.on('data', (d) => socket.write(`ack ${d}`));
+    });
+    server.listen(port, '127.0.0.1');
+    const [err] = await once(server, 'error');
+    assert.strictEqual(err.code, 'EADDRINUSE');
+    await new Promise((resolve) => blocker.close(resolve));
+    server.listen(port, '127.0.0.1'); // Node's documented retry
+    await once(server, 'listening');
+    assert.strictEqual(holding(made, kept), 0); // listening: our copy is wiped
+    const client = track(sctp.connect({ port, host: '127.0.0.1', auth: { key: kept } }));
+    await once(client, 'connect');
+    client.write('signed');
+    const [reply] = await once(client, 'data');
+    assert.strictEqual(String(reply), 'ack signed');
+  });
 });

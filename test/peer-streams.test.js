@@ -81,4 +81,44 @@ describe('a peer that accepts fewer streams than it sends on', () => {
     await done;
     assert.deepStrictEqual(errors.map((e) => [e.code, e.stream, e.outStreams]), [['EINVAL', 3, 1]]);
   });
+
+  // The association's count is min(ours, the peer's): a stream beyond our own outStreams (the
+  // kernel's default 10 here) is the app's bug whatever the peer accepts: a plain EINVAL.
+  const ours = (err) => {
+    assert.strictEqual(err.code, 'EINVAL');
+    assert.strictEqual(err.outStreams, undefined);
+    assert.strictEqual(err.stream, undefined);
+    assert.doesNotMatch(err.message, /peer/);
+    assert.match(err.message, /stream 50 .*initMsg\.outStreams/);
+  };
+
+  it('createSocket(): a stream beyond our own outStreams is an app\'s EINVAL, emitted and given to the callback', async () => {
+    const server = await bound(); // accepts the kernel's default, many more than 50
+    const client = await bound();
+    const errors = [];
+    client.on('error', (e) => errors.push(e));
+    const up = once(server, 'association');
+    const { assocId } = await client.connect(server.address().port, '127.0.0.1');
+    await up;
+    assert.ok(client.status(assocId).outStreams < 50);
+    client.send('fifty', { assocId, stream: 50 });
+    const err = await new Promise((resolve) => client.send('fifty', { assocId, stream: 50 }, resolve));
+    ours(err);
+    assert.strictEqual(errors.length, 1);
+    ours(errors[0]);
+  });
+
+  it('one-to-one: a stream beyond our own outStreams destroys the socket with the error', async () => {
+    const server = await helpers.listening((socket) => track(socket));
+    const client = track(sctp.connect({ port: server.address().port, host: '127.0.0.1' }));
+    const errors = [];
+    client.on('error', (e) => errors.push(e));
+    await once(client, 'connect');
+    const closed = helpers.closed(client);
+    const err = await new Promise((resolve) => client.send('fifty', { stream: 50 }, resolve));
+    ours(err);
+    const [hadError] = await closed;
+    assert.strictEqual(hadError, true);
+    assert.deepStrictEqual(errors, [err]);
+  });
 });

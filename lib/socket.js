@@ -748,17 +748,16 @@ class Socket extends EventEmitter {
     else if (this.#byPeer.get(peer) === assocId) this.#byPeer.delete(peer);
     for (const [key, waiting] of this.#opening) {
       if (waiting.assocId ? waiting.assocId !== assocId : !this.#isPeer(assocId, info, waiting.request)) continue;
-      this.#opening.delete(key);
+      this.#opening.delete(key); // (every key that names this peer: a send may have named another address)
       if (isUp(state)) {
         for (const request of waiting) this.#submit(request);
-        return;
+        continue;
       }
       const error = connectError(this.#handle, waiting.started, info);
       process.nextTick(() => {
         for (const request of waiting) if (request.callback) request.callback(error);
         if (waiting.some((r) => !r.callback) && this.#appListeners('error') > 0) this.emit('error', error);
       });
-      return;
     }
   }
 

@@ -324,6 +324,11 @@ exports.capture = async (udpPorts = []) => {
 };
 
 // Runs fn with `loss` (e.g. '20%') of the packets on loopback dropped (tc netem); removed after.
+// SCTP chunk types (RFC 9260, 4895, 3758, 8260), as tshark's sctp.chunk_type gives them.
+exports.CHUNK = { DATA: 0, INIT: 1, INIT_ACK: 2, AUTH: 15, I_DATA: 64, FORWARD_TSN: 192, I_FORWARD_TSN: 194 };
+// Send defaults of a fully reliable, ordered socket.
+exports.reliable = { defaults: { unordered: false, ttl: 0 } };
+
 exports.lossyLoopback = async (loss, fn) => {
   const { execFileSync } = require('child_process');
   execFileSync('tc', ['qdisc', 'add', 'dev', 'lo', 'root', 'netem', 'loss', loss]);

@@ -9,15 +9,10 @@ const assert = require('assert');
 const fs = require('fs');
 const sctp = require('..');
 const {
-  bound, capture, messages, need, spawnText, sleep, track, lossyLoopback, once,
+  bound, capture, messages, need, spawnText, sleep, track, lossyLoopback, once, reliable,
+  CHUNK: { DATA, INIT, INIT_ACK, I_DATA, FORWARD_TSN },
 } = require('./helpers');
 
-const reliable = { defaults: { unordered: false, ttl: 0 } };
-const DATA = 0;
-const INIT = 1;
-const INIT_ACK = 2;
-const I_DATA = 64;
-const FORWARD_TSN = 192;
 const NOBODY = 65534;
 
 // A usrsctp example program, as nobody, its output line-buffered.

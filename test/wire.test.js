@@ -6,16 +6,10 @@
 // the same traffic without the feature, where the check must come out the other way.
 const assert = require('assert');
 const fs = require('fs');
-const { bound, capture, messages, sleep, lossyLoopback } = require('./helpers');
-
-const reliable = { defaults: { unordered: false, ttl: 0 } };
-const DATA = 0;
-const INIT = 1;
-const INIT_ACK = 2;
-const AUTH = 15;
-const I_DATA = 64;
-const FORWARD_TSN = 192;
-const I_FORWARD_TSN = 194;
+const {
+  bound, capture, messages, sleep, lossyLoopback, reliable,
+  CHUNK: { DATA, INIT, INIT_ACK, AUTH, I_DATA, FORWARD_TSN, I_FORWARD_TSN },
+} = require('./helpers');
 
 const sysctl = (name, value) => {
   const file = `/proc/sys/net/sctp/${name}`;

@@ -160,7 +160,8 @@ describe('interop with usrsctp over UDP (RFC 6951)', function () {
         for (let waited = 0; waited < 120000 && s.status(assocId).unackData + s.status(assocId).pendingData > 0; waited += 200) await sleep(200);
         s.close(); // SHUTDOWN: tsctp prints its count
         const [, length, count] = await tsctp.waitFor(TSCTP_SUMMARY);
-        assert.strictEqual(Number(length), 1000);
+        // (It counted none in one run of several: then it reports a length of 0.)
+        if (Number(count) > 0) assert.strictEqual(Number(length), 1000);
         return Number(count);
       });
       const forwardTsn = (await cap.packets()).filter((p) => p.udpDst === 9902 && p.chunks.includes(FORWARD_TSN)).length;

@@ -789,9 +789,7 @@ class Socket extends EventEmitter {
     if (this.#closed || errno !== E.EINVAL || !(info.stream > 0)) return error;
     let { assocId } = info;
     if (!assocId) { // sent to an address: the association with it (a peer may have several addresses)
-      const has = (a) => a.address === address || [].concat(this.#handle.peerAddresses(a.assocId))
-        .some((p) => Array.isArray(p) && p[0] === address);
-      const found = [...this.#associations.values()].find((a) => a.port === port && has(a));
+      const found = [...this.#associations.values()].find((a) => this.#isPeer(a.assocId, a, { address, port }));
       assocId = found && found.assocId;
     }
     return streamError(error, this.#handle, assocId, info.stream);

@@ -106,7 +106,9 @@ class SendQueue {
   get waiting() { return this.#waiting.size; }
 
   // Whether a message could go now: nothing queued before it, its destination not full.
-  isClear(message) { return this.#ready.length === 0 && !this.#waiting.has(destination(message)); }
+  isClear(message) { // (no key is built for a send when nothing waits: the common case)
+    return this.#ready.length === 0 && (this.#waiting.size === 0 || !this.#waiting.has(destination(message)));
+  }
 
   // A message goes last, or after the others to its destination if that one waits for room.
   push(message) {

@@ -40,5 +40,5 @@ done
 start=$SECONDS
 SCTP_VM_ARCH=arm64 bash scripts/vm.sh "$node" node_modules/mocha/bin/mocha.js --no-config --timeout 600000 \
   --node-option expose-gc --grep 'Python|multihomed' --invert \
-  test/send-receive.test.js test/first-message.test.js test/examples.test.js
+  test/open/send-receive.test.js test/open/first-message.test.js test/interop/examples.test.js
 echo "arm64 test: the smoke run in the arm64 VM took $((SECONDS - start)) s"

@@ -4,7 +4,7 @@
 # released for valgrind) and, in the VM where this kernel has no SCTP:
 #  - runs a workload of 2 × N messages (N=50000 by default: LEAK_MESSAGES) through open() and
 #    createSocket() under the tool;
-#  - asan only: runs the mocha suite (but usrsctp, wire and interop) on the instrumented addon too (every error path, worker,
+#  - asan only: runs the mocha suite (but test/interop/usrsctp, wire and open) on the instrumented addon too (every error path, worker,
 #    close-in-callback and GC test), leak checking off there (tests exit with sockets open on purpose);
 # SCTP_NODE_LINE (e.g. 26) runs it all under that official Node line, SCTP_VM_KERNEL in that kernel.
 # It fails on any invalid memory access, or on any leak (valgrind: any error) whose stack is in the addon.
@@ -63,8 +63,8 @@ if [ "$tool" = asan ]; then
   start=$SECONDS
   # Not the files that check other programs and the wire (usrsctp, tshark, socat/ncat/iperf3/Python:
   # minutes of their timers; their paths through the addon are the other tests' too).
-  DETECT_LEAKS=0 under node_modules/.bin/mocha --reporter dot --exclude test/usrsctp.test.js \
-    --exclude test/wire.test.js --exclude test/interop.test.js >"$work/mocha.log" 2>&1 || suite=$?
+  DETECT_LEAKS=0 under node_modules/.bin/mocha --reporter dot --exclude test/interop/usrsctp.test.js \
+    --exclude test/interop/wire.test.js --exclude test/interop/open.test.js >"$work/mocha.log" 2>&1 || suite=$?
   say "the test suite on the instrumented addon: $(grep -E 'passing|failing' "$work/mocha.log" |
     tr -s ' \n' ' ')($((SECONDS - start)) s)"
 fi

@@ -4,7 +4,7 @@
 # node-linux-ARCH, which holds bin/node) and kept in $SCTP_NODE_CACHE (~/.cache/sctp-napi-node).
 # The versions are pinned, and npm's integrity of each tarball must be the one below.
 # LINE bun or deno: the Bun or Deno binary instead (x64; packages @oven/bun-linux-x64 and
-# @deno/linux-x64-glibc), for the error sctp-napi gives under them (test/unsupported.test.js).
+# @deno/linux-x64-glibc), for the error sctp-napi gives under them (test/robustness/unsupported.test.js).
 set -euo pipefail
 die() { echo "sctp-node: $*" >&2; exit 1; }
 

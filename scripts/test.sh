@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 node_modules/.bin/tsc -p test/types || { echo "sctp-napi: index.d.ts fails its type test" >&2; exit 1; }
 echo "types: index.d.ts passes test/types/usage.ts"
 # So is the error a kernel without SCTP gets: here, natively (in the VM its last test skips itself).
-node_modules/.bin/mocha --no-config --reporter dot test/unsupported.test.js ||
+node_modules/.bin/mocha --no-config --reporter dot test/robustness/unsupported.test.js ||
   { echo "sctp-napi: the error for a kernel without SCTP fails its test" >&2; exit 1; }
 
 exec bash scripts/with-sctp.sh "the tests" node_modules/.bin/mocha "$@"

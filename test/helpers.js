@@ -245,7 +245,7 @@ exports.command = (file, args, options = {}) => new Promise((resolve, reject) =>
   children.add(child);
 });
 
-// Packet captures, for the tests that check what the wire carries (wire.test.js, usrsctp.test.js):
+// Packet captures, for the tests that check what the wire carries (interop/wire.test.js, interop/usrsctp.test.js):
 // dumpcap records loopback while a test runs, then tshark (Wireshark's dissectors, not our idea of
 // the protocol) decodes it. `udpPorts`: UDP ports whose datagrams tshark decodes as SCTP (RFC 6951).
 // packets() stops the capture and resolves with one object per SCTP packet, its chunks in order.

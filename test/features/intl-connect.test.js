@@ -1,0 +1,36 @@
+'use strict';
+// With `interleave`, Linux's sendmsg() to a peer with no association waits until the handshake
+// ends, whatever O_NONBLOCK says: send() must not, and a peer that refuses is reported as
+// connect() reports it. In a namespace with net.sctp.intl_enable=1.
+const assert = require('assert');
+const { inNamespace } = require('../helpers');
+
+describe('interleave: send() to a peer with no association', () => {
+  it('an unreachable peer: the event loop turns while the association is set up; a refused one: ECONNREFUSED', async function () {
+    this.timeout(300000);
+    const intl = ['sysctl', '-qw', 'net.sctp.intl_enable=1'];
+    const unreachable = await inNamespace('intlgone', 'intl-connect.js', [intl, ['tc', 'qdisc', 'add', 'dev', 'lo', 'root', 'netem', 'loss', '100%']]);
+    if (unreachable === null) this.skip(); // needs root, ip and tc (the VM has them)
+    const refused = await inNamespace('intlrefused', 'intl-connect.js', [intl]);
+    console.log(`      (${JSON.stringify({ unreachable, refused })})`);
+    assert.strictEqual(unreachable.state, 'cant-start');
+    // Blocked in sendmsg(), the interval could not tick until the handshake had failed.
+    assert.ok(unreachable.ticksBeforeFailure >= 3, `ticks while the association was being set up: ${unreachable.ticksBeforeFailure}`);
+    assert.strictEqual(unreachable.error.code, 'ETIMEDOUT');
+    assert.strictEqual(unreachable.error.syscall, 'connect');
+    assert.strictEqual(refused.error.code, 'ECONNREFUSED');
+    assert.strictEqual(refused.error.syscall, 'connect');
+    assert.deepStrictEqual([unreachable.errors, refused.errors], [[], []]); // the callbacks had them
+  });
+
+  // The association is matched by any of the peer's addresses, an IPv4-mapped one as IPv4: the sends
+  // made while the app's own connect() was on its way used to wait until close().
+  it("sends made during the app's own connect(), to an IPv4 peer from an sctp6 socket, to the peer's second address or to both of its addresses, go once it is up", async function () {
+    this.timeout(300000);
+    const setup = [['sysctl', '-qw', 'net.sctp.intl_enable=1'], ['tc', 'qdisc', 'add', 'dev', 'lo', 'root', 'netem', 'delay', '50ms']];
+    const r = await inNamespace('intlheld', 'intl-held.js', setup);
+    if (r === null) this.skip(); // needs root, ip and tc (the VM has them)
+    const sent = { got: ['a', 'b'], callbacks: ['ok', 'ok'] };
+    assert.deepStrictEqual(r, { mapped: sent, secondAddress: sent, bothAddresses: sent });
+  });
+});

@@ -14,7 +14,8 @@ describe('examples', () => {
     ['echo.js', 'echo-output'], ['socket.js', 'socket-output'], ['stream.js', 'stream-output'],
     ['multihomed.js', 'multihomed-output', true],
   ]) {
-    it(`examples/${file} prints the README's output and exits`, async function () {
+    // documented: the README's code block after the file's <!-- ...-output --> marker
+    it(`examples/${file} prints the output documented for it and exits`, async function () {
       if (needsRoot && !isRoot) this.skip(); // network namespaces: root (as in the VM)
       this.timeout(240000);
       const block = readme.split(`<!-- ${marker} -->`)[1].match(/```\n([\s\S]*?)```/)[1];

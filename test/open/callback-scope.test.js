@@ -6,7 +6,8 @@ const assert = require('assert');
 const { AsyncLocalStorage } = require('async_hooks');
 const { open, socket, once, port, block, sleep, run, fixture } = require('../helpers');
 
-describe('onRecv callback scope (regression 5)', () => {
+// regression 5 of the original (docs/api/open.md)
+describe('onRecv callback scope', () => {
   it('nextTick and promise jobs queued in onRecv run before the next message', async () => {
     const serverPort = port();
     const log = [];

@@ -4,7 +4,8 @@ const assert = require('assert');
 const sctp = require('../..');
 const { open, port, inbox, block, sleep, openFds } = require('../helpers');
 
-describe('close (regression 4: close inside onRecv)', () => {
+// regression 4 of the original (docs/api/open.md): close() inside onRecv
+describe('open(): close()', () => {
   it('close() inside onRecv: no further callbacks, though more messages were waiting', async () => {
     const serverPort = port();
     const calls = [];

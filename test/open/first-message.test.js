@@ -4,7 +4,8 @@
 const assert = require('assert');
 const { open, port, inbox, pythonPeer } = require('../helpers');
 
-describe('first message to a new peer (regression 2: silently lost)', () => {
+// regression 2 of the original (docs/api/open.md): the first message to a new peer was silently lost
+describe('open(): the first message to a new peer is not lost', () => {
   it('100 fresh client sockets each send one message: 100 arrive', async () => {
     const serverPort = port();
     const server = inbox();

@@ -12,7 +12,8 @@ async function collectGarbage() {
   }
 }
 
-describe('garbage collection (regression 3: GC closed a live socket)', () => {
+// regression 3 of the original (docs/api/open.md): GC closed a live socket
+describe('open(): garbage collection', () => {
   before(function () {
     if (typeof global.gc !== 'function') this.skip(); // .mocharc.json passes --expose-gc
   });

@@ -4,7 +4,8 @@
 const assert = require('assert');
 const { open, port, inbox, pythonPeer } = require('../helpers');
 
-describe('messages longer than recvMaxlen (regression 7)', () => {
+// regression 7 of the original (docs/api/open.md)
+describe('open(): messages longer than recvMaxlen', () => {
   for (const size of [101, 5000, 200 * 1024]) { // 200 KiB: below the default send buffer
     it(`a ${size}-byte message with recvMaxlen 100: one error string, then normal delivery`, async () => {
       const serverPort = port();

@@ -4,7 +4,8 @@
 const assert = require('assert');
 const { open, port, inbox } = require('../helpers');
 
-describe('send and receive (regression 1: send never worked)', () => {
+// regression 1 of the original (docs/api/open.md): send never worked
+describe('open(): send and receive', () => {
   for (const [family, bind, to, seenAs] of [
     ['IPv4', '127.0.0.1', '127.0.0.1', '127.0.0.1'],
     ['IPv6', '::1', '::1', '::1'],

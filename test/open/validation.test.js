@@ -7,7 +7,8 @@ const { open, port, pythonPeer } = require('../helpers');
 
 const fn = () => {};
 
-describe('error shapes (regression 6)', () => {
+// regression 6 of the original (docs/api/open.md)
+describe('error shapes', () => {
   it('error messages read like Node\'s', () => {
     assert.throws(() => sctp.open('127.0.0.1', '80', 64, fn), {
       message: 'The "bindPort" argument must be of type number. Received type string (\'80\')',

@@ -11,7 +11,8 @@ const binding = require('../../lib/binding');
 const kernel = '6.1.0-27-amd64';
 const plain = { kernel, distro: 'debian', container: false, modules: true };
 
-describe('a kernel without SCTP: ERR_SCTP_UNSUPPORTED says what to do (issue 13)', () => {
+// issue 13
+describe('a kernel without SCTP: ERR_SCTP_UNSUPPORTED says what to do', () => {
   it('names what to do per platform, and the VM harness for every one', () => {
     const cases = [
       [plain, /^load the module: 'sudo modprobe sctp', or run under the VM harness/],
@@ -66,7 +67,8 @@ describe('a kernel without SCTP: ERR_SCTP_UNSUPPORTED says what to do (issue 13)
 // Issue 21: a binary that is missing or cannot load here, and a runtime that is not Node.js, get
 // ERR_SCTP_UNSUPPORTED saying what to do, not a loader's or node-gyp-build's stack trace, nor an
 // abort or a hang. Each case runs in a child process on a copy of the package.
-describe('a binary or runtime sctp-napi cannot use: ERR_SCTP_UNSUPPORTED says what to do (issue 21)', function () {
+// issue 21
+describe('a binary or runtime sctp-napi cannot use: ERR_SCTP_UNSUPPORTED says what to do', function () {
   this.timeout(300000); // the first run fetches Bun and Deno (scripts/node.sh)
   const { execFileSync, spawnSync } = require('child_process');
   const fs = require('fs');

@@ -23,7 +23,8 @@ function start(args) {
   return worker;
 }
 
-describe('worker threads (regression 8)', () => {
+// regression 8 of the original (docs/api/open.md)
+describe('worker threads', () => {
   it('sockets in two workers exchange messages at the same time', async () => {
     const [p1, p2] = [port(), port()];
     const a = start({ own: p1, peer: p2, count: 50 });

@@ -586,7 +586,7 @@ async function run(options = {}) {
 const mb = (bytes) => `${round(bytes / 1048576, 1)} MiB`;
 const bytes = (b) => `${b.toLocaleString('en')} B`;
 
-// The README's section: the figures in a table.
+// bench/scale.md: the figures in a table (docs/performance.md says how to read them).
 function markdown(r) {
   const n = r.options.associations.toLocaleString('en');
   const { setup, messages, teardown } = r.phases;

@@ -5,7 +5,7 @@ const { StreamSocket, connect } = require('./stream');
 const { Server, createServer } = require('./server');
 
 // open(bindHost, bindPort, recvMaxlen, onRecv) -> { send(buffer, host, port), close() }
-// The original SCTP_NAPI API, unchanged; see README.md.
+// The original SCTP_NAPI API, unchanged; see docs/api/open.md.
 exports.open = binding.open;
 
 // createSocket({ type: 'sctp4' | 'sctp6', ...options }) -> Socket: the dgram-shaped one-to-many API.

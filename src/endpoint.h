@@ -92,7 +92,7 @@ class Endpoint {
   int WatchWritable();
   // Bytes sent, or -errno. `to` may be null: info.assoc says where. The first message(s) to a
   // peer with no association yet go without PR-SCTP information, which the kernel would otherwise
-  // drop (see README).
+  // drop (see docs/api/open.md).
   ssize_t Send(const void* data, size_t length, const sockaddr* to, const SendInfo& info);
   // Messages in order, with one sendmmsg(2) (at most kMaxBatch): how many the kernel took, or
   // -errno when it took none (the first one's error: EAGAIN, or what a lone Send() would give).

@@ -2,7 +2,7 @@
 //
 // Learned from SCTP_ASSOC_CHANGE / SCTP_PEER_ADDR_CHANGE notifications, so asking costs no
 // system call. Used to send a new association's first message without PR-SCTP information,
-// which the kernel would otherwise drop (see README, "Differences from the original").
+// which the kernel would otherwise drop (see docs/api/open.md).
 #pragma once
 
 #include "address.h"  // <netinet/in.h> must come before <netinet/sctp.h>

@@ -48,6 +48,7 @@ class Socket extends EventEmitter {
   #dry = false; // SCTP_SENDER_DRY_EVENT is on: 'abandoned' is listened to, or a destination waits for room
   #opening = new Map(); // with interleave: 'address port' -> the sends waiting for the association to it (#holdUntilUp)
   #byPeer = new Map(); // with interleave: 'address port' -> assocId, of the associations that came up
+  #held = { count: 0, bytes: 0 }; // the sends in #opening
 
   constructor(options) {
     super();
@@ -275,7 +276,7 @@ class Socket extends EventEmitter {
     if (!this.#bound) this.#bindImplicitly();
 
     const request = { data, port, address, info, callback };
-    if (this.#options.interleave && !info.assocId && this.#holdUntilUp(request)) return true;
+    if (this.#options.interleave && !info.assocId && this.#holdUntilUp(request)) return this.#belowMark();
     return this.#submit(request);
   }
 
@@ -292,8 +293,14 @@ class Socket extends EventEmitter {
     } else {
       this.#queue.push(request);
     }
-    if (this.#queue.bytes <= this.#options.sendHighWaterMark) return true;
-    this.#owesDrain = true; // as a Writable: false now, 'drain' once the queue has gone
+    return this.#belowMark();
+  }
+
+  // What send() returns: as a Writable, false while what waits (queued or held) is over the mark,
+  // and 'drain' once it has gone.
+  #belowMark() {
+    if (this.#queue.bytes + this.#held.bytes <= this.#options.sendHighWaterMark) return true;
+    this.#owesDrain = true;
     return false;
   }
 
@@ -517,6 +524,7 @@ class Socket extends EventEmitter {
     this.#unread = [];
     const unsent = [...this.#queue.clear(), ...[...this.#opening.values()].flat()];
     this.#opening.clear();
+    this.#held = { count: 0, bytes: 0 };
     process.nextTick(() => {
       for (const request of unsent) {
         if (request.callback) {
@@ -550,8 +558,8 @@ class Socket extends EventEmitter {
     if (this.#corked === 0 && !this.#closed && this.#queue.length) this.#flush();
   }
 
-  getSendQueueSize() { return this.#queue.bytes; }
-  getSendQueueCount() { return this.#queue.length; }
+  getSendQueueSize() { return this.#queue.bytes + this.#held.bytes; }
+  getSendQueueCount() { return this.#queue.length + this.#held.count; }
 
   // for await (const { msg, rinfo } of socket): ends when the socket closes; an 'error' is thrown
   // (one a peer caused only if the app listens for 'error' too: the loop's listener does not count).
@@ -732,14 +740,42 @@ class Socket extends EventEmitter {
   #holdUntilUp(request) {
     const key = `${request.address} ${request.port}`;
     const waiting = this.#opening.get(key);
-    if (waiting) return waiting.push(request) > 0;
-    if (this.#associations.has(this.#byPeer.get(key))) return false;
+    if (waiting) return this.#hold(waiting, request);
+    const known = this.#byPeer.get(key);
+    if (this.#associations.has(known)) { // sent on it, not to the address (#reopen)
+      request.named = { address: request.address, port: request.port, info: request.info };
+      request.address = null;
+      request.port = 0;
+      request.info = { ...request.info, assocId: known };
+      return false;
+    }
     const started = performance.now();
     const [err, assocId] = this.#handle.connect([request.address], request.port);
     if (err === E.EISCONN) return false; // up, and known by another of the peer's addresses
     if (err && err !== E.EALREADY) return false; // sendmsg() says why (EALREADY: connect() opens it)
-    this.#opening.set(key, Object.assign([request], { assocId: err ? 0 : assocId, started, request }));
+    const list = Object.assign([], { assocId: err ? 0 : assocId, started, request });
+    this.#opening.set(key, list);
+    return this.#hold(list, request);
+  }
+
+  // Held sends count in getSendQueueSize() and in send()'s false, as queued ones do.
+  #hold(list, request) {
+    list.push(request);
+    this.#held.count++;
+    this.#held.bytes += request.data.length;
     return true;
+  }
+
+  // A send to a peer's address whose association is up goes on that association (#holdUntilUp):
+  // if the association has ended at the kernel before its end was read here, sendmsg() to the
+  // address would open a new one and wait for it in the kernel; on the association it says EPIPE,
+  // and the message is held as one to a new peer (as a send to the address would have opened one).
+  #reopen(request) {
+    const { address, port, info } = request.named;
+    const key = `${address} ${port}`;
+    if (this.#byPeer.get(key) === request.info.assocId) this.#byPeer.delete(key);
+    const again = { data: request.data, address, port, info, callback: request.callback };
+    if (!this.#holdUntilUp(again)) this.#submit(again);
   }
 
   #opened(assocId, state, info) {
@@ -749,6 +785,8 @@ class Socket extends EventEmitter {
     for (const [key, waiting] of this.#opening) {
       if (waiting.assocId ? waiting.assocId !== assocId : !this.#isPeer(assocId, info, waiting.request)) continue;
       this.#opening.delete(key); // (every key that names this peer: a send may have named another address)
+      this.#held.count -= waiting.length;
+      for (const request of waiting) this.#held.bytes -= request.data.length;
       if (isUp(state)) {
         for (const request of waiting) this.#submit(request);
         continue;
@@ -759,6 +797,7 @@ class Socket extends EventEmitter {
         if (waiting.some((r) => !r.callback) && this.#appListeners('error') > 0) this.emit('error', error);
       });
     }
+    this.#drainIfOwed();
   }
 
   // Whether the association (its event's info) is with the address and port a send named: by any of
@@ -772,6 +811,10 @@ class Socket extends EventEmitter {
   }
 
   #complete(request, result) {
+    if (result === -E.EPIPE && request.named && !this.#closed) {
+      this.#reopen(request);
+      return;
+    }
     const error = result < 0 ? this.#sendError(request, -result) : null;
     if (request.callback) request.callback(error, error ? undefined : result);
     else if (error && !(peerCaused(error) && this.#appListeners('error') === 0)) {
@@ -783,7 +826,8 @@ class Socket extends EventEmitter {
   }
 
   #sendError(request, errno) {
-    const { address, port, info } = request;
+    const { address, port } = request.named || request;
+    const { info } = request;
     const error = binding.systemError(errno, 'send', address || `association ${info.assocId}`,
       address ? port : undefined);
     if (this.#closed || errno !== E.EINVAL || !(info.stream > 0)) return error;
@@ -811,10 +855,16 @@ class Socket extends EventEmitter {
       return;
     }
     this.#watchDry();
-    if (!this.#owesDrain) return; // a corked batch that went at once, never over the mark
+    this.#drainIfOwed();
+  }
+
+  // 'drain' once nothing waits, queued or held, if send() said false or the queue waited for room
+  // (a corked batch that went at once, never over the mark, owes none).
+  #drainIfOwed() {
+    if (!this.#owesDrain || this.#queue.length || this.#held.count) return;
     this.#owesDrain = false;
     process.nextTick(() => {
-      if (!this.#closed && this.#queue.length === 0) this.emit('drain');
+      if (!this.#closed && this.#queue.length === 0 && this.#held.count === 0) this.emit('drain');
     });
   }
 

@@ -23,6 +23,23 @@ describe('interleave: send() to a peer with no association', () => {
     assert.deepStrictEqual([unreachable.errors, refused.errors], [[], []]); // the callbacks had them
   });
 
+  it('a send after the association ended at the kernel, its end not read yet, does not wait in sendmsg(); held sends count in the queue', async function () {
+    this.timeout(300000);
+    const r = await inNamespace('intlended', 'intl-ended.js', [['sysctl', '-qw', 'net.sctp.intl_enable=1']]);
+    if (r === null) this.skip(); // needs root, ip and tc (the VM has them)
+    console.log(`      (${JSON.stringify(r)})`);
+    assert.deepStrictEqual(r.first, {
+      returned: [true, false], queued: { size: 8, count: 2 }, got: ['one!', 'two!'], callbacks: ['ok', 'ok'], drains: 1,
+    });
+    assert.ok(r.sendMs < 500, `send() took ${r.sendMs} ms`);
+    // The new association's INIT went unanswered 3 times: the event loop turned meanwhile.
+    assert.ok(r.ticks >= 3, `ticks while the new association was being set up: ${r.ticks}`);
+    assert.deepStrictEqual(r.error, { code: 'ETIMEDOUT', syscall: 'connect' });
+    assert.deepStrictEqual(r.errors, []);
+    assert.strictEqual(r.states[0], 'up');
+    assert.strictEqual(r.states[r.states.length - 1], 'cant-start');
+  });
+
   // The association is matched by any of the peer's addresses, an IPv4-mapped one as IPv4: the sends
   // made while the app's own connect() was on its way used to wait until close().
   it("sends made during the app's own connect(), to an IPv4 peer from an sctp6 socket, to the peer's second address or to both of its addresses, go once it is up", async function () {

@@ -61,7 +61,7 @@ say "workload printed $out ($((SECONDS - start)) s)"
 suite=0
 if [ "$tool" = asan ]; then
   start=$SECONDS
-  # Not the files that check other programs and the wire (usrsctp, tshark, socat/ncat/iperf3/Python:
+  # Not the files that check other programs and the wire (usrsctp, tshark and Python's open() peer:
   # minutes of their timers; their paths through the addon are the other tests' too).
   DETECT_LEAKS=0 under node_modules/.bin/mocha --reporter dot --exclude test/interop/usrsctp.test.js \
     --exclude test/interop/wire.test.js --exclude test/interop/open.test.js >"$work/mocha.log" 2>&1 || suite=$?

@@ -89,8 +89,11 @@ class Fifo {
   }
 }
 
-// Where a message goes, as its sender named it: the association, or the peer's address and port.
-const destination = ({ address, port, info }) => (address ? `${address} ${port}` : `#${info.assocId}`);
+// Where a message goes, as its sender named it: the association, or the peer's address and port
+// (also when it is sent on the association that address has: `named`, lib/socket.js #holdUntilUp,
+// so it keeps its place behind the messages to that address already waiting).
+const destination = ({ address, port, info, named }) => (named ? `${named.address} ${named.port}`
+  : address ? `${address} ${port}` : `#${info.assocId}`);
 
 // A one-to-many socket's queue: messages to send in order (after cork(), or while sending), and per
 // destination the messages to a peer whose send buffer was full (EAGAIN; with net.sctp.sndbuf_policy=1

@@ -48,7 +48,9 @@ class Socket extends EventEmitter {
   #dry = false; // SCTP_SENDER_DRY_EVENT is on: 'abandoned' is listened to, or a destination waits for room
   #opening = new Map(); // with interleave: 'address port' -> the sends waiting for the association to it (#holdUntilUp)
   #byPeer = new Map(); // with interleave: 'address port' -> assocId, of the associations that came up
+  #peerKey = new Map(); // and back: assocId -> its key in #byPeer (#knowPeer, #forgetPeer)
   #held = { count: 0, bytes: 0 }; // the sends in #opening
+  #drainTick = false; // a 'drain' is to be emitted on the next tick
 
   constructor(options) {
     super();
@@ -276,8 +278,8 @@ class Socket extends EventEmitter {
     if (!this.#bound) this.#bindImplicitly();
 
     const request = { data, port, address, info, callback };
-    if (this.#options.interleave && !info.assocId && this.#holdUntilUp(request)) return this.#belowMark();
-    return this.#submit(request);
+    if (!(this.#options.interleave && !info.assocId && this.#holdUntilUp(request))) this.#submit(request);
+    return this.#belowMark();
   }
 
   #submit(request) {
@@ -285,7 +287,7 @@ class Socket extends EventEmitter {
       const result = sendOne(this.#handle, request);
       if (result !== -C.EAGAIN) { // a success with no callback needs nothing more
         if (request.callback || result < 0) process.nextTick(() => this.#complete(request, result));
-        return true;
+        return;
       }
       this.#queue.push(request);
       this.#queue.stall(); // its destination is full: later messages to others need not wait
@@ -293,11 +295,10 @@ class Socket extends EventEmitter {
     } else {
       this.#queue.push(request);
     }
-    return this.#belowMark();
   }
 
   // What send() returns: as a Writable, false while what waits (queued or held) is over the mark,
-  // and 'drain' once it has gone.
+  // and 'drain' once it is under it again (#drainIfOwed).
   #belowMark() {
     if (this.#queue.bytes + this.#held.bytes <= this.#options.sendHighWaterMark) return true;
     this.#owesDrain = true;
@@ -411,8 +412,13 @@ class Socket extends EventEmitter {
       if (typeof this.#handle.peerAddresses(assocId) === 'number') {
         this.#associations.delete(assocId);
         if (this.#abandonedSent) this.#abandonedSent.delete(assocId);
+        const peeled = () => coded(Error, 'ERR_SCTP_PEELED_OFF', 'The association was peeled off before it was up');
         const settle = this.#connecting.get(assocId); // its COMM_UP goes to the peeled-off socket
-        if (settle) settle(coded(Error, 'ERR_SCTP_PEELED_OFF', 'The association was peeled off before it was up'));
+        if (settle) settle(peeled());
+        this.#forgetPeer(assocId);
+        for (const [key, waiting] of this.#opening) {
+          if (waiting.assocId === assocId) this.#failHeld(key, waiting, peeled());
+        }
       }
     }
   }
@@ -753,7 +759,7 @@ class Socket extends EventEmitter {
     const [err, assocId] = this.#handle.connect([request.address], request.port);
     if (err === E.EISCONN) return false; // up, and known by another of the peer's addresses
     if (err && err !== E.EALREADY) return false; // sendmsg() says why (EALREADY: connect() opens it)
-    const list = Object.assign([], { assocId: err ? 0 : assocId, started, request });
+    const list = Object.assign([], { assocId: err ? this.#settingUp(request) : assocId, started, request });
     this.#opening.set(key, list);
     return this.#hold(list, request);
   }
@@ -772,32 +778,65 @@ class Socket extends EventEmitter {
   // and the message is held as one to a new peer (as a send to the address would have opened one).
   #reopen(request) {
     const { address, port, info } = request.named;
-    const key = `${address} ${port}`;
-    if (this.#byPeer.get(key) === request.info.assocId) this.#byPeer.delete(key);
+    this.#forgetPeer(request.info.assocId);
     const again = { data: request.data, address, port, info, callback: request.callback };
     if (!this.#holdUntilUp(again)) this.#submit(again);
   }
 
   #opened(assocId, state, info) {
-    const peer = `${info.address} ${info.port}`;
-    if (isUp(state)) this.#byPeer.set(peer, assocId);
-    else if (this.#byPeer.get(peer) === assocId) this.#byPeer.delete(peer);
+    if (isUp(state)) this.#knowPeer(assocId, `${info.address} ${info.port}`);
+    else this.#forgetPeer(assocId);
     for (const [key, waiting] of this.#opening) {
       if (waiting.assocId ? waiting.assocId !== assocId : !this.#isPeer(assocId, info, waiting.request)) continue;
-      this.#opening.delete(key); // (every key that names this peer: a send may have named another address)
-      this.#held.count -= waiting.length;
-      for (const request of waiting) this.#held.bytes -= request.data.length;
-      if (isUp(state)) {
-        for (const request of waiting) this.#submit(request);
+      // (every key that names this peer: a send may have named another address)
+      if (!isUp(state)) {
+        this.#failHeld(key, waiting, connectError(this.#handle, waiting.started, info));
         continue;
       }
-      const error = connectError(this.#handle, waiting.started, info);
-      process.nextTick(() => {
-        for (const request of waiting) if (request.callback) request.callback(error);
-        if (waiting.some((r) => !r.callback) && this.#appListeners('error') > 0) this.emit('error', error);
-      });
+      this.#unhold(key, waiting);
+      for (const request of waiting) this.#submit(request);
     }
     this.#drainIfOwed();
+  }
+
+  #unhold(key, waiting) {
+    this.#opening.delete(key);
+    this.#held.count -= waiting.length;
+    for (const request of waiting) this.#held.bytes -= request.data.length;
+  }
+
+  // Held sends whose association will not come up here fail as connect() would: to their callbacks,
+  // or an 'error' listener of the app's (a peer's doing is never thrown at an app that did not listen).
+  #failHeld(key, waiting, error) {
+    this.#unhold(key, waiting);
+    process.nextTick(() => {
+      for (const request of waiting) if (request.callback) request.callback(error);
+      if (waiting.some((r) => !r.callback) && this.#appListeners('error') > 0) this.emit('error', error);
+    });
+  }
+
+  // The association being set up that a send's address is one of (connect() said EALREADY): the
+  // app's own connect() or another held send's, to several of the peer's addresses. Its end then
+  // fails the send even when its event names another of them. 0: none known (matched by address).
+  #settingUp(request) {
+    const ids = [...this.#connecting.keys(), ...[...this.#opening.values()].map((w) => w.assocId)];
+    return ids.find((id) => id && this.#isPeer(id, { address: null, port: request.port }, request)) || 0;
+  }
+
+  // #byPeer follows each association's primary address as its events name it, and forgets the
+  // association once it is gone (ended, or peeled off) whatever address it had then.
+  #knowPeer(assocId, key) {
+    const old = this.#peerKey.get(assocId);
+    if (old !== undefined && old !== key && this.#byPeer.get(old) === assocId) this.#byPeer.delete(old);
+    this.#byPeer.set(key, assocId);
+    this.#peerKey.set(assocId, key);
+  }
+
+  #forgetPeer(assocId) {
+    const key = this.#peerKey.get(assocId);
+    if (key === undefined) return;
+    this.#peerKey.delete(assocId);
+    if (this.#byPeer.get(key) === assocId) this.#byPeer.delete(key);
   }
 
   // Whether the association (its event's info) is with the address and port a send named: by any of
@@ -858,14 +897,24 @@ class Socket extends EventEmitter {
     this.#drainIfOwed();
   }
 
-  // 'drain' once nothing waits, queued or held, if send() said false or the queue waited for room
-  // (a corked batch that went at once, never over the mark, owes none).
+  // 'drain' once nothing is queued and what is held for associations being set up is under the
+  // mark (a peer that does not answer holds its sends for as long as its INIT is retried: it must
+  // not hold back the 'drain' of sends to everyone else), if send() said false or the queue waited
+  // for room (a corked batch that went at once, never over the mark, owes none). Checked again on
+  // the tick: what a listener sent meanwhile keeps it owed, for the flush or COMM_UP that sends it.
   #drainIfOwed() {
-    if (!this.#owesDrain || this.#queue.length || this.#held.count) return;
-    this.#owesDrain = false;
+    if (!this.#owesDrain || this.#drainTick || !this.#drained()) return;
+    this.#drainTick = true;
     process.nextTick(() => {
-      if (!this.#closed && this.#queue.length === 0 && this.#held.count === 0) this.emit('drain');
+      this.#drainTick = false;
+      if (this.#closed || !this.#owesDrain || !this.#drained()) return;
+      this.#owesDrain = false;
+      this.emit('drain');
     });
+  }
+
+  #drained() {
+    return this.#queue.length === 0 && this.#held.bytes <= this.#options.sendHighWaterMark;
   }
 
   // Sends from one of the queue's queues until it is empty (false) or the kernel says EAGAIN (true).

@@ -50,4 +50,40 @@ describe('interleave: send() to a peer with no association', () => {
     const sent = { got: ['a', 'b'], callbacks: ['ok', 'ok'] };
     assert.deepStrictEqual(r, { mapped: sent, secondAddress: sent, bothAddresses: sent });
   });
+
+  // Held sends, the queue and 'drain' (test/fixtures/intl-drain.js says what each scenario does).
+  describe('held sends, the queue and drain', () => {
+    let r;
+    before(async function () {
+      this.timeout(300000);
+      r = await inNamespace('intldrain', 'intl-drain.js', [['sysctl', '-qw', 'net.sctp.intl_enable=1']]);
+      if (r === null) this.skip(); // needs root, ip and tc (the VM has them)
+      console.log(`      (${JSON.stringify(r)})`);
+    });
+
+    it("a false send() gets its 'drain' although a send made in the 'association' listener is held", () => {
+      assert.strictEqual(r.A.r1, false);
+      assert.deepStrictEqual(r.A.callbacks, ['ok', 'ok']);
+      assert.strictEqual(r.A.drains, 1);
+    });
+
+    it('messages to one peer arrive in the order sent, across its association coming up', () => {
+      assert.ok(r.C.waitingAtUp > 0, `nothing waited for room at COMM_UP: ${r.C.waitingAtUp}`);
+      assert.deepStrictEqual(r.C.got, r.C.sent);
+    });
+
+    it('a send held for an association that is peeled off while connecting fails with ERR_SCTP_PEELED_OFF', function () {
+      if (!r.D.guessed) this.skip(); // other associations took the kernel's next ids
+      assert.deepStrictEqual(r.D, { guessed: true, held: 1, connect: 'ERR_SCTP_PEELED_OFF', callback: 'ERR_SCTP_PEELED_OFF', count: 0 });
+    });
+
+    it("a send held for connect()'s association, to the peer's second address, fails when it cannot start", () => {
+      assert.deepStrictEqual(r.E, { held: 1, connect: 'ETIMEDOUT', callback: 'ETIMEDOUT', count: 0 });
+    });
+
+    it("an unanswered peer's held send does not hold back the 'drain' of sends to another", () => {
+      assert.strictEqual(r.B.returned, false);
+      assert.ok(r.B.drainMs !== null && r.B.drainMs < 1000, JSON.stringify(r.B));
+    });
+  });
 });

@@ -9,7 +9,9 @@
 // bench/scale.js (10 000 associations on one server socket) in a process of its own.
 // Knobs: BENCH_RUNS (repetitions, 5), BENCH_SIZES (64,1024,16384,65536), BENCH_SCALE (message
 // counts ×), BENCH_ONLY (row ids below, and scale; raw C runs with any row), BENCH_LONG (messages
-// in the RSS run), BENCH_BATCH (K of the batched rows, 32), BENCH_OUT, BENCH_RAW (the C program).
+// in the RSS run), BENCH_BATCH (K of the batched rows, 32), BENCH_OUT, BENCH_RAW (the C program),
+// BENCH_BEFORE (another checkout, built: its open() and createSocket() rows run too, each right after
+// ours in every repetition, so a change is measured before and after in one run).
 const { spawn, spawnSync } = require('child_process');
 const fs = require('fs');
 const os = require('os');
@@ -56,13 +58,19 @@ const ROWS = [
 ];
 // Every ratio is to raw C of the same repetition: it runs whenever another throughput row does.
 const only = process.env.BENCH_ONLY ? process.env.BENCH_ONLY.split(',') : null;
-const rows = ROWS.filter(({ id }) => !only || only.includes(id) || (id === 'raw' && only.some((x) => x !== 'scale')));
+const BEFORE = process.env.BENCH_BEFORE ? path.resolve(process.env.BENCH_BEFORE) : null;
+const rows = ROWS.filter(({ id }) => !only || only.includes(id) || (id === 'raw' && only.some((x) => x !== 'scale')))
+  .flatMap((row) => (BEFORE && ['open', 'socket'].includes(row.id)
+    ? [row, { ...row, id: `${row.id}@before`, label: `${row.label}, before (${path.basename(BEFORE)})`, colour: undefined }]
+    : [row]));
 const scaleSection = !only || only.includes('scale');
 let nextPort = 20000 + (process.pid % 1000) * 10; // below the ephemeral ports (32768-60999)
 
+// impl: a peer.js implementation; 'open@before': BENCH_BEFORE's peer.js (and so its lib/ and addon).
 const command = (impl, role, ...args) => (impl === 'raw'
   ? [RAW, [role, ...args]]
-  : [process.execPath, [path.join(__dirname, 'peer.js'), impl, role, ...args]]);
+  : [process.execPath, [impl.endsWith('@before') ? path.join(BEFORE, 'bench', 'peer.js') : path.join(__dirname, 'peer.js'),
+    impl.replace(/@before$/, ''), role, ...args]]);
 
 // Starts a process; resolves with it at once, or with `ready` once its output matched that.
 function start([file, argv], env, ready) {

@@ -10,14 +10,16 @@
 // Knobs: BENCH_RUNS (repetitions, 5), BENCH_SIZES (64,1024,16384,65536), BENCH_SCALE (message
 // counts ×), BENCH_ONLY (row ids below, and scale; raw C runs with any row), BENCH_LONG (messages
 // in the RSS run), BENCH_BATCH (K of the batched rows, 32), BENCH_OUT, BENCH_RAW (the C program),
-// BENCH_BEFORE (another checkout, built: its open() and createSocket() rows run too, each right after
-// ours in every repetition, so a change is measured before and after in one run).
+// BENCH_BASELINE (another checkout of sctp-napi, built: each Node row runs a second time, right
+// after, on that checkout's lib/ and addon, and the table gives the ratio of the two per repetition).
 const { spawn, spawnSync } = require('child_process');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
 
 const RAW = process.env.BENCH_RAW || path.join(__dirname, '..', 'build', 'bench-raw');
+const BASELINE = process.env.BENCH_BASELINE ? path.resolve(process.env.BENCH_BASELINE) : null;
+const BASE = '@base'; // a row id's suffix: the row, on BENCH_BASELINE's checkout
 const OUT = process.env.BENCH_OUT || __dirname;
 const RUNS = Number(process.env.BENCH_RUNS) || 5;
 const SCALE = Number(process.env.BENCH_SCALE) || 1;
@@ -58,19 +60,23 @@ const ROWS = [
 ];
 // Every ratio is to raw C of the same repetition: it runs whenever another throughput row does.
 const only = process.env.BENCH_ONLY ? process.env.BENCH_ONLY.split(',') : null;
-const BEFORE = process.env.BENCH_BEFORE ? path.resolve(process.env.BENCH_BEFORE) : null;
-const rows = ROWS.filter(({ id }) => !only || only.includes(id) || (id === 'raw' && only.some((x) => x !== 'scale')))
-  .flatMap((row) => (BEFORE && ['open', 'socket'].includes(row.id)
-    ? [row, { ...row, id: `${row.id}@before`, label: `${row.label}, before (${path.basename(BEFORE)})`, colour: undefined }]
-    : [row]));
+const chosen = ROWS.filter(({ id }) => !only || only.includes(id) || (id === 'raw' && only.some((x) => x !== 'scale')));
+// With BENCH_BASELINE each row with a Node end (ours: not tcp, dgram or iperf3) is followed by its
+// twin on the baseline's checkout, in the same repetition: before and after, interleaved.
+const ours = (impl) => !['raw', 'tcp', 'dgram', 'iperf3'].includes(impl);
+const rows = !BASELINE ? chosen : chosen.flatMap((row) => {
+  const [send, recv] = [row.send || row.id, row.recv || row.id];
+  if (!ours(send) && !ours(recv)) return [row];
+  const twin = { ...row, id: row.id + BASE, label: `${row.label}, baseline`, colour: undefined, baseOf: row.id,
+    send: ours(send) ? send + BASE : send, recv: ours(recv) ? recv + BASE : recv };
+  return [row, twin];
+});
 const scaleSection = !only || only.includes('scale');
 let nextPort = 20000 + (process.pid % 1000) * 10; // below the ephemeral ports (32768-60999)
 
-// impl: a peer.js implementation; 'open@before': BENCH_BEFORE's peer.js (and so its lib/ and addon).
-const command = (impl, role, ...args) => (impl === 'raw'
-  ? [RAW, [role, ...args]]
-  : [process.execPath, [impl.endsWith('@before') ? path.join(BEFORE, 'bench', 'peer.js') : path.join(__dirname, 'peer.js'),
-    impl.replace(/@before$/, ''), role, ...args]]);
+const command = (impl, role, ...args) => (impl === 'raw' ? [RAW, [role, ...args]]
+  : impl.endsWith(BASE) ? [process.execPath, [path.join(BASELINE, 'bench', 'peer.js'), impl.slice(0, -BASE.length), role, ...args]]
+  : [process.execPath, [path.join(__dirname, 'peer.js'), impl, role, ...args]]);
 
 // Starts a process; resolves with it at once, or with `ready` once its output matched that.
 function start([file, argv], env, ready) {
@@ -154,6 +160,14 @@ async function attempt(what, fn, describe) {
   }
 }
 
+// The commit checked out in dir (with " (modified)" when its tracked files differ), or null.
+function gitHead(dir) {
+  const git = (...args) => spawnSync('git', ['-C', dir, ...args], { encoding: 'utf8' });
+  const head = git('rev-parse', '--short', 'HEAD');
+  if (head.status !== 0) return null;
+  return `${head.stdout.trim()}${git('diff', '--quiet', 'HEAD').status ? ' (modified)' : ''}`;
+}
+
 // Text for the table.
 const sizeName = (s) => (s >= 1024 ? `${s / 1024} KiB` : `${s} B`);
 const n = (x, digits = 0) => x.toLocaleString('en', { maximumFractionDigits: digits });
@@ -212,7 +226,9 @@ if (process.argv[2] === '--render') {
     runs: RUNS,
     batch: BATCH,
     counts: Object.fromEntries(SIZES.map((size) => [size, Math.round(COUNTS[size] * SCALE)])),
-    rows: measured.map(({ id, label, group = 0 }) => ({ id, label, group })),
+    baseline: BASELINE && { dir: BASELINE, commit: gitHead(BASELINE) },
+    commit: gitHead(path.join(__dirname, '..')),
+    rows: measured.map(({ id, label, group = 0, baseOf }) => ({ id, label, group, ...(baseOf && { baseOf }) })),
     throughput: {},
     latency: {},
     rss: {},
@@ -249,6 +265,15 @@ if (process.argv[2] === '--render') {
   }
   for (const [id, runs] of Object.entries(pings)) {
     out.latency[id] = { p50: stats(runs.map((x) => x && x.p50)), p99: stats(runs.map((x) => x && x.p99)), runs };
+  }
+  // After ÷ before, per repetition: each row to its baseline twin of the same repetition.
+  for (const { id, baseOf } of measured.filter((row) => row.baseOf)) {
+    for (const size of Object.keys(rates)) {
+      const [now, base] = [rates[size][baseOf], rates[size][id]];
+      if (now && base) out.throughput[size][baseOf].toBaseline = stats(now.map((x, i) => x && base[i] && x / base[i]));
+    }
+    const [now, base] = [pings[baseOf], pings[id]];
+    if (now && base) out.latency[baseOf].toBaseline = stats(now.map((x, i) => x && base[i] && x.p50 / base[i].p50));
   }
   for (const id of ['open', 'socket'].filter((i) => measured.some((x) => x.id === i))) {
     const MB = (b) => Math.round(b / 1e5) / 10;
@@ -327,13 +352,15 @@ function write(out) {
     if (!t) return '–';
     if (t.msgsPerSec === null) return 'failed';
     const failed = t.runs.filter((x) => x === null).length;
-    const versus = id === 'raw' ? ` (${spread(stats(t.runs))})` : t.ratio ? ` · ${ratio(t.ratio)}` : '';
+    const versus = (id === 'raw' ? ` (${spread(stats(t.runs))})` : t.ratio ? ` · ${ratio(t.ratio)}` : '') +
+      (t.toBaseline ? `; ÷ baseline ${ratio(t.toBaseline)}` : '');
     return `${n(t.msgsPerSec)}${versus}${t.lost > 0.0005 ? `, ${(t.lost * 100).toFixed(0)} % lost` : ''}` +
       `${failed ? `, ${failed} of ${t.runs.length} failed` : ''}`;
   };
   const ping = (id) => {
     const l = out.latency[id];
-    return !l ? '–' : !l.p50 ? 'failed' : `${n(l.p50.median, 1)} (${spread(l.p50, 1)}) / ${n(l.p99.median, 1)}`;
+    return !l ? '–' : !l.p50 ? 'failed' : `${n(l.p50.median, 1)} (${spread(l.p50, 1)}) / ${n(l.p99.median, 1)}` +
+      (l.toBaseline ? `; p50 ÷ baseline ${ratio(l.toBaseline)}` : '');
   };
   const { buffers: b } = out;
   const mib = (x) => (x === null ? 'unknown' : `${Math.round((x / 1048576) * 100) / 100} MiB`);
@@ -346,6 +373,9 @@ function write(out) {
       `${out.iperf3 ? `, ${out.iperf3.replace(/ \(.*/, '')}` : ''}; socket buffers: net.core.rmem_default ${mib(b.rmem_default)}, ` +
       `wmem_default ${mib(b.wmem_default)}${b.raised ? ' (set by the bench)' : ''}. Messages per run: ` +
       `${Object.entries(out.counts).map(([s, c]) => `${n(c)} of ${sizeName(Number(s))}`).join(', ')}. The run took ${n(out.seconds)} s.`,
+    ...(out.baseline ? [`Measured: ${out.commit || 'this checkout'}; each "baseline" row ran right after its row, in the same ` +
+      `repetition, on ${out.baseline.commit || out.baseline.dir}. "÷ baseline": the median (spread) of the per-repetition ` +
+      'ratios of the row to its baseline (throughput: above 1 is faster; ping-pong p50: below 1 is faster).'] : []),
     '',
     `| | ${SIZES.map(sizeName).join(' | ')} | ping-pong 64 B p50 (spread) / p99, µs |`,
     `|---|${SIZES.map(() => '---').join('|')}|---|`,

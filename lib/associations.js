@@ -4,6 +4,7 @@
 // Each takes the native handle and an association id (0 on a one-to-one socket: its only one).
 const net = require('net');
 const binding = require('./binding');
+const { errnoException } = require('./errors');
 const { errno: E } = require('os').constants;
 const { optionError, checkUdpPort, validateSecret } = require('./options');
 const {
@@ -41,39 +42,42 @@ function validateAddresses(addresses, name, type) {
 
 const familyOf = (address) => (net.isIPv6(address.split('%')[0]) ? 'IPv6' : 'IPv4');
 
-function addressList(result, syscall) {
-  if (typeof result === 'number') throw binding.systemError(result, syscall);
-  return result.map(([address, port]) => ({ address, port }));
+// A query of the handle's (status, getsockname, ...): its results, into a new object, or a system
+// error of syscall thrown.
+function query(handle, method, syscall, ...args) {
+  const out = {};
+  const err = handle[method](...args, out);
+  if (err) throw errnoException(err, syscall);
+  return out;
 }
 
 // getsockname(): { address, family, port }.
 function sockName(handle) {
-  const result = handle.getsockname();
-  if (typeof result === 'number') throw binding.systemError(result, 'getsockname');
-  const [address, port] = result;
+  const { address, port } = query(handle, 'getsockname', 'getsockname');
   return { address, family: familyOf(address), port };
 }
 
 // SCTP_STATUS of one association: state, windows, streams and the primary path.
-function status(handle, assocId) {
-  const result = handle.status(assocId);
-  if (typeof result === 'number') throw binding.systemError(result, 'getsockopt SCTP_STATUS');
-  return result;
-}
+const status = (handle, assocId) => query(handle, 'status', 'getsockopt SCTP_STATUS', assocId);
 
 // SCTP_PR_STREAM_STATUS of one outbound stream: { stream, abandoned: { sent, unsent, ttl, rtx, prio } }.
 function streamStatus(handle, assocId, stream) {
-  const result = handle.streamStatus(assocId, stream);
-  if (typeof result === 'number') throw binding.systemError(result, 'getsockopt SCTP_PR_STREAM_STATUS');
-  return { stream, abandoned: result };
+  return { stream, abandoned: query(handle, 'streamStatus', 'getsockopt SCTP_PR_STREAM_STATUS', assocId, stream) };
 }
 
-const peerAddresses = (handle, assocId) => addressList(handle.peerAddresses(assocId), 'sctp_getpaddrs');
-const localAddresses = (handle, assocId) => addressList(handle.localAddresses(assocId), 'sctp_getladdrs');
+// [{ address, port }] of the association's peer, or of this end.
+const peerAddresses = (handle, assocId) => query(handle, 'peerAddresses', 'sctp_getpaddrs', assocId).list;
+const localAddresses = (handle, assocId) => query(handle, 'localAddresses', 'sctp_getladdrs', assocId).list;
+
+// The peer's addresses, or null when the association is gone (a peeled-off one included).
+function peerAddressesIfAny(handle, assocId) {
+  const out = {};
+  return handle.peerAddresses(assocId, out) ? null : out.list;
+}
 
 function setPrimary(handle, assocId, address, port) {
   const err = handle.setPrimary(assocId, address, port);
-  if (err) throw binding.systemError(err, 'setsockopt SCTP_PRIMARY_ADDR', address, port);
+  if (err) throw errnoException(err, 'setsockopt SCTP_PRIMARY_ADDR', address, port);
 }
 
 // SCTP_PEER_ADDR_PARAMS of one association: `p` from validatePeerParams(), its address checked.
@@ -82,7 +86,7 @@ function setPeerParams(handle, assocId, p, port) {
   if (p.udpEncapsPort > 0) checkUdpPort('params.udpEncapsPort'); // before any of it is set
   const err = handle.setPeerParams(p.heartbeatInterval, p.pathMaxRetrans, p.pathMtu, assocId, p.address, port,
     p.heartbeatNow);
-  if (err) throw binding.systemError(err, 'setsockopt SCTP_PEER_ADDR_PARAMS', ...at);
+  if (err) throw errnoException(err, 'setsockopt SCTP_PEER_ADDR_PARAMS', ...at);
   if (p.udpEncapsPort < 0) return;
   const udp = handle.setUdpEncaps(p.udpEncapsPort, assocId, p.address, port);
   if (udp) throw optionError(udp, 'SCTP_REMOTE_UDP_ENCAPS_PORT', ...at);
@@ -91,8 +95,8 @@ function setPeerParams(handle, assocId, p, port) {
 // Stream reconfiguration (RFC 6525). ENOPROTOOPT: the association has it off, at one end or both.
 function reconfigure(err, what) {
   if (!err) return;
-  const error = binding.systemError(err, `setsockopt ${what}`);
-  if (err === E.ENOPROTOOPT) {
+  const error = errnoException(err, `setsockopt ${what}`);
+  if (err === -E.ENOPROTOOPT) {
     error.message += ' (stream reconfiguration is off on this association: give both ends the streamReset ' +
       'option, or set net.sctp.reconf_enable=1 and enable it with SCTP_ENABLE_STREAM_RESET)';
   }
@@ -135,13 +139,13 @@ function setStreamPriority(handle, assocId, stream, value) {
 // come and those it has. EACCES: AUTH is off, on the socket or, for an association, at its peer.
 function authCall(err, what, keyNumber) {
   if (!err) return;
-  const error = binding.systemError(err, `setsockopt ${what}`);
-  if (err === E.EACCES) {
+  const error = errnoException(err, `setsockopt ${what}`);
+  if (err === -E.EACCES) {
     error.message += ' (SCTP-AUTH is off: give the socket the auth option, or set net.sctp.auth_enable=1; ' +
       'or the association\'s peer did not offer it)';
-  } else if (err === E.EINVAL && what === 'SCTP_AUTH_ACTIVE_KEY') {
+  } else if (err === -E.EINVAL && what === 'SCTP_AUTH_ACTIVE_KEY') {
     error.message += ` (no key ${keyNumber} there: setAuthKey() it first)`;
-  } else if (err === E.EINVAL && what !== 'SCTP_AUTH_KEY') {
+  } else if (err === -E.EINVAL && what !== 'SCTP_AUTH_KEY') {
     error.message += ` (no key ${keyNumber} there, or it is the active key: useAuthKey() another first)`;
   }
   throw error;
@@ -157,7 +161,7 @@ function authOp(handle, assocId, option, what, keyNumber, secret) {
   }
   authCall(handle.setAuthKey(option, C.SCTP_FUTURE_ASSOC, keyNumber, secret), what, keyNumber);
   const err = handle.setAuthKey(option, C.SCTP_CURRENT_ASSOC, keyNumber, secret);
-  if (err !== E.EACCES) authCall(err, what, keyNumber);
+  if (err !== -E.EACCES) authCall(err, what, keyNumber);
 }
 
 function setAuthKey(handle, assocId, keyNumber, secret) {
@@ -188,11 +192,11 @@ function deleteAuthKey(handle, assocId, keyNumber) {
 // Adds (or with remove, removes) local addresses of a bound socket (sctp_bindx).
 function bindx(handle, addresses, port, remove = false) {
   const err = handle.bindx(addresses, port, remove);
-  if (err) throw binding.systemError(err, 'sctp_bindx', addresses[0], port);
+  if (err) throw errnoException(err, 'sctp_bindx', addresses[0], port);
 }
 
 module.exports = {
-  validateAddress, validateAddresses, familyOf, addressList, sockName, status, streamStatus, peerAddresses, localAddresses,
+  validateAddress, validateAddresses, familyOf, sockName, status, streamStatus, peerAddresses, localAddresses, peerAddressesIfAny,
   setPrimary, setPeerParams, setStreamPriority, resetStreams, resetAssociation, addStreams, setAuthKey, useAuthKey, deleteAuthKey,
   bindx,
 };

@@ -1,26 +1,23 @@
 'use strict';
 // Sending several messages with one native call and one system call (sendmmsg), for both socket
 // kinds: a one-to-many socket's queue after cork()/uncork() or EAGAIN, a one-to-one socket's
-// _writev().
+// _writev(); and a single send, in the same field layout.
+
+const { FIELDS, NO_HOST, putFields } = require('./send-fields');
 
 const MAX_BATCH = 64; // messages per sendmmsg: the native side's limit
-// sendBatch(data, hosts, fields, count): message i is data[i] and fields[i * FIELDS ...], the
-// numbers of send(): stream, ppid, context, ttl, unordered, assocId, port, the index of its
-// address in hosts (each address there once per run of messages to it) or NO_HOST, and the PR-SCTP
-// policy. The values come checked (lib/options.js, the callers' port and address checks): storing
-// them in a Uint32Array converts without a word what native code would have refused.
-const FIELDS = 9;
-const NO_HOST = 0xffffffff;
-// Reused: JS runs one batch at a time.
+// sendBatch(data, hosts, fields, count): message i is data[i] and row i of fields (lib/send-fields.js),
+// its host an index into hosts (each address there once per run of messages to it) or NO_HOST. A
+// single send(data, host, fields) takes row 0. Reused: JS runs one send at a time.
 const data = new Array(MAX_BATCH);
 const hosts = [];
 const fields = new Uint32Array(MAX_BATCH * FIELDS);
 
 // One message, { data, address, port, info } (address null: info.assocId, or the one association
-// of a one-to-one socket, says where) -> bytes | -errno.
-function sendOne(handle, { data, address, port, info }) {
-  return handle.send(data, address, port, info.stream, info.ppid, info.context, info.ttl,
-    info.unordered, info.assocId || 0, 0, info.policy);
+// of a one-to-one socket, says where), or with flags (SCTP_EOF, SCTP_ABORT) none -> bytes | -errno.
+function sendOne(handle, { data, address, port, info }, flags = 0) {
+  putFields(fields, 0, info, port, NO_HOST, flags);
+  return handle.send(data, address, fields);
 }
 
 // messages[from], messages[from + 1], ... (at most `max`, 64) -> how many the kernel took, in order
@@ -32,15 +29,12 @@ function sendBatch(handle, messages, from = 0, max = MAX_BATCH) {
     return r < 0 ? r : 1;
   }
   try {
-    for (let i = 0, k = 0; i < count; i++) {
+    for (let i = 0; i < count; i++) {
       const message = messages[from + i];
       const { address, port, info } = message;
       data[i] = message.data;
       if (typeof address === 'string' && address !== hosts[hosts.length - 1]) hosts.push(address);
-      fields[k++] = info.stream; fields[k++] = info.ppid; fields[k++] = info.context; fields[k++] = info.ttl;
-      fields[k++] = info.unordered ? 1 : 0; fields[k++] = info.assocId || 0; fields[k++] = port;
-      fields[k++] = typeof address === 'string' ? hosts.length - 1 : NO_HOST;
-      fields[k++] = info.policy;
+      putFields(fields, i, info, port, typeof address === 'string' ? hosts.length - 1 : NO_HOST);
     }
     return handle.sendBatch(data, hosts, fields, count);
   } finally {

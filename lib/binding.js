@@ -5,19 +5,15 @@
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-const { explain } = require('./unsupported');
+const { explain, unsupportedError } = require('./unsupported');
 
-function unsupportedError(message, cause) {
-  const err = new Error(message, cause && { cause });
-  err.code = 'ERR_SCTP_UNSUPPORTED';
-  return err;
-}
 // Where sctp-napi cannot work: a handle's open() fails as on a kernel without SCTP, and the error for
-// that (socketError()) says why, so createSocket() throws it and connect() and listen() emit it.
+// that (lib/errors.js socketError(), which reads `unsupported`) says why, so createSocket() throws it
+// and connect() and listen() emit it.
 const unsupported = (message) => ({
   open: () => { throw unsupportedError(message); },
-  SocketHandle: class SocketHandle { open() { return os.constants.errno.EPROTONOSUPPORT; } },
-  socketError: () => unsupportedError(message),
+  SocketHandle: class SocketHandle { open() { return -os.constants.errno.EPROTONOSUPPORT; } },
+  unsupported: message,
   constants: {},
 });
 
@@ -52,15 +48,14 @@ const native = runtime ? null
   : process.platform === 'linux' ? load()
   : null;
 
-// Where this kernel has no SCTP, the error (from open(), or socketError() after a failed socket())
-// says what to do on this machine: lib/unsupported.js.
+// Where this kernel has no SCTP, the error from open() says what to do on this machine:
+// lib/unsupported.js.
 module.exports = native ? Object.create(native, {
   open: {
     value: function open(...args) {
       try { return native.open(...args); } catch (e) { throw explain(e); }
     },
   },
-  socketError: { value: (err) => explain(native.socketError(err)) },
 }) : unsupported(runtime
   ? `sctp-napi does not work under ${runtime}: its native addon needs Node.js's libuv event loop, which ` +
     `${runtime.split(' ')[0]} does not provide as the addon uses it; run it under Node.js 20 or later`

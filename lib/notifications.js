@@ -4,6 +4,7 @@
 const { errno: E } = require('os').constants;
 const { performance } = require('perf_hooks');
 const binding = require('./binding');
+const { errnoException } = require('./errors');
 
 const { constants: C } = binding;
 
@@ -47,15 +48,15 @@ const PEER_CAUSED = new Set(['EPIPE', 'ESHUTDOWN', 'ECONNRESET', 'ENOTCONN', 'EC
 // one-to-one socket.
 function streamError(err, handle, assocId, stream) {
   if (err.code !== 'EINVAL' || !(stream > 0)) return err;
-  const own = handle.initMsg(); // the kernel's: accepted and peeled-off sockets inherit the endpoint's
-  if (typeof own === 'number') return err;
+  const own = {}; // the kernel's: accepted and peeled-off sockets inherit the endpoint's
+  if (handle.initMsg(own)) return err;
   if (stream >= own.outStreams) {
     err.message += ` (stream ${stream} is beyond this socket's ${own.outStreams} outbound streams: initMsg.outStreams)`;
     return err;
   }
   if (assocId === undefined) return err;
-  const st = handle.status(assocId);
-  if (typeof st === 'number' || stream < st.outStreams) return err;
+  const st = {};
+  if (handle.status(assocId, st) || stream < st.outStreams) return err;
   err.message += ` (stream ${stream} is not one of the association's ${st.outStreams} outbound streams: ` +
     'the peer accepts no more)';
   return Object.assign(err, { stream, outStreams: st.outStreams });
@@ -151,7 +152,7 @@ function relayed(emitter) {
 function connectError(handle, started, info) {
   const timedOut = info.state === 'cant-start' && !info.error &&
     performance.now() - started >= 0.9 * handle.initFailureTime();
-  const err = binding.systemError(timedOut ? E.ETIMEDOUT : E.ECONNREFUSED, 'connect', info.address, info.port);
+  const err = errnoException(timedOut ? -E.ETIMEDOUT : -E.ECONNREFUSED, 'connect', info.address, info.port);
   return withCause(err, info);
 }
 
@@ -159,7 +160,7 @@ function connectError(handle, started, info) {
 // (ECONNRESET: the peer aborted; ECONNABORTED: we did; ETIMEDOUT: the peer stopped answering).
 function lostError(handle, info) {
   const errno = handle ? handle.takeError() : 0;
-  const err = binding.systemError(errno || E.ECONNRESET, 'recvmsg', info.address, info.port);
+  const err = errnoException(errno || -E.ECONNRESET, 'recvmsg', info.address, info.port);
   return withCause(err, info);
 }
 

@@ -2,6 +2,7 @@
 // SCTP socket options and send options, for every socket kind: defaults, validation, and applying
 // them to a native handle. Adding an option touches this file, index.d.ts and a test.
 const binding = require('./binding');
+const { errnoException } = require('./errors');
 const {
   coded, invalidArgType, invalidArgValue, validateInteger, validateBoolean, validateObject, validateAbortSignal,
 } = require('./validators');
@@ -223,7 +224,7 @@ const ADVICE = {
 
 // A system error of setsockopt `what`, with what to do about it where ADVICE knows.
 function optionError(err, what, ...at) {
-  const error = binding.systemError(err, `setsockopt ${what}`, ...at);
+  const error = errnoException(err, `setsockopt ${what}`, ...at);
   const advice = ADVICE[what] && ADVICE[what][error.code];
   if (advice) error.message += ` (${advice})`;
   return error;

@@ -6,6 +6,7 @@ const dns = require('dns');
 const net = require('net');
 const { errno: E } = require('os').constants;
 const binding = require('./binding');
+const { errnoException, socketError } = require('./errors');
 const {
   coded, invalidArgType, invalidArgValue, validateInteger, validatePort, validateBoolean, validateFunction, validateObject,
   validateAbortSignal,
@@ -24,7 +25,7 @@ const SERVER_OPTIONS = new Set([
 // accept() out of descriptors or memory: the connection waits in the kernel; so do we, this long
 // (doubling from the first up to the last), as libuv and net do rather than retry on every loop turn.
 const ACCEPT_BACKOFF = [10, 1000];
-const OUT_OF = new Set([E.EMFILE, E.ENFILE, E.ENOBUFS, E.ENOMEM]);
+const OUT_OF = new Set([-E.EMFILE, -E.ENFILE, -E.ENOBUFS, -E.ENOMEM]);
 const LISTEN_OPTIONS = new Set(['port', 'host', 'addresses', 'backlog', 'exclusive', 'ipv6Only', 'signal',
   'readableAll', 'writableAll', 'reusePort']);
 
@@ -111,15 +112,15 @@ class Server extends EventEmitter {
     let family = addresses && !addresses.some((a) => net.isIPv6(a.split('%')[0])) ? 4 : 6;
     const handle = new binding.SocketHandle({
       onconnection: () => this.#accept(),
-      onerror: (errno, syscall) => this.emit('error', binding.systemError(errno, syscall)),
+      onerror: (errno, syscall) => this.emit('error', errnoException(-errno, syscall)),
     });
     let err = handle.open(family, true);
-    if (err === E.EAFNOSUPPORT && !addresses) { // no IPv6 here: IPv4 only
+    if (err === -E.EAFNOSUPPORT && !addresses) { // no IPv6 here: IPv4 only
       family = 4;
       err = handle.open(family, true);
     }
     if (err) {
-      const error = binding.socketError(err);
+      const error = socketError(err);
       process.nextTick(() => this.emit('error', error));
       return;
     }
@@ -136,7 +137,7 @@ class Server extends EventEmitter {
     err = list.length > 1 ? handle.bindx(list, port, false) : handle.bind(list[0], port);
     if (!err) err = handle.listen(backlog);
     // Reported as net does: the bind's failure (EADDRINUSE) is listen's.
-    if (err) return fail(binding.systemError(err, 'listen', list[0], port));
+    if (err) return fail(errnoException(err, 'listen', list[0], port));
     spendAuthKey(this.#options); // the listening socket has it (and gives it to the accepted ones)
     if (!this.#refed) handle.unref();
     this.#handle = handle;
@@ -153,10 +154,10 @@ class Server extends EventEmitter {
         return;
       }
       if (fd === -E.ECONNABORTED) continue;
-      if (OUT_OF.has(-fd)) return this.#backOff(-fd);
+      if (OUT_OF.has(fd)) return this.#backOff(fd);
       this.#backoff = 0;
       if (fd < 0) {
-        this.emit('error', binding.systemError(-fd, 'accept'));
+        this.emit('error', errnoException(fd, 'accept'));
         return;
       }
       if (refuse) {
@@ -182,9 +183,9 @@ class Server extends EventEmitter {
 
   // Stops accepting for a while, then tries again. Reported once a run (the first time), as 'error'
   // to 'error' listeners only: connecting peers cause it, and the server goes on.
-  #backOff(errno) {
+  #backOff(err) {
     if (this.#backoff === 0 && this.listenerCount('error') > 0) {
-      this.emit('error', binding.systemError(errno, 'accept'));
+      this.emit('error', errnoException(err, 'accept'));
     }
     if (!this.#handle) return;
     this.#backoff = Math.min(this.#backoff ? this.#backoff * 2 : ACCEPT_BACKOFF[0], ACCEPT_BACKOFF[1]);

@@ -5,6 +5,7 @@
 // socket (lib/stream.js), which peeloff() returns.
 const EventEmitter = require('events');
 const binding = require('./binding');
+const { errnoException, socketError } = require('./errors');
 const {
   coded, invalidArgValue, validateInteger, validateFunction, validateObject, validateAbortSignal,
 } = require('./validators');
@@ -27,6 +28,13 @@ const kInternals = Symbol.for('sctp-napi.internals');
 const ITERATOR_HIGH_WATER = 16; // messages an async iterator holds before reading pauses
 const kLoop = Symbol('sctp-napi.loop'); // marks an async iterator's own listeners: not the app's
 const OWN_OPTIONS = new Set(['type']); // read by the constructor, not validateOptions()
+// The send options of a data-less SCTP_EOF or SCTP_ABORT (or one with an abort reason).
+const CONTROL = { stream: 0, ppid: 0, context: 0, ttl: 0, unordered: false, policy: C.SCTP_PR_SCTP_TTL };
+const tables = (handle) => {
+  const out = {};
+  handle.tables(out);
+  return out;
+};
 
 class Socket extends EventEmitter {
   #handle;
@@ -69,7 +77,7 @@ class Socket extends EventEmitter {
     const handle = new binding.SocketHandle(this.#callbacks());
     const family = type === 'sctp6' ? 6 : 4;
     const openErr = handle.open(family, false);
-    if (openErr) throw binding.socketError(openErr);
+    if (openErr) throw socketError(openErr);
     applyOptions(handle, o, family);
     this.#handle = handle;
 
@@ -102,7 +110,7 @@ class Socket extends EventEmitter {
       onoversize: (size, address, port, assocId) => { // a peer's doing: reported to who listens, never thrown
         this.emit('oversize', { size, limit: this.#options.maxMessageSize, address, port, assocId });
       },
-      onerror: (errno, syscall) => this.emit('error', binding.systemError(errno, syscall)),
+      onerror: (errno, syscall) => this.emit('error', errnoException(-errno, syscall)),
       onassociation: (...args) => this.#onAssociation(...args),
       onsenderdry: (assocId) => this.#onSenderDry(assocId),
     };
@@ -155,7 +163,7 @@ class Socket extends EventEmitter {
     const err = this.#watchDry();
     if (err) {
       this.#abandonedSent = null;
-      throw binding.systemError(err, 'setsockopt SCTP_EVENT');
+      throw errnoException(err, 'setsockopt SCTP_EVENT');
     }
   }
 
@@ -166,7 +174,7 @@ class Socket extends EventEmitter {
   }
 
   // SCTP_SENDER_DRY_EVENT on while 'abandoned' is listened to or a destination waits for room (see
-  // #flush()), off otherwise -> 0 | errno.
+  // #flush()), off otherwise -> 0 | -errno.
   #watchDry() {
     const on = this.#abandonedSent !== null || this.#queue.waiting > 0;
     if (on === this.#dry || this.#closed) return 0;
@@ -178,8 +186,8 @@ class Socket extends EventEmitter {
   #onSenderDry(assocId) {
     if (this.#queue.waiting && this.#corked === 0) this.#flush(); // an association has room again
     if (!this.#abandonedSent || this.#closed) return;
-    const status = this.#handle.status(assocId);
-    if (typeof status === 'number' || !status.abandoned) return;
+    const status = {};
+    if (this.#handle.status(assocId, status) || !status.abandoned) return;
     const total = status.abandoned.sent;
     const before = this.#abandonedSent.get(assocId) || 0;
     if (total <= before) return;
@@ -218,7 +226,7 @@ class Socket extends EventEmitter {
       err = this.#handle.listen(C.SOMAXCONN);
     }
     if (err) {
-      const error = binding.systemError(err, syscall, address, port);
+      const error = errnoException(err, syscall, address, port);
       process.nextTick(() => this.emit('error', error));
       return this;
     }
@@ -232,7 +240,7 @@ class Socket extends EventEmitter {
   // ABORT. Only a socket the app bound accepts associations.
   #bindImplicitly() {
     const err = this.#handle.bind(this.type === 'sctp6' ? '::' : '0.0.0.0', 0) || this.#handle.read();
-    if (err) throw binding.systemError(err, 'bind');
+    if (err) throw errnoException(err, 'bind');
     this.#bound = true;
     process.nextTick(() => this.emit('listening')); // bound, as dgram says it
   }
@@ -320,8 +328,10 @@ class Socket extends EventEmitter {
       if (signal && signal.aborted) return Promise.reject(abortError(signal));
       if (!this.#bound) this.#bindImplicitly();
       const started = performance.now();
-      const [err, assocId] = this.#handle.connect(list, port);
-      if (err) return Promise.reject(binding.systemError(err, 'connect', list[0], port));
+      const out = {};
+      const err = this.#handle.connect(list, port, out);
+      if (err) return Promise.reject(errnoException(err, 'connect', list[0], port));
+      const { assocId } = out;
       return new Promise((resolve, reject) => {
         let timer = null;
         const onAbort = () => fail(abortError(signal));
@@ -339,7 +349,7 @@ class Socket extends EventEmitter {
         settle.started = started;
         this.#connecting.set(assocId, settle);
         if (timeout !== undefined) {
-          timer = setTimeout(() => fail(binding.systemError(E.ETIMEDOUT, 'connect', list[0], port)), timeout);
+          timer = setTimeout(() => fail(errnoException(-E.ETIMEDOUT, 'connect', list[0], port)), timeout);
         }
         if (signal) signal.addEventListener('abort', onAbort, { once: true });
       });
@@ -366,10 +376,9 @@ class Socket extends EventEmitter {
   associations() {
     this.#healthCheck();
     // One may have ended a moment ago, its notification not read yet: it has no addresses then.
-    return [...this.#associations.values()].map((a) => {
-      const addresses = this.#handle.peerAddresses(a.assocId);
-      return { ...a, addresses: typeof addresses === 'number' ? [] : A.addressList(addresses) };
-    });
+    return [...this.#associations.values()].map((a) => ({
+      ...a, addresses: A.peerAddressesIfAny(this.#handle, a.assocId) || [],
+    }));
   }
 
   // SCTP_STATUS of one association: state, windows, streams and the primary path.
@@ -409,7 +418,7 @@ class Socket extends EventEmitter {
       return new StreamSocket({ ...this.#options, defaults: this.#streamDefaults }, kAdopt,
         (handle) => handle.peeloff(this.#handle, assocId), 'sctp_peeloff');
     } finally { // unless it is still here (the peeloff failed before the kernel's part), it is gone
-      if (typeof this.#handle.peerAddresses(assocId) === 'number') {
+      if (A.peerAddressesIfAny(this.#handle, assocId) === null) {
         this.#associations.delete(assocId);
         if (this.#abandonedSent) this.#abandonedSent.delete(assocId);
         const peeled = () => coded(Error, 'ERR_SCTP_PEELED_OFF', 'The association was peeled off before it was up');
@@ -677,7 +686,7 @@ class Socket extends EventEmitter {
   [kInternals]() {
     return {
       ...(this.#closed ? { peerAddresses: 0, peerAssociations: 0, bufferBytes: 0, partialBytes: 0 }
-        : this.#handle.tables()),
+        : tables(this.#handle)),
       associations: this.#associations.size,
       connecting: this.#connecting.size,
       abandoned: this.#abandonedSent ? this.#abandonedSent.size : 0,
@@ -718,8 +727,8 @@ class Socket extends EventEmitter {
   // A data-less (or reason-only) message with SCTP_EOF or SCTP_ABORT on one association.
   #control(assocId, flag, data, throws = false) {
     if (throws) this.#healthCheck();
-    const r = this.#handle.send(data, null, 0, 0, 0, 0, 0, false, assocId, flag);
-    if (r < 0 && throws) throw binding.systemError(-r, flag === C.SCTP_EOF ? 'eof' : 'abort');
+    const r = sendOne(this.#handle, { data, address: null, port: 0, info: { ...CONTROL, assocId } }, flag);
+    if (r < 0 && throws) throw errnoException(r, flag === C.SCTP_EOF ? 'eof' : 'abort');
   }
 
   #onAssociation(assocId, state, ...rest) {
@@ -756,10 +765,11 @@ class Socket extends EventEmitter {
       return false;
     }
     const started = performance.now();
-    const [err, assocId] = this.#handle.connect([request.address], request.port);
-    if (err === E.EISCONN) return false; // up, and known by another of the peer's addresses
-    if (err && err !== E.EALREADY) return false; // sendmsg() says why (EALREADY: connect() opens it)
-    const list = Object.assign([], { assocId: err ? this.#settingUp(request) : assocId, started, request });
+    const out = {};
+    const err = this.#handle.connect([request.address], request.port, out);
+    if (err === -E.EISCONN) return false; // up, and known by another of the peer's addresses
+    if (err && err !== -E.EALREADY) return false; // sendmsg() says why (EALREADY: connect() opens it)
+    const list = Object.assign([], { assocId: err ? this.#settingUp(request) : out.assocId, started, request });
     this.#opening.set(key, list);
     return this.#hold(list, request);
   }
@@ -844,8 +854,7 @@ class Socket extends EventEmitter {
   #isPeer(assocId, info, { address, port }) {
     if (info.port !== port) return false;
     const bare = (a) => String(a).toLowerCase().replace(/^::ffff:(?=\d+\.)/, '');
-    const addresses = [info.address, ...[].concat(this.#handle.peerAddresses(assocId))
-      .filter(Array.isArray).map((p) => p[0])];
+    const addresses = [info.address, ...(A.peerAddressesIfAny(this.#handle, assocId) || []).map((p) => p.address)];
     return addresses.some((a) => bare(a) === bare(address));
   }
 
@@ -854,7 +863,7 @@ class Socket extends EventEmitter {
       this.#reopen(request);
       return;
     }
-    const error = result < 0 ? this.#sendError(request, -result) : null;
+    const error = result < 0 ? this.#sendError(request, result) : null;
     if (request.callback) request.callback(error, error ? undefined : result);
     else if (error && !(peerCaused(error) && this.#appListeners('error') === 0)) {
       this.emit('error', error);
@@ -864,12 +873,12 @@ class Socket extends EventEmitter {
     // thrown at an app that did not listen for 'error'; the 'association' event says what happened.
   }
 
-  #sendError(request, errno) {
+  #sendError(request, err) {
     const { address, port } = request.named || request;
     const { info } = request;
-    const error = binding.systemError(errno, 'send', address || `association ${info.assocId}`,
+    const error = errnoException(err, 'send', address || `association ${info.assocId}`,
       address ? port : undefined);
-    if (this.#closed || errno !== E.EINVAL || !(info.stream > 0)) return error;
+    if (this.#closed || err !== -E.EINVAL || !(info.stream > 0)) return error;
     let { assocId } = info;
     if (!assocId) { // sent to an address: the association with it (a peer may have several addresses)
       const found = [...this.#associations.values()].find((a) => this.#isPeer(a.assocId, a, { address, port }));

@@ -9,6 +9,7 @@ const net = require('net');
 const { errno: E } = require('os').constants;
 const { performance } = require('perf_hooks');
 const binding = require('./binding');
+const { errnoException, socketError } = require('./errors');
 const {
   coded, invalidArgType, invalidArgValue, validateInteger, validatePort, validateBoolean, validateFunction, validateObject,
   validateAbortSignal,
@@ -90,7 +91,7 @@ class StreamSocket extends Duplex {
       const err = open(this.#handle);
       if (err) {
         this.#handle = null;
-        throw binding.systemError(err, syscall);
+        throw errnoException(err, syscall);
       }
       this.#handle.setMaxMessageSize(o.maxMessageSize);
       this.#up();
@@ -167,7 +168,7 @@ class StreamSocket extends Duplex {
     const family = [...addresses, ...local || []].some((a) => net.isIPv6(a.split('%')[0])) ? 6 : 4;
     const handle = new binding.SocketHandle(this.#callbacks());
     const openErr = handle.open(family, true);
-    if (openErr) return this.destroy(binding.socketError(openErr));
+    if (openErr) return this.destroy(socketError(openErr));
     this.#handle = handle;
     try {
       applyOptions(handle, this.#options, family);
@@ -186,10 +187,10 @@ class StreamSocket extends Duplex {
     }
     if (!err) {
       this.#started = performance.now();
-      [err] = handle.connect(addresses, port);
+      err = handle.connect(addresses, port, {});
     }
     this.#remote = { address: addresses[0], port };
-    if (err) this.destroy(binding.systemError(err, syscall, syscall === 'connect' ? addresses[0] : local && local[0], syscall === 'connect' ? port : localPort));
+    if (err) this.destroy(errnoException(err, syscall, syscall === 'connect' ? addresses[0] : local && local[0], syscall === 'connect' ? port : localPort));
   }
 
   // The association is up (connected, accepted, or peeled off): where it goes, then 'connect'.
@@ -229,7 +230,7 @@ class StreamSocket extends Duplex {
       onoversize: (size, address, port, assocId) => {
         this.emit('oversize', { size, limit: this.#options.maxMessageSize, address, port, assocId });
       },
-      onerror: (errno, syscall) => this.#lose(binding.systemError(errno, this.#connecting ? 'connect' : syscall,
+      onerror: (errno, syscall) => this.#lose(errnoException(-errno, this.#connecting ? 'connect' : syscall,
         this.#remote?.address, this.#remote?.port)),
       onend: () => this.#onEnd(),
       onassociation: (assocId, state, ...rest) => {
@@ -253,12 +254,12 @@ class StreamSocket extends Duplex {
     if (this.#eof) return;
     this.#eof = true;
     if (this.#connecting) {
-      this.#lose(binding.systemError(E.ECONNREFUSED, 'connect', this.#remote.address, this.#remote.port));
+      this.#lose(errnoException(-E.ECONNREFUSED, 'connect', this.#remote.address, this.#remote.port));
       return;
     }
     const waiting = this.#waiting;
     this.#waiting = null;
-    if (waiting) waiting.callback(this.#writeError(E.EPIPE));
+    if (waiting) waiting.callback(this.#writeError(-E.EPIPE));
     this.push(null);
     this.read(0); // 'end' now if nothing is left unread (as net does), even with no reader
   }
@@ -276,7 +277,7 @@ class StreamSocket extends Duplex {
   // over, or the peer accepts fewer streams than `stream`) destroys the socket first when nothing
   // listens for 'error', so it is not thrown.
   #writeError(errno, stream) {
-    let err = binding.systemError(errno, 'send', this.#remote?.address, this.#remote?.port);
+    let err = errnoException(errno, 'send', this.#remote?.address, this.#remote?.port);
     if (this.#handle) err = streamError(err, this.#handle, 0, stream);
     if (peerCaused(err) && this.listenerCount('error') === 0) {
       this.#lost = this.#lost || err;
@@ -296,7 +297,7 @@ class StreamSocket extends Duplex {
         this.#handle.watchWritable();
         return undefined;
       }
-      if (taken < 0) return callback(this.#writeError(-taken, messages[from].info.stream));
+      if (taken < 0) return callback(this.#writeError(taken, messages[from].info.stream));
       for (let i = from; i < from + taken; i++) this.#bytesWritten += messages[i].data.length;
       from += taken;
       if (this.#timer) this.#timer.refresh();
@@ -347,8 +348,8 @@ class StreamSocket extends Duplex {
     const err = this.#eof ? 0 : this.#handle.shutdown();
     // Refused because the association is over (its end, or the peer's ABORT, is on its way to
     // us): nothing to shut down.
-    const over = [E.ENOTCONN, E.EPIPE, E.ECONNRESET, E.ESHUTDOWN].includes(err);
-    callback(err && !over ? binding.systemError(err, 'shutdown') : undefined);
+    const over = [E.ENOTCONN, E.EPIPE, E.ECONNRESET, E.ESHUTDOWN].includes(-err);
+    callback(err && !over ? errnoException(err, 'shutdown') : undefined);
   }
 
   // destroy([err]): an ABORT, unless the association ended or end() began its SHUTDOWN already.
@@ -439,7 +440,7 @@ class StreamSocket extends Duplex {
   }
 
   #check(err, syscall) {
-    if (err) throw binding.systemError(err, syscall);
+    if (err) throw errnoException(err, syscall);
   }
 
   address() {

@@ -55,4 +55,11 @@ function explain(err) {
   return err;
 }
 
-module.exports = { platform, advice, explain };
+// ERR_SCTP_UNSUPPORTED: sctp-napi cannot work here, and the message says why and what to do.
+function unsupportedError(message, cause) {
+  const err = new Error(message, cause && { cause });
+  err.code = 'ERR_SCTP_UNSUPPORTED';
+  return err;
+}
+
+module.exports = { platform, advice, explain, unsupportedError };

@@ -19,8 +19,6 @@ class Addon : public Napi::Addon<Addon> {
     DefineAddon(exports, {
                              InstanceMethod("open", &Addon::Open),
                              InstanceValue("SocketHandle", SocketHandle::Define(env)),
-                             InstanceMethod("systemError", &Addon::MakeSystemError),
-                             InstanceMethod("socketError", &Addon::MakeSocketError),
                              InstanceValue("constants", Constants(env)),
                          });
   }
@@ -77,18 +75,6 @@ class Addon : public Napi::Addon<Addon> {
     c["EAGAIN"] = EAGAIN;
     c["SOMAXCONN"] = SOMAXCONN;
     return c;
-  }
-
-  // For lib/: the same errors open() throws. systemError(errno, syscall, address?, port?)
-  Napi::Value MakeSystemError(const Napi::CallbackInfo& info) {
-    std::string address = info[2].IsString() ? info[2].As<Napi::String>().Utf8Value() : "";
-    int port = info[3].IsNumber() ? info[3].As<Napi::Number>().Int32Value() : -1;
-    return SystemError(info.Env(), info[0].As<Napi::Number>().Int32Value(),
-                       info[1].As<Napi::String>().Utf8Value().c_str(), address, port)
-        .Value();
-  }
-  Napi::Value MakeSocketError(const Napi::CallbackInfo& info) {
-    return SocketError(info.Env(), info[0].As<Napi::Number>().Int32Value()).Value();
   }
 
   Napi::FunctionReference handle_;

@@ -158,6 +158,26 @@ static size_t ElementBytes(napi_typedarray_type type) {
   }
 }
 
+bool BytesOf(napi_env env, napi_value value, ByteView* out) {
+  // One call, not three property reads: this is on every send. A detached view has no data.
+  void* data = nullptr;
+  size_t length = 0;
+  bool typed = false;
+  napi_is_typedarray(env, value, &typed);
+  if (typed) {
+    napi_typedarray_type type;
+    size_t elements = 0;
+    if (napi_get_typedarray_info(env, value, &type, &elements, &data, nullptr, nullptr) != napi_ok) {
+      return false;
+    }
+    length = elements * ElementBytes(type);
+  } else if (napi_get_dataview_info(env, value, &length, &data, nullptr, nullptr) != napi_ok) {
+    return false;
+  }
+  *out = {static_cast<const char*>(data), length};
+  return length > 0 && data != nullptr;
+}
+
 ByteView ArgBytes(const Napi::Value& value, const char* name) {
   Napi::Env env = value.Env();
   if (!value.IsTypedArray() && !value.IsDataView()) {
@@ -166,23 +186,13 @@ ByteView ArgBytes(const Napi::Value& value, const char* name) {
                        "\" argument must be an instance of Buffer, TypedArray, or DataView. " +
                        Received(value));
   }
-  // One call, not three property reads: this is on every send. A detached view has no data.
-  void* data = nullptr;
-  size_t length = 0;
-  if (value.IsTypedArray()) {
-    napi_typedarray_type type;
-    size_t elements = 0;
-    napi_get_typedarray_info(env, value, &type, &elements, &data, nullptr, nullptr);
-    length = elements * ElementBytes(type);
-  } else {
-    napi_get_dataview_info(env, value, &length, &data, nullptr, nullptr);
-  }
-  if (length == 0 || data == nullptr) {
+  ByteView bytes{nullptr, 0};
+  if (!BytesOf(env, value, &bytes)) {
     ThrowTypeError(env, "ERR_INVALID_ARG_VALUE",
                    std::string("The argument '") + name +
                        "' must not be empty: an SCTP message carries at least one byte");
   }
-  return {static_cast<const char*>(data), length};
+  return bytes;
 }
 
 std::string ArgString(const Napi::Value& value, const char* name) {

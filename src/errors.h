@@ -69,5 +69,7 @@ struct ByteView {
   size_t length;
 };
 ByteView ArgBytes(const Napi::Value& value, const char* name);
+// The same without throwing (lib/ checked the type): false when it is not one, empty or detached.
+bool BytesOf(napi_env env, napi_value value, ByteView* out);
 
 }  // namespace sctp

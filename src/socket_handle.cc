@@ -12,36 +12,20 @@
 #include <vector>
 
 #include "errors.h"
+#include "send_fields.h"
 
 namespace sctp {
 
 namespace {
 
-Napi::Number Errno(Napi::Env env, int err) { return Napi::Number::New(env, err); }
+// The one return rule (socket_handle.h): an errno (0: none) goes to JS negated, as Node's handles.
+Napi::Number Errno(Napi::Env env, int err) { return Napi::Number::New(env, -err); }
 
 int SetOption(int fd, int level, int name, const void* value, socklen_t length) {
   return setsockopt(fd, level, name, value, length) < 0 ? errno : 0;
 }
 
 uint32_t U32(const Napi::Value& value) { return value.As<Napi::Number>().Uint32Value(); }
-
-constexpr uint32_t kBatchFields = 9;  // sendBatch(): the numbers of one message
-constexpr uint32_t kNoHost = 0xffffffff;  // sendBatch(): no address (assocId says where)
-
-// send()'s (stream, ppid, context, ttl, unordered, assocId, policy)
-SendInfo SendInfoOf(const Napi::Value& stream, const Napi::Value& ppid, const Napi::Value& context,
-                    const Napi::Value& ttl, const Napi::Value& unordered, const Napi::Value& assoc,
-                    const Napi::Value& policy) {
-  SendInfo send;
-  send.assoc = assoc.As<Napi::Number>().Int32Value();
-  send.stream = static_cast<uint16_t>(U32(stream));
-  send.ppid = U32(ppid);
-  send.context = U32(context);
-  send.ttl = U32(ttl);
-  send.unordered = unordered.ToBoolean();
-  if (policy.IsNumber()) send.policy = static_cast<uint16_t>(U32(policy));
-  return send;
-}
 
 const char* AssocState(int state) {  // SCTP_ASSOC_CHANGE's sac_state
   switch (state) {
@@ -110,13 +94,13 @@ double PeekAdaptation(int fd, sctp_assoc_t id) {
 }
 
 // PR-SCTP messages abandoned on an association (SCTP_PR_ASSOC_STATUS), or on one of its outbound
-// streams (SCTP_PR_STREAM_STATUS, sid >= 0): { sent, unsent, ttl: { sent, unsent }, rtx, prio },
-// or an errno.
-Napi::Value Abandoned(Napi::Env env, int fd, sctp_assoc_t id, int sid) {
+// streams (SCTP_PR_STREAM_STATUS, sid >= 0), into out: { sent, unsent, ttl: { sent, unsent }, rtx,
+// prio }. Returns 0 or an errno.
+int Abandoned(Napi::Object out, int fd, sctp_assoc_t id, int sid) {
+  Napi::Env env = out.Env();
   const std::pair<const char*, uint16_t> policies[] = {
       {nullptr, SCTP_PR_SCTP_ALL}, {"ttl", SCTP_PR_SCTP_TTL}, {"rtx", SCTP_PR_SCTP_RTX},
       {"prio", SCTP_PR_SCTP_PRIO}};
-  Napi::Object out = Napi::Object::New(env);
   for (const auto& [name, policy] : policies) {
     sctp_prstatus pr{};
     pr.sprstat_assoc_id = id;
@@ -125,30 +109,48 @@ Napi::Value Abandoned(Napi::Env env, int fd, sctp_assoc_t id, int sid) {
     socklen_t length = sizeof pr;
     if (getsockopt(fd, IPPROTO_SCTP, sid < 0 ? SCTP_PR_ASSOC_STATUS : SCTP_PR_STREAM_STATUS, &pr,
                    &length) < 0) {
-      return Errno(env, errno);
+      return errno;
     }
     Napi::Object counts = name ? Napi::Object::New(env) : out;
     counts["sent"] = static_cast<double>(pr.sprstat_abandoned_sent);
     counts["unsent"] = static_cast<double>(pr.sprstat_abandoned_unsent);
     if (name) out[name] = counts;
   }
-  return out;
+  return 0;
 }
 
-// sctp_getpaddrs()/sctp_getladdrs() results (packed sockaddrs) as [[address, port], ...].
-Napi::Value AddressList(Napi::Env env, int count, sockaddr* addrs) {
-  if (count < 0) return Napi::Number::New(env, errno);
+// A socket address into out: { address, port }.
+void PutAddress(Napi::Object out, const sockaddr* sa) {
+  out["address"] = FormatHost(sa);
+  out["port"] = PortOf(sa);
+}
+
+// sctp_getpaddrs()/sctp_getladdrs() results (packed sockaddrs) as [{ address, port }, ...].
+Napi::Array AddressList(Napi::Env env, int count, sockaddr* addrs) {
   Napi::Array list = Napi::Array::New(env, count);
   const char* p = reinterpret_cast<const char*>(addrs);
   for (int i = 0; i < count; i++) {
     const auto* sa = reinterpret_cast<const sockaddr*>(p);
-    Napi::Array pair = Napi::Array::New(env, 2);
-    pair.Set(0u, Napi::String::New(env, FormatHost(sa)));
-    pair.Set(1u, Napi::Number::New(env, PortOf(sa)));
-    list.Set(i, pair);
+    Napi::Object entry = Napi::Object::New(env);
+    PutAddress(entry, sa);
+    list.Set(i, entry);
     p += sa->sa_family == AF_INET ? sizeof(sockaddr_in) : sizeof(sockaddr_in6);
   }
   return list;
+}
+
+// The Uint32Array of send fields (lib/send-fields.js): its first element, and how many rows.
+const uint32_t* FieldsOf(napi_env env, napi_value value, size_t* rows) {
+  napi_typedarray_type type;
+  size_t length = 0;
+  void* data = nullptr;
+  if (napi_get_typedarray_info(env, value, &type, &length, &data, nullptr, nullptr) != napi_ok ||
+      type != napi_uint32_array) {
+    *rows = 0;
+    return nullptr;
+  }
+  *rows = length / kSendFields;
+  return static_cast<const uint32_t*>(data);
 }
 
 }  // namespace
@@ -265,11 +267,11 @@ Napi::Value SocketHandle::Peeloff(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value SocketHandle::Accept(const Napi::CallbackInfo& info) {
-  if (!IsOpen()) return Errno(info.Env(), -EBADF);
+  if (!IsOpen()) return Errno(info.Env(), EBADF);
   for (;;) {
     int fd = accept4(this->fd(), nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
     if (fd < 0 && errno == EINTR) continue;
-    if (fd < 0) return Errno(info.Env(), -errno);
+    if (fd < 0) return Errno(info.Env(), errno);
     if (info[0].ToBoolean()) {  // refused (over maxConnections): ABORT it at once
       linger abort{1, 0};
       setsockopt(fd, SOL_SOCKET, SO_LINGER, &abort, sizeof abort);
@@ -346,7 +348,7 @@ Napi::Value SocketHandle::SetInitMsg(const Napi::CallbackInfo& info) {
 
 Napi::Value SocketHandle::SetMaxMessageSize(const Napi::CallbackInfo& info) {
   SetLimit(U32(info[0]));
-  return info.Env().Undefined();
+  return Errno(info.Env(), 0);
 }
 
 Napi::Value SocketHandle::SetAssocValue(const Napi::CallbackInfo& info) {
@@ -518,73 +520,75 @@ Napi::Value SocketHandle::SetStreamValue(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value SocketHandle::GetSockName(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
   Address local;
   local.length = sizeof local.storage;
-  if (getsockname(fd(), local.get(), &local.length) < 0) return Errno(env, errno);
-  Napi::Array result = Napi::Array::New(env, 2);
-  result.Set(0u, Napi::String::New(env, FormatHost(local.get())));
-  result.Set(1u, Napi::Number::New(env, PortOf(local.get())));
-  return result;
+  if (getsockname(fd(), local.get(), &local.length) < 0) return Errno(info.Env(), errno);
+  PutAddress(info[0].As<Napi::Object>(), local.get());
+  return Errno(info.Env(), 0);
 }
 
+// send(data | null, host | null, fields): one message, fields the first row of a Uint32Array laid
+// out as sendBatch()'s (src/send_fields.h). Three arguments: each one costs an N-API call.
 Napi::Value SocketHandle::Send(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  if (!IsOpen()) return Errno(env, -EBADF);
-  ByteView data = info[0].IsNull() ? ByteView{nullptr, 0} : ArgBytes(info[0], "msg");
-  Address peer;
-  if (info[1].IsString() && !hosts_.Parse(env, info[1], static_cast<uint16_t>(U32(info[2])), &peer)) {
-    return Errno(env, -EINVAL);
+  napi_env env = info.Env();
+  if (!IsOpen()) return Errno(info.Env(), EBADF);
+  size_t rows = 0;
+  const uint32_t* f = FieldsOf(env, info[2], &rows);
+  ByteView data{nullptr, 0};
+  if (rows == 0 || (!info[0].IsNull() && !BytesOf(env, info[0], &data))) {
+    return Errno(info.Env(), EINVAL);
   }
-  SendInfo send = SendInfoOf(info[3], info[4], info[5], info[6], info[7], info[8], info[10]);
-  send.flags = static_cast<uint16_t>(U32(info[9]));
-  const sockaddr* to = info[1].IsString() ? peer.get() : nullptr;
-  return Napi::Number::New(env, static_cast<double>(Endpoint::Send(data.data, data.length, to,
-                                                                   send)));
+  Address peer;
+  const sockaddr* to = nullptr;
+  if (info[1].IsString()) {
+    if (!hosts_.Parse(env, info[1], static_cast<uint16_t>(f[kFieldPort]), &peer)) {
+      return Errno(info.Env(), EINVAL);
+    }
+    to = peer.get();
+  }
+  ssize_t sent = Endpoint::Send(data.data, data.length, to, SendInfoOf(f));
+  return Napi::Number::New(env, static_cast<double>(sent));
 }
 
-// sendBatch(data[], hosts[], fields, count): message i is data[i], and fields[i * kBatchFields ...]
-// (a Uint32Array): stream, ppid, context, ttl, unordered, assocId, port, host (an index into hosts,
-// or kNoHost: assocId says where). One typed array for the numbers: no property read per number.
+// sendBatch(data[], hosts[], fields, count): message i is data[i] and row i of fields (a
+// Uint32Array, src/send_fields.h), its host an index into hosts or kNoHost (assocId says where).
+// One typed array for the numbers: no property read per number.
 Napi::Value SocketHandle::SendBatch(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (!IsOpen()) return Errno(env, -EBADF);
+  if (!IsOpen()) return Errno(env, EBADF);
   Napi::Array data = info[0].As<Napi::Array>();
   Napi::Array hosts = info[1].As<Napi::Array>();
-  Napi::Uint32Array fields = info[2].As<Napi::Uint32Array>();
-  size_t count = std::min<size_t>({U32(info[3]), kMaxBatch, fields.ElementLength() / kBatchFields});
+  size_t rows = 0;
+  const uint32_t* fields = FieldsOf(env, info[2], &rows);
+  size_t count = std::min<size_t>({U32(info[3]), kMaxBatch, rows});
   OutMessage messages[kMaxBatch];
   Address peers[kMaxBatch];
   size_t peerCount = 0;  // peers[peerCount - 1]: the last destination parsed, for the next as well
   for (size_t i = 0; i < count; i++) {
-    const uint32_t* f = fields.Data() + i * kBatchFields;
-    ByteView bytes = ArgBytes(data.Get(static_cast<uint32_t>(i)), "msg");
+    const uint32_t* f = fields + i * kSendFields;
+    ByteView bytes{nullptr, 0};
+    bool ok = BytesOf(env, data.Get(static_cast<uint32_t>(i)), &bytes);
     const sockaddr* to = nullptr;
-    if (f[7] != kNoHost) {
-      const uint32_t* before = i > 0 ? f - kBatchFields : nullptr;
-      if (peerCount == 0 || before[7] != f[7] || before[6] != f[6]) {
-        if (!hosts_.Parse(env, hosts.Get(f[7]), static_cast<uint16_t>(f[6]), &peers[peerCount])) {
-          if (i == 0) return Errno(env, -EINVAL);
-          count = i;  // the ones before it go; it fails on its own next time
-          break;
-        }
-        peerCount++;
+    if (ok && f[kFieldHost] != kNoHost) {
+      const uint32_t* before = i > 0 ? f - kSendFields : nullptr;
+      if (peerCount == 0 || before[kFieldHost] != f[kFieldHost] || before[kFieldPort] != f[kFieldPort]) {
+        ok = hosts_.Parse(env, hosts.Get(f[kFieldHost]), static_cast<uint16_t>(f[kFieldPort]),
+                          &peers[peerCount]);
+        if (ok) peerCount++;
       }
-      to = peers[peerCount - 1].get();
+      to = ok ? peers[peerCount - 1].get() : nullptr;
     }
-    SendInfo send;
-    send.stream = static_cast<uint16_t>(f[0]);
-    send.ppid = f[1];
-    send.context = f[2];
-    send.ttl = f[3];
-    send.unordered = f[4] != 0;
-    send.assoc = static_cast<sctp_assoc_t>(f[5]);
-    send.policy = static_cast<uint16_t>(f[8]);
-    messages[i] = {bytes.data, bytes.length, to, send};
+    if (!ok) {
+      if (i == 0) return Errno(env, EINVAL);
+      count = i;  // the ones before it go; it fails on its own next time
+      break;
+    }
+    messages[i] = {bytes.data, bytes.length, to, SendInfoOf(f)};
   }
   return Napi::Number::New(env, static_cast<double>(Endpoint::SendBatch(messages, count)));
 }
 
+// connect(addresses[], port, out) -> 0 | -errno; out.assocId: the association being set up.
 Napi::Value SocketHandle::Connect(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Napi::Array list = info[0].As<Napi::Array>();
@@ -602,16 +606,14 @@ Napi::Value SocketHandle::Connect(const Napi::CallbackInfo& info) {
     err = getsockopt(fd(), IPPROTO_SCTP, SCTP_SOCKOPT_CONNECTX3, &param, &length) < 0 ? errno : 0;
   }
   if (err == EINPROGRESS) err = 0;  // non-blocking: 'association' tells how it ends
-  sctp_assoc_t id = err ? 0 : param.assoc_id;
-  Napi::Array result = Napi::Array::New(env, 2);
-  result.Set(0u, Errno(env, err));
-  result.Set(1u, Napi::Number::New(env, id));
-  return result;
+  info[2].As<Napi::Object>()["assocId"] = err ? 0 : param.assoc_id;
+  return Errno(env, err);
 }
 
 Napi::Value SocketHandle::StreamStatus(const Napi::CallbackInfo& info) {
-  return Abandoned(info.Env(), fd(), info[0].As<Napi::Number>().Int32Value(),
-                   static_cast<int>(U32(info[1])));
+  return Errno(info.Env(), Abandoned(info[2].As<Napi::Object>(), fd(),
+                                     info[0].As<Napi::Number>().Int32Value(),
+                                     static_cast<int>(U32(info[1]))));
 }
 
 Napi::Value SocketHandle::Status(const Napi::CallbackInfo& info) {
@@ -622,14 +624,13 @@ Napi::Value SocketHandle::Status(const Napi::CallbackInfo& info) {
   if (getsockopt(fd(), IPPROTO_SCTP, SCTP_STATUS, &st, &length) < 0) return Errno(env, errno);
   const auto* primary = reinterpret_cast<const sockaddr*>(&st.sstat_primary.spinfo_address);
   Napi::Object path = Napi::Object::New(env);
-  path["address"] = FormatHost(primary);
-  path["port"] = PortOf(primary);
+  PutAddress(path, primary);
   path["state"] = PathState(st.sstat_primary.spinfo_state);
   path["cwnd"] = st.sstat_primary.spinfo_cwnd;
   path["srtt"] = st.sstat_primary.spinfo_srtt;
   path["rto"] = st.sstat_primary.spinfo_rto;
   path["mtu"] = st.sstat_primary.spinfo_mtu;
-  Napi::Object out = Napi::Object::New(env);
+  Napi::Object out = info[1].As<Napi::Object>();
   out["assocId"] = st.sstat_assoc_id;
   out["state"] = AssociationState(st.sstat_state);
   out["rwnd"] = st.sstat_rwnd;
@@ -641,20 +642,22 @@ Napi::Value SocketHandle::Status(const Napi::CallbackInfo& info) {
   out["primary"] = path;
   // PR-SCTP: how many messages were abandoned (the kernel reports only never-sent ones as
   // SCTP_SEND_FAILED_EVENT; these counters also cover those abandoned after transmission).
-  Napi::Value abandoned = Abandoned(env, fd(), st.sstat_assoc_id, -1);
-  if (abandoned.IsObject()) out["abandoned"] = abandoned;
-  return out;
+  Napi::Object abandoned = Napi::Object::New(env);
+  if (Abandoned(abandoned, fd(), st.sstat_assoc_id, -1) == 0) out["abandoned"] = abandoned;
+  return Errno(env, 0);
 }
 
-// sctp_getpaddrs()/sctp_getladdrs() and their free functions, as [[address, port], ...] or errno.
+// (assocId, out) with sctp_getpaddrs()/sctp_getladdrs() and their free functions: out.list =
+// [{ address, port }, ...]. Returns 0 or -errno.
 static Napi::Value Addresses(const Napi::CallbackInfo& info, int fd,
                              int (*get)(int, sctp_assoc_t, sockaddr**), int (*release)(sockaddr*)) {
   sockaddr* addrs = nullptr;
   if (fd < 0) return Errno(info.Env(), EBADF);
   int count = get(fd, info[0].As<Napi::Number>().Int32Value(), &addrs);
-  Napi::Value list = AddressList(info.Env(), count, addrs);
-  if (count >= 0) release(addrs);  // allocated even when there are none
-  return list;
+  if (count < 0) return Errno(info.Env(), errno);
+  info[1].As<Napi::Object>()["list"] = AddressList(info.Env(), count, addrs);
+  release(addrs);  // allocated even when there are none
+  return Errno(info.Env(), 0);
 }
 
 Napi::Value SocketHandle::PeerAddresses(const Napi::CallbackInfo& info) {
@@ -790,22 +793,22 @@ Napi::Value SocketHandle::InitMsg(const Napi::CallbackInfo& info) {
   sctp_initmsg init{};
   socklen_t length = sizeof init;
   if (getsockopt(fd(), IPPROTO_SCTP, SCTP_INITMSG, &init, &length) < 0) return Errno(info.Env(), errno);
-  Napi::Object out = Napi::Object::New(info.Env());
+  Napi::Object out = info[0].As<Napi::Object>();
   out["outStreams"] = init.sinit_num_ostreams;
   out["maxInStreams"] = init.sinit_max_instreams;
   out["maxAttempts"] = init.sinit_max_attempts;
   out["maxInitTimeout"] = init.sinit_max_init_timeo;
-  return out;
+  return Errno(info.Env(), 0);
 }
 
 Napi::Value SocketHandle::GetTables(const Napi::CallbackInfo& info) {
   Tables t = Endpoint::GetTables();
-  Napi::Object out = Napi::Object::New(info.Env());
+  Napi::Object out = info[0].As<Napi::Object>();
   out["peerAddresses"] = static_cast<double>(t.peerAddresses);
   out["peerAssociations"] = static_cast<double>(t.peerAssociations);
   out["bufferBytes"] = static_cast<double>(t.bufferBytes);
   out["partialBytes"] = static_cast<double>(t.partialBytes);
-  return out;
+  return Errno(info.Env(), 0);
 }
 
 Napi::Value SocketHandle::Close(const Napi::CallbackInfo& info) {

@@ -1,7 +1,16 @@
 // The native half of createSocket(), connect() and createServer(): a dumb handle in the manner of
-// Node's udp_wrap and tcp_wrap. Methods return 0 / a byte count or a negative errno; lib/ validates,
-// queues and shapes errors. Events reach JS through named callbacks (onmessage, onassociation, ...)
-// given once to the constructor, each called as a new async callback with the handle as `this`.
+// Node's udp_wrap and tcp_wrap; lib/ validates, queues and shapes errors (lib/errors.js).
+//
+// The one rule, as Node's handles have it: a method returns 0 or a negative errno (-EAGAIN). What
+// a call finds out comes back through an object the caller passes (getsockname(out) fills
+// out.address and out.port, as tcp_wrap's GetSockOrPeerName), never instead of the code. Those
+// whose result is a number return it when it is >= 0: send() and sendBatch() the bytes or
+// messages the kernel took, accept() the new fd, initFailureTime() ms. close(), ref() and unref()
+// cannot fail and return nothing.
+//
+// Events reach JS through named callbacks (onmessage, onassociation, ...) given once to the
+// constructor, each called as a new async callback with the handle as `this`. Their errno
+// arguments (onerror's, onsendfailed's) are the kernel's, positive.
 #pragma once
 
 #include <napi.h>
@@ -43,76 +52,75 @@ class SocketHandle : public Napi::ObjectWrap<SocketHandle>, private Endpoint {
   };
   static const char* const kCallbackNames[kCallbacks];
 
-  // (family: 4 | 6, stream: one-to-one SOCK_STREAM, else one-to-many SOCK_SEQPACKET) -> errno
+  // (family: 4 | 6, stream: one-to-one SOCK_STREAM, else one-to-many SOCK_SEQPACKET)
   Napi::Value Open(const Napi::CallbackInfo& info);
-  // (parent SocketHandle, assocId) -> errno: this handle takes the association, one-to-one.
+  // (parent SocketHandle, assocId): this handle takes the association, one-to-one.
   Napi::Value Peeloff(const Napi::CallbackInfo& info);
   // (refuse) on a listening one-to-one handle -> the accepted socket's fd, or -errno (-EAGAIN:
   // none). With refuse, the connection is aborted and its (closed) fd number returned.
   Napi::Value Accept(const Napi::CallbackInfo& info);
-  // (fd from accept()) -> errno: this handle takes the connection and starts reading.
+  // (fd from accept()): this handle takes the connection and starts reading.
   Napi::Value Adopt(const Napi::CallbackInfo& info);
-  Napi::Value SetInt(const Napi::CallbackInfo& info);     // (level, name, value) -> errno
-  Napi::Value SetRtoInfo(const Napi::CallbackInfo& info); // (initial, min, max) -> errno
-  Napi::Value SetInitMsg(const Napi::CallbackInfo& info); // (out, maxIn, attempts, timeout) -> errno
+  Napi::Value SetInt(const Napi::CallbackInfo& info);     // (level, name, value)
+  Napi::Value SetRtoInfo(const Napi::CallbackInfo& info); // (initial, min, max)
+  Napi::Value SetInitMsg(const Napi::CallbackInfo& info); // (outStreams, maxIn, attempts, timeout)
   Napi::Value SetMaxMessageSize(const Napi::CallbackInfo& info);  // (bytes)
-  // (SCTP_* option taking a struct sctp_assoc_value, assocId, value) -> errno
+  // (SCTP_* option taking a struct sctp_assoc_value, assocId, value)
   Napi::Value SetAssocValue(const Napi::CallbackInfo& info);
-  Napi::Value SetDelayedSack(const Napi::CallbackInfo& info);  // (delay ms | 0, frequency | 0) -> errno
-  // SCTP-AUTH (RFC 4895), each -> errno: (SCTP_AUTH_KEY, assocId, keyNumber, secret Buffer) or
+  Napi::Value SetDelayedSack(const Napi::CallbackInfo& info);  // (delay ms | 0, frequency | 0)
+  // SCTP-AUTH (RFC 4895): (SCTP_AUTH_KEY, assocId, keyNumber, secret Buffer) or
   // (SCTP_AUTH_ACTIVE_KEY | _DEACTIVATE_KEY | _DELETE_KEY, assocId, keyNumber); (chunk type)
   Napi::Value SetAuthKey(const Napi::CallbackInfo& info);
   Napi::Value SetAuthChunk(const Napi::CallbackInfo& info);
-  // Stream reconfiguration (RFC 6525), each -> errno: (assocId, streams[], SCTP_STREAM_RESET_* flags),
+  // Stream reconfiguration (RFC 6525): (assocId, streams[], SCTP_STREAM_RESET_* flags),
   // (assocId), (assocId, in, out)
   Napi::Value ResetStreams(const Napi::CallbackInfo& info);
   Napi::Value ResetAssociation(const Napi::CallbackInfo& info);
   Napi::Value AddStreams(const Napi::CallbackInfo& info);
-  Napi::Value SubscribeEvent(const Napi::CallbackInfo& info);  // (SCTP_*_EVENT type, on) -> errno
-  Napi::Value Bind(const Napi::CallbackInfo& info);       // (address, port) -> errno
-  // (addresses[], port, remove) -> errno (sctp_bindx: add, the first time binds, or remove)
+  Napi::Value SubscribeEvent(const Napi::CallbackInfo& info);  // (SCTP_*_EVENT type, on)
+  Napi::Value Bind(const Napi::CallbackInfo& info);       // (address, port)
+  // (addresses[], port, remove) (sctp_bindx: add, the first time binds, or remove)
   Napi::Value BindX(const Napi::CallbackInfo& info);
-  // (backlog) -> errno: listen() and watch: for associations (one-to-many: start reading) or for
+  // (backlog): listen() and watch: for associations (one-to-many: start reading) or for
   // connections to accept (one-to-one: onconnection)
   Napi::Value Listen(const Napi::CallbackInfo& info);
-  Napi::Value Read(const Napi::CallbackInfo& info);       // () -> errno: start reading, no listen()
-  Napi::Value SetPrimary(const Napi::CallbackInfo& info);  // (assocId, address, port) -> errno
+  Napi::Value Read(const Napi::CallbackInfo& info);       // (): start reading, no listen()
+  Napi::Value SetPrimary(const Napi::CallbackInfo& info);  // (assocId, address, port)
   // (heartbeat ms | -1, pathMaxRetrans | -1[, pathMtu | -1 (0: discovery), assocId, address, port,
-  //  heartbeatNow]) -> errno. With no address, every path (of the association, or of those to come).
+  //  heartbeatNow]). With no address, every path (of the association, or of those to come).
   Napi::Value SetPeerParams(const Napi::CallbackInfo& info);
-  // (udpPort, assocId (0: those to come), address | null (every path), port) -> errno:
+  // (udpPort, assocId (0: those to come), address | null (every path), port):
   // SCTP_REMOTE_UDP_ENCAPS_PORT, the peer's UDP port for RFC 6951 encapsulation (0: none)
   Napi::Value SetUdpEncaps(const Napi::CallbackInfo& info);
-  // (assocId, stream, value) -> errno: SCTP_STREAM_SCHEDULER_VALUE (priority or weight)
+  // (assocId, stream, value): SCTP_STREAM_SCHEDULER_VALUE (priority or weight)
   Napi::Value SetStreamValue(const Napi::CallbackInfo& info);
-  Napi::Value SetInterleave(const Napi::CallbackInfo& info);  // (on) -> errno: see Endpoint::SetInterleave
-  Napi::Value GetSockName(const Napi::CallbackInfo& info);  // -> [address, port] | errno
-  // (data|null, address|null, port, stream, ppid, context, prValue, unordered, assocId, flags[,
-  //  policy: SCTP_PR_SCTP_TTL (the default), _RTX, _PRIO]) -> bytes | -errno. With no address,
-  //  assocId names the association; flags: SCTP_EOF, SCTP_ABORT.
+  Napi::Value SetInterleave(const Napi::CallbackInfo& info);  // (on): see Endpoint::SetInterleave
+  Napi::Value GetSockName(const Napi::CallbackInfo& info);  // (out): out.address, out.port
+  // (data | null, address | null, fields) -> bytes | -errno: fields a Uint32Array whose first row
+  // (src/send_fields.h) has the port, stream, ppid, ... With no address, fields' assocId names
+  // the association; flags: SCTP_EOF, SCTP_ABORT.
   Napi::Value Send(const Napi::CallbackInfo& info);
   // (data[], hosts[], fields, count): `count` (at most 64) messages, message i being data[i] and
-  // the Uint32Array fields[9i...9i+8]: stream, ppid, context, ttl, unordered, assocId, port, host
-  // (an index into hosts, or 0xffffffff: assocId says where), PR-SCTP policy (SCTP_PR_SCTP_TTL, _RTX, _PRIO)
-  // -> how many the kernel took, in order and each whole (sendmmsg), or -errno when it took none.
+  // row i of the Uint32Array fields (src/send_fields.h), its host an index into hosts (kNoHost:
+  // assocId says where) -> how many the kernel took, in order and each whole (sendmmsg), or -errno when it took none.
   Napi::Value SendBatch(const Napi::CallbackInfo& info);
-  Napi::Value Connect(const Napi::CallbackInfo& info);    // (addresses[], port) -> [errno, assocId]
-  // () -> errno: a graceful SHUTDOWN of a one-to-one socket's association, after what was sent
+  Napi::Value Connect(const Napi::CallbackInfo& info);    // (addresses[], port, out): out.assocId
+  // (): a graceful SHUTDOWN of a one-to-one socket's association, after what was sent
   Napi::Value Shutdown(const Napi::CallbackInfo& info);
-  Napi::Value Status(const Napi::CallbackInfo& info);     // (assocId) -> status object | errno
-  // (assocId, stream) -> the stream's abandoned PR-SCTP messages { sent, unsent, ttl, rtx, prio } | errno
+  Napi::Value Status(const Napi::CallbackInfo& info);     // (assocId, out): SCTP_STATUS into out
+  // (assocId, stream, out): the stream's abandoned PR-SCTP messages { sent, unsent, ttl, rtx, prio }
   Napi::Value StreamStatus(const Napi::CallbackInfo& info);
-  Napi::Value PeerAddresses(const Napi::CallbackInfo& info);   // (assocId) -> [[address, port]] | errno
-  Napi::Value LocalAddresses(const Napi::CallbackInfo& info);  // (assocId) -> [[address, port]] | errno
+  Napi::Value PeerAddresses(const Napi::CallbackInfo& info);   // (assocId, out): out.list [{ address, port }]
+  Napi::Value LocalAddresses(const Napi::CallbackInfo& info);  // (assocId, out): out.list [{ address, port }]
   Napi::Value WatchWritable(const Napi::CallbackInfo& info);  // one onwritable call
-  Napi::Value SetReading(const Napi::CallbackInfo& info);     // (on) -> errno: pause or resume
-  Napi::Value TakeError(const Napi::CallbackInfo& info);      // -> SO_ERROR (and clears it)
+  Napi::Value SetReading(const Napi::CallbackInfo& info);     // (on): pause or resume
+  Napi::Value TakeError(const Napi::CallbackInfo& info);      // -> -SO_ERROR (and clears it)
   // -> ms: the soonest a new association can fail for want of an INIT ACK (its INIT timeouts)
   Napi::Value InitFailureTime(const Napi::CallbackInfo& info);
-  // -> SCTP_INITMSG { outStreams, maxInStreams, maxAttempts, maxInitTimeout } | errno
+  // (out): SCTP_INITMSG { outStreams, maxInStreams, maxAttempts, maxInitTimeout }
   Napi::Value InitMsg(const Napi::CallbackInfo& info);
-  Napi::Value GetTables(const Napi::CallbackInfo& info);      // -> { peerAddresses, ... }
-  // (abort) -> undefined. With abort, the associations end with an ABORT (SO_LINGER 0), else
+  Napi::Value GetTables(const Napi::CallbackInfo& info);      // (out): { peerAddresses, ... }
+  // (abort). With abort, the associations end with an ABORT (SO_LINGER 0), else
   // gracefully.
   Napi::Value Close(const Napi::CallbackInfo& info);
   Napi::Value Ref(const Napi::CallbackInfo& info);

@@ -56,10 +56,10 @@ describe('error shapes', () => {
 
   // Issue 10, item 13: SCTP_EVENT, which every socket subscribes with, came with Linux 5.0.
   it('a kernel without SCTP_EVENT gets ERR_SCTP_UNSUPPORTED naming the minimum (Linux 5.0)', () => {
-    const binding = require('../../lib/binding');
-    const err = binding.socketError(require('os').constants.errno.ENOPROTOOPT);
+    const { socketError } = require('../../lib/errors');
+    const err = socketError(-require('os').constants.errno.ENOPROTOOPT);
     assert.strictEqual(err.code, 'ERR_SCTP_UNSUPPORTED');
     assert.match(err.message, /SCTP_EVENT ENOPROTOOPT.*Linux 5\.0 or later/);
-    assert.strictEqual(binding.socketError(require('os').constants.errno.EPROTONOSUPPORT).code, 'ERR_SCTP_UNSUPPORTED');
+    assert.strictEqual(socketError(-require('os').constants.errno.EPROTONOSUPPORT).code, 'ERR_SCTP_UNSUPPORTED');
   });
 });

@@ -6,7 +6,7 @@ const assert = require('assert');
 const os = require('os');
 const sctp = require('../..');
 const { platform, advice } = require('../../lib/unsupported');
-const binding = require('../../lib/binding');
+const { socketError } = require('../../lib/errors');
 
 const kernel = '6.1.0-27-amd64';
 const plain = { kernel, distro: 'debian', container: false, modules: true };
@@ -34,12 +34,12 @@ describe('a kernel without SCTP: ERR_SCTP_UNSUPPORTED says what to do', () => {
   });
 
   it('socket() failing with EPROTONOSUPPORT gets the advice for this machine; other errors keep theirs', () => {
-    const err = binding.socketError(os.constants.errno.EPROTONOSUPPORT);
+    const err = socketError(-os.constants.errno.EPROTONOSUPPORT);
     assert.strictEqual(err.code, 'ERR_SCTP_UNSUPPORTED');
     assert.strictEqual(err.message, `SCTP is not available (socket EPROTONOSUPPORT): ${advice(platform())}`);
     assert.strictEqual(err.stack.split('\n')[0], `Error: ${err.message}`);
-    assert.match(binding.socketError(os.constants.errno.ENOPROTOOPT).message, /Linux 5\.0 or later/);
-    assert.strictEqual(binding.socketError(os.constants.errno.EMFILE).message, 'socket EMFILE');
+    assert.match(socketError(-os.constants.errno.ENOPROTOOPT).message, /Linux 5\.0 or later/);
+    assert.strictEqual(socketError(-os.constants.errno.EMFILE).message, 'socket EMFILE');
   });
 
   it('on this kernel, where it has no SCTP: open(), createSocket(), connect() and listen() say it', async function () {

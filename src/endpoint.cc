@@ -52,23 +52,12 @@ int Endpoint::SubscribeAssociations() {
 }
 
 int Endpoint::Adopt(napi_env env, int fd, int family) {
-  uv_loop_t* loop = nullptr;  // this environment's loop (a worker's, in a worker)
-  if (napi_get_uv_event_loop(env, &loop) != napi_ok || loop == nullptr) {  // a runtime without libuv (Bun)
+  if (int err = poll_.Init(env, fd, this)) {
     ::close(fd);
-    return ENOTSUP;
+    return err;
   }
-  auto* poll = new Poll{{}, this};
-  int r = uv_poll_init_socket(loop, &poll->handle, fd);
-  if (r < 0) {
-    delete poll;
-    ::close(fd);
-    return -r;
-  }
-  poll->handle.data = poll;
-  poll_ = poll;
   fd_ = fd;
   family_ = family;
-  napi_add_async_cleanup_hook(env, OnEnvironmentExit, poll, &poll->hook);
   // An accepted or peeled-off socket has its listener's fragment interleave (and maybe I-DATA).
   int level = 0;
   socklen_t size = sizeof level;
@@ -277,7 +266,7 @@ int Endpoint::SetReading(bool on) {
 
 void Endpoint::Halt() {
   halted_ = true;
-  if (poll_) uv_poll_stop(&poll_->handle);
+  poll_.Stop();
 }
 
 int Endpoint::WatchWritable() {
@@ -286,25 +275,17 @@ int Endpoint::WatchWritable() {
 }
 
 int Endpoint::Watch() {
-  if (!poll_) return EBADF;
+  if (!poll_.IsOpen()) return EBADF;
   if (halted_) return 0;
   int events = (reading_ && !paused_ ? UV_READABLE : 0) | (wantWritable_ ? UV_WRITABLE : 0);
   // A one-to-one socket whose reading is paused still hears its association fail: epoll reports
   // POLLERR and POLLHUP of any descriptor it watches, and watching for priority data (which SCTP
   // never has) keeps it watched. Not after a hangup, which would be reported on every loop turn.
   if (events == 0 && oneToOne_ && reading_ && !hungUp_) events = UV_PRIORITIZED;
-  int r = events ? uv_poll_start(&poll_->handle, events, OnPoll) : uv_poll_stop(&poll_->handle);
-  return -r;
+  return events ? poll_.Start(events) : poll_.Stop();
 }
 
-void Endpoint::SetRef(bool ref) {
-  if (!poll_) return;
-  if (ref) {
-    uv_ref(reinterpret_cast<uv_handle_t*>(&poll_->handle));
-  } else {
-    uv_unref(reinterpret_cast<uv_handle_t*>(&poll_->handle));
-  }
-}
+void Endpoint::SetRef(bool ref) { poll_.SetRef(ref); }
 
 // Linux's close() ABORTs every association of a socket that has unread data queued (sctp_close():
 // data_was_unread), and what was sent on them and not yet delivered is lost at the peer. What is
@@ -327,9 +308,7 @@ void Endpoint::DiscardReceived() {
 void Endpoint::Close() {
   if (fd_ < 0) return;
   DiscardReceived();
-  poll_->owner = nullptr;
-  uv_close(reinterpret_cast<uv_handle_t*>(&poll_->handle), OnClosed);  // before its fd, as libuv wants
-  poll_ = nullptr;
+  poll_.Close();  // before its fd, as libuv wants
   ::close(fd_);
   fd_ = -1;
   peers_ = PeerTable();
@@ -338,18 +317,6 @@ void Endpoint::Close() {
   discarding_ = false;
   parked_.clear();
   parkedBytes_ = 0;
-}
-
-void Endpoint::OnClosed(uv_handle_t* handle) {
-  auto* poll = static_cast<Poll*>(handle->data);
-  if (poll->hook != nullptr) napi_remove_async_cleanup_hook(poll->hook);
-  delete poll;
-}
-
-// The environment is exiting with the socket open: close it. One already closing is waited for.
-void Endpoint::OnEnvironmentExit(napi_async_cleanup_hook_handle /*hook*/, void* poll) {
-  auto* p = static_cast<Poll*>(poll);
-  if (p->owner != nullptr) p->owner->Close();
 }
 
 namespace {
@@ -431,22 +398,21 @@ int Endpoint::TakeSocketError() {
   return err;
 }
 
-void Endpoint::OnPoll(uv_poll_t* poll, int status, int events) {
-  Endpoint* self = static_cast<Poll*>(poll->data)->owner;
-  if (self->halted_) return;
+void Endpoint::OnPoll(int status, int events) {
+  if (halted_) return;
   if (status == 0 && (events & UV_WRITABLE)) {
-    self->wantWritable_ = false;  // one event per WatchWritable()
-    self->Watch();
+    wantWritable_ = false;  // one event per WatchWritable()
+    Watch();
   }
   // An error ends any wait to write (the socket takes nothing more); the error itself is told
   // once what is queued has been read, which a paused reader holds back: watching the socket for
   // writing meanwhile would only repeat the error, a busy loop until reading resumes.
-  if (status < 0) self->wantWritable_ = false;
+  if (status < 0) wantWritable_ = false;
   // Paused, it watched for its end alone (UV_PRIORITIZED is libuv's word for a lone POLLHUP then).
-  if (self->paused_ && (status < 0 || (events & UV_PRIORITIZED))) self->hungUp_ = true;
-  self->OnEvents(status, events);
+  if (paused_ && (status < 0 || (events & UV_PRIORITIZED))) hungUp_ = true;
+  OnEvents(status, events);
   // libuv stops a poll handle after an error; carry on watching while open.
-  if (status < 0 && self->IsOpen() && !self->halted_) self->Watch();
+  if (status < 0 && IsOpen() && !halted_) Watch();
 }
 
 bool Endpoint::Drain() {

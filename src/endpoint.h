@@ -12,20 +12,9 @@
 
 #include "address.h"  // <netinet/in.h> before <netinet/sctp.h>
 #include "peers.h"
+#include "uv_poll.h"
 
 namespace sctp {
-
-class Endpoint;
-
-// A socket's uv_poll_t and what its closing needs. Freed in uv_close()'s callback (libuv touches
-// the handle until then), which also removes the environment's async cleanup hook: an exiting
-// environment (a worker's above all) waits for that before it unloads the addon, so the
-// callback's code is still there when libuv calls it.
-struct Poll {
-  uv_poll_t handle;
-  Endpoint* owner;  // null once closing
-  napi_async_cleanup_hook_handle hook = nullptr;
-};
 
 struct SendInfo {
   sctp_assoc_t assoc = 0;  // with no address: the association to send on
@@ -55,7 +44,7 @@ struct Tables {
   size_t partialBytes;    // bytes of messages still being received (partial delivery)
 };
 
-class Endpoint {
+class Endpoint : private UvPoll::Owner {
  public:
   virtual ~Endpoint();
 
@@ -148,9 +137,8 @@ class Endpoint {
   NameCache names_;  // the senders of messages
 
  private:
-  static void OnPoll(uv_poll_t* poll, int status, int events);
-  static void OnEnvironmentExit(napi_async_cleanup_hook_handle hook, void* poll);
-  static void OnClosed(uv_handle_t* handle);
+  void OnPoll(int status, int events) override;
+  void OnEnvironmentExit() override { Close(); }  // one already closing is waited for
   int Watch();
   void DiscardReceived();  // reads what is queued and drops it (Close(), before close(2))
   // The SCTP_SNDINFO (and SCTP_PRINFO) control messages of a send into `control`; its length.
@@ -169,7 +157,7 @@ class Endpoint {
 
   int fd_ = -1;
   int family_ = 0;
-  Poll* poll_ = nullptr;  // owned until Close() hands it to uv_close()
+  UvPoll poll_;
   bool reading_ = false;
   bool paused_ = false;
   bool halted_ = false;

@@ -188,27 +188,22 @@ void Endpoint::SwitchPartial(const Key& key, const char* piece, size_t n) {
   partialKey_ = key;
 }
 
-void Endpoint::ForgetPartials(const char* data, size_t length) {
-  const auto* n = reinterpret_cast<const sctp_notification*>(data);
-  if (length < sizeof n->sn_header) return;
-  sctp_assoc_t assoc = 0;
+void Endpoint::ForgetPartials(const Notification& n) {
+  sctp_assoc_t assoc = n.assoc;
   int64_t only = -1;  // a key's low 17 bits (stream and ordering), or -1: every message
   uint16_t mid = 0;    // with `only`: the message id's low 16 bits
-  if (n->sn_header.sn_type == SCTP_ASSOC_CHANGE && length >= sizeof n->sn_assoc_change) {
-    uint16_t state = n->sn_assoc_change.sac_state;
+  if (n.type == SCTP_ASSOC_CHANGE) {
+    uint16_t state = n.assocChange.state;
     if (state != SCTP_COMM_LOST && state != SCTP_SHUTDOWN_COMP && state != SCTP_RESTART) return;
-    assoc = n->sn_assoc_change.sac_assoc_id;
-  } else if (n->sn_header.sn_type == SCTP_PARTIAL_DELIVERY_EVENT && length >= sizeof n->sn_pdapi_event) {
-    const sctp_pdapi_event& pd = n->sn_pdapi_event;
-    assoc = pd.pdapi_assoc_id;
+  } else if (n.type == SCTP_PARTIAL_DELIVERY_EVENT) {
     // With I-DATA the event names the stream, ordering and message id of the message cut off;
     // with DATA none (an association has one partial delivery at a time then): all of it goes.
     sctp_assoc_value idata{};
     idata.assoc_id = assoc;
     socklen_t size = sizeof idata;
     if (getsockopt(fd_, IPPROTO_SCTP, SCTP_INTERLEAVING_SUPPORTED, &idata, &size) == 0 && idata.assoc_value) {
-      only = int64_t{static_cast<uint16_t>(pd.pdapi_stream)} << 1 | ((pd.pdapi_flags & SCTP_UNORDERED) ? 1 : 0);
-      mid = static_cast<uint16_t>(pd.pdapi_seq);
+      only = int64_t{static_cast<uint16_t>(n.partialDelivery.stream)} << 1 | ((n.flags & SCTP_UNORDERED) ? 1 : 0);
+      mid = static_cast<uint16_t>(n.partialDelivery.sequence);
     }
   } else {
     return;
@@ -507,9 +502,11 @@ bool Endpoint::Drain() {
       discarded_ = length;
     }
     if (notification) {  // one cut short is still delivered, as truncated
-      peers_.OnNotification(fd_, buffer_.get(), length);
-      if (!parked_.empty()) ForgetPartials(buffer_.get(), length);
-      OnNotification(buffer_.get(), length, sender, !end);
+      Notification decoded;
+      if (!Decode(buffer_.get(), length, &decoded)) continue;
+      peers_.OnNotification(fd_, decoded);
+      if (!parked_.empty()) ForgetPartials(decoded);
+      OnNotification(decoded, sender, !end);
     } else if (end && length > limit_) {
       OnTooLarge(length, sender, info);
     } else if (end) {

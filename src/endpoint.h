@@ -108,10 +108,9 @@ class Endpoint : private UvPoll::Owner {
   // its first, as for OnMessage: with I-DATA a later piece's PPID field carries its fragment number).
   virtual void OnTooLarge(size_t length, const sockaddr* from, const sctp_rcvinfo* info) = 0;
   virtual void OnReceiveError(int err) = 0;
-  // A notification (the peer's primary address in `from`). `truncated`: it was longer than the
-  // limit and `length` bytes of it are here (the rest was read and dropped).
-  virtual void OnNotification(const char* /*data*/, size_t /*length*/, const sockaddr* /*from*/,
-                              bool /*truncated*/) {}
+  // A notification, decoded (the peer's primary address in `from`). `truncated`: it was longer
+  // than the limit and only its first bytes were here (the rest was read and dropped).
+  virtual void OnNotification(const Notification& /*n*/, const sockaddr* /*from*/, bool /*truncated*/) {}
   // End of file on a one-to-one socket: its association is gone. Reading has stopped.
   virtual void OnEnd() {}
 
@@ -153,7 +152,7 @@ class Endpoint : private UvPoll::Owner {
   bool MakeRoom(sctp_assoc_t assoc, size_t cost);
   // Drops what was put aside of the messages a notification says will never end (an association
   // gone, a partial delivery aborted).
-  void ForgetPartials(const char* notification, size_t length);
+  void ForgetPartials(const Notification& n);
 
   int fd_ = -1;
   int family_ = 0;

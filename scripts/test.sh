@@ -4,7 +4,11 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-# The TypeScript declarations first: they need no kernel, so they are checked here, natively.
+# The native unit tests first (the decoder and the reassembler: no socket, no kernel SCTP needed).
+mkdir -p build && bash scripts/unit-test.sh >build/native-tests.log 2>&1 ||
+  { cat build/native-tests.log >&2; echo "sctp-napi: the native unit tests fail" >&2; exit 1; }
+tail -1 build/native-tests.log
+# The TypeScript declarations: they need no kernel, so they are checked here, natively.
 node_modules/.bin/tsc -p test/types || { echo "sctp-napi: index.d.ts fails its type test" >&2; exit 1; }
 echo "types: index.d.ts passes test/types/usage.ts"
 # So is the error a kernel without SCTP gets: here, natively (in the VM its last test skips itself).

@@ -6,26 +6,12 @@
 #include <node_api.h>
 #include <uv.h>
 
-#include <map>
-#include <memory>
-#include <vector>
-
 #include "address.h"  // <netinet/in.h> before <netinet/sctp.h>
 #include "peers.h"
+#include "reassembler.h"
+#include "uv_poll.h"
 
 namespace sctp {
-
-class Endpoint;
-
-// A socket's uv_poll_t and what its closing needs. Freed in uv_close()'s callback (libuv touches
-// the handle until then), which also removes the environment's async cleanup hook: an exiting
-// environment (a worker's above all) waits for that before it unloads the addon, so the
-// callback's code is still there when libuv calls it.
-struct Poll {
-  uv_poll_t handle;
-  Endpoint* owner;  // null once closing
-  napi_async_cleanup_hook_handle hook = nullptr;
-};
 
 struct SendInfo {
   sctp_assoc_t assoc = 0;  // with no address: the association to send on
@@ -55,7 +41,7 @@ struct Tables {
   size_t partialBytes;    // bytes of messages still being received (partial delivery)
 };
 
-class Endpoint {
+class Endpoint : private UvPoll::Owner {
  public:
   virtual ~Endpoint();
 
@@ -119,10 +105,9 @@ class Endpoint {
   // its first, as for OnMessage: with I-DATA a later piece's PPID field carries its fragment number).
   virtual void OnTooLarge(size_t length, const sockaddr* from, const sctp_rcvinfo* info) = 0;
   virtual void OnReceiveError(int err) = 0;
-  // A notification (the peer's primary address in `from`). `truncated`: it was longer than the
-  // limit and `length` bytes of it are here (the rest was read and dropped).
-  virtual void OnNotification(const char* /*data*/, size_t /*length*/, const sockaddr* /*from*/,
-                              bool /*truncated*/) {}
+  // A notification, decoded (the peer's primary address in `from`). `truncated`: it was longer
+  // than the limit and only its first bytes were here (the rest was read and dropped).
+  virtual void OnNotification(const Notification& /*n*/, const sockaddr* /*from*/, bool /*truncated*/) {}
   // End of file on a one-to-one socket: its association is gone. Reading has stopped.
   virtual void OnEnd() {}
 
@@ -132,7 +117,7 @@ class Endpoint {
   bool Drain();
   // Whether part of a message of this association is in the buffer (or being discarded): one
   // cannot be peeled off then, its tail would reach the new socket as a message of its own.
-  bool HoldsPartOf(sctp_assoc_t id) const;
+  bool HoldsPartOf(sctp_assoc_t id) const { return reassembler_.HoldsPartOf(id); }
   // The environment can no longer run JS (a worker being terminated, exiting): deliver nothing
   // more. The socket stays open until Close() or the environment's cleanup hook.
   void Halt();
@@ -142,34 +127,32 @@ class Endpoint {
   int TakeSocketError();
 
   static constexpr int kMaxReadsPerTick = 64;
-  // Notifications share the receive buffer with messages, so it never gets smaller than this.
-  static constexpr size_t kMinBuffer = 4096;
   HostCache hosts_;  // the destinations of send()
   NameCache names_;  // the senders of messages
 
  private:
-  static void OnPoll(uv_poll_t* poll, int status, int events);
-  static void OnEnvironmentExit(napi_async_cleanup_hook_handle hook, void* poll);
-  static void OnClosed(uv_handle_t* handle);
+  void OnPoll(int status, int events) override;
+  void OnEnvironmentExit() override { Close(); }  // one already closing is waited for
   int Watch();
   void DiscardReceived();  // reads what is queued and drops it (Close(), before close(2))
   // The SCTP_SNDINFO (and SCTP_PRINFO) control messages of a send into `control`; its length.
   size_t SendControl(char* control, const sockaddr* to, const SendInfo& info);
-  bool Resize(size_t capacity);  // keeps the filled_ bytes; false if memory ran out
-  // Which message a piece is of (KeyOf() in endpoint.cc): its association, stream and ordering
-  // (first), and with interleaving the low 16 bits of its message id (second).
-  using Key = std::pair<uint64_t, uint16_t>;
-  // Interleaving: the piece of n bytes just read (at `piece`, in buffer_) is of message `key`, not
-  // of the one in progress: that one is put aside, `key`'s taken up (or begun), the piece added.
-  void SwitchPartial(const Key& key, const char* piece, size_t n);
-  bool MakeRoom(sctp_assoc_t assoc, size_t cost);
-  // Drops what was put aside of the messages a notification says will never end (an association
-  // gone, a partial delivery aborted).
-  void ForgetPartials(const char* notification, size_t length);
+  // One recvmsg() into `room`: the bytes read (or -1 with errno), its flags, sender and rcvinfo.
+  struct Incoming {
+    sockaddr_storage from{};
+    int flags = 0;
+    const sctp_rcvinfo* info = nullptr;  // in control, if the kernel gave one
+    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(sctp_rcvinfo)) + 64];
+  };
+  ssize_t Receive(Reassembler::Span room, Incoming* out);
+  // A record the reassembler completed, to the derived class (a notification decoded, and told
+  // to the peer table and the reassembler first); an association it says to abort, aborted.
+  void Deliver(const Reassembler::Record& record, const sockaddr* from);
+  bool InterleavingSupported(sctp_assoc_t id) const;  // the association uses I-DATA
 
   int fd_ = -1;
   int family_ = 0;
-  Poll* poll_ = nullptr;  // owned until Close() hands it to uv_close()
+  UvPoll poll_;
   bool reading_ = false;
   bool paused_ = false;
   bool halted_ = false;
@@ -177,43 +160,7 @@ class Endpoint {
   bool wantWritable_ = false;
   bool hungUp_ = false;  // paused, it heard its association's end (POLLHUP or POLLERR)
   PeerTable peers_;
-
-  // Receive state. A message may arrive in pieces (partial delivery); the pieces are gathered
-  // in buffer_, which grows as a message needs it up to the limit, until MSG_EOR. One longer than
-  // the limit is read to its end and discarded. After a batch the buffer shrinks back to what the
-  // batch's largest message needed: a socket at rest holds a few KiB.
-  //
-  // With interleaving on, the pieces of several messages (one per association, stream and
-  // ordering) alternate: the one in progress is in buffer_, the others wait in parked_, each up to
-  // the limit as well, and all of them (buffers and entries) at most 4 times the limit (at least
-  // 4 MiB) together; past that, the association holding the most has its largest ones discarded
-  // (reported too large when they end), its own one put aside last (MakeRoom()). A message that
-  // memory runs out for is discarded too; a discarded one has no buffer (its pieces go to sink_).
-  struct Partial {
-    std::unique_ptr<char[]> buffer;
-    size_t capacity = 0;
-    size_t filled = 0;
-    bool discarding = false;
-    size_t discarded = 0;
-    sctp_rcvinfo info{};  // of its first piece
-    size_t Cost() const;  // what it holds, counted against the bound
-    void Drop();  // read to its end and reported too large: its buffer goes
-  };
-  // An association with more unfinished messages than this at once is aborted.
-  static constexpr size_t kMaxPartialsPerAssoc = 256;
-  std::pair<std::map<Key, Partial>::iterator, std::map<Key, Partial>::iterator> PartialsOf(sctp_assoc_t id);
-  size_t limit_ = 0;
-  std::unique_ptr<char[]> buffer_;
-  size_t capacity_ = 0;
-  size_t filled_ = 0;
-  Key partialKey_{};  // what the pieces in buffer_ (or being discarded) are: KeyOf()
-  sctp_rcvinfo info_{};  // of the first piece of the message in buffer_ (or being discarded)
-  bool discarding_ = false;
-  size_t discarded_ = 0;
-  bool interleave_ = false;
-  std::map<Key, Partial> parked_;
-  size_t parkedBytes_ = 0;
-  char sink_[kMinBuffer];  // where the pieces of a message being dropped that has no buffer go
+  Reassembler reassembler_;  // what is read: pieces in, messages out
 };
 
 }  // namespace sctp

@@ -4,25 +4,19 @@
 
 namespace sctp {
 
-void PeerTable::OnNotification(int fd, const char* data, size_t length) {
-  const auto* n = reinterpret_cast<const sctp_notification*>(data);
-  if (length < sizeof(n->sn_header)) return;
-  switch (n->sn_header.sn_type) {
+void PeerTable::OnNotification(int fd, const Notification& n) {
+  switch (n.type) {
     case SCTP_ASSOC_CHANGE:
-      if (length < sizeof(sctp_assoc_change)) return;
-      if (n->sn_assoc_change.sac_state == SCTP_COMM_UP ||
-          n->sn_assoc_change.sac_state == SCTP_RESTART) {
-        Learn(fd, n->sn_assoc_change.sac_assoc_id);
+      if (n.assocChange.state == SCTP_COMM_UP || n.assocChange.state == SCTP_RESTART) {
+        Learn(fd, n.assoc);
       } else {  // SCTP_COMM_LOST, SCTP_SHUTDOWN_COMP, SCTP_CANT_STR_ASSOC
-        Forget(n->sn_assoc_change.sac_assoc_id);
+        Forget(n.assoc);
       }
       break;
     case SCTP_PEER_ADDR_CHANGE: {
-      if (length < sizeof(sctp_paddr_change)) return;
-      const auto& change = n->sn_paddr_change;
-      const auto* addr = reinterpret_cast<const sockaddr*>(&change.spc_aaddr);
-      if (change.spc_state == SCTP_ADDR_ADDED) Add(addr, change.spc_assoc_id);
-      if (change.spc_state == SCTP_ADDR_REMOVED) Remove(addr, change.spc_assoc_id);
+      const auto* addr = reinterpret_cast<const sockaddr*>(&n.peerAddrChange.address);
+      if (n.peerAddrChange.state == SCTP_ADDR_ADDED) Add(addr, n.assoc);
+      if (n.peerAddrChange.state == SCTP_ADDR_REMOVED) Remove(addr, n.assoc);
       break;
     }
     default:

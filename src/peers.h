@@ -6,6 +6,7 @@
 #pragma once
 
 #include "address.h"  // <netinet/in.h> must come before <netinet/sctp.h>
+#include "notification.h"
 
 #include <netinet/sctp.h>
 
@@ -18,8 +19,8 @@ class PeerTable {
  public:
   bool Has(const sockaddr* peer) const { return byAddress_.count(KeyOf(peer)) != 0; }
 
-  // Handles one notification read from the socket (the bytes of a MSG_NOTIFICATION message).
-  void OnNotification(int fd, const char* data, size_t length);
+  // Handles one notification read from the socket (fd: to learn a new association's addresses).
+  void OnNotification(int fd, const Notification& n);
   // The association is over or has left the socket (peeled off); O(its addresses).
   void Forget(sctp_assoc_t id);
 

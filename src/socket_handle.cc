@@ -86,11 +86,13 @@ double PeekAdaptation(int fd, sctp_assoc_t id) {
   msg.msg_iov = &iov;
   msg.msg_iovlen = 1;
   ssize_t n = recvmsg(fd, &msg, MSG_PEEK | MSG_DONTWAIT);
-  if (n < static_cast<ssize_t>(sizeof event) || !(msg.msg_flags & MSG_NOTIFICATION) ||
-      event.sai_type != SCTP_ADAPTATION_INDICATION || event.sai_assoc_id != id) {
+  Notification peeked;
+  if (n < 0 || !(msg.msg_flags & MSG_NOTIFICATION) ||
+      !Decode(reinterpret_cast<const char*>(&event), static_cast<size_t>(n), &peeked) ||
+      peeked.type != SCTP_ADAPTATION_INDICATION || peeked.assoc != id) {
     return -1;
   }
-  return event.sai_adaptation_ind;
+  return peeked.adaptation;
 }
 
 // PR-SCTP messages abandoned on an association (SCTP_PR_ASSOC_STATUS), or on one of its outbound
@@ -668,93 +670,62 @@ Napi::Value SocketHandle::LocalAddresses(const Napi::CallbackInfo& info) {
   return Addresses(info, fd(), sctp_getladdrs, sctp_freeladdrs);
 }
 
-void SocketHandle::OnNotification(const char* data, size_t length, const sockaddr* from,
-                                  bool truncated) {
-  const auto* n = reinterpret_cast<const sctp_notification*>(data);
-  if (length < sizeof(n->sn_header)) return;
+void SocketHandle::OnNotification(const Notification& n, const sockaddr* from, bool truncated) {
   Napi::Env env = Env();
   Napi::HandleScope scope(env);
   auto num = [&](double value) { return Napi::Number::New(env, value); };
   auto str = [&](const char* value) { return Napi::String::New(env, value); };
-  auto tail = [&](size_t offset) {  // the variable-length bytes after a notification's header
-    return Napi::Buffer<char>::Copy(env, data + offset, length > offset ? length - offset : 0);
-  };
-  switch (n->sn_header.sn_type) {
+  auto data = [&]() { return Napi::Buffer<char>::Copy(env, n.data, n.dataLength); };
+  switch (n.type) {
     case SCTP_ASSOC_CHANGE: {
-      const auto& c = n->sn_assoc_change;
-      if (length < sizeof c) return;
-      bool up = c.sac_state == SCTP_COMM_UP || c.sac_state == SCTP_RESTART;
-      // sac_error: an ABORT's cause code, as it came off the wire (network byte order)
-      Emit(kOnAssociation, {num(c.sac_assoc_id), str(AssocState(c.sac_state)),
-            num(ntohs(c.sac_error)), Napi::String::New(env, FormatHost(from)), num(PortOf(from)),
-            num(c.sac_inbound_streams), num(c.sac_outbound_streams),
-            num(up ? PeekAdaptation(fd(), c.sac_assoc_id) : -1)});
+      const auto& c = n.assocChange;
+      bool up = c.state == SCTP_COMM_UP || c.state == SCTP_RESTART;
+      Emit(kOnAssociation, {num(n.assoc), str(AssocState(c.state)), num(c.error),
+            Napi::String::New(env, FormatHost(from)), num(PortOf(from)), num(c.inStreams),
+            num(c.outStreams), num(up ? PeekAdaptation(fd(), n.assoc) : -1)});
       break;
     }
     case SCTP_PEER_ADDR_CHANGE: {
-      const auto& c = n->sn_paddr_change;
-      if (length < sizeof c) return;
-      const auto* addr = reinterpret_cast<const sockaddr*>(&c.spc_aaddr);
-      Emit(kOnPeerAddrChange, {num(c.spc_assoc_id),
-            str(PeerAddressState(c.spc_state)), num(c.spc_error),
+      const auto& c = n.peerAddrChange;
+      const auto* addr = reinterpret_cast<const sockaddr*>(&c.address);
+      Emit(kOnPeerAddrChange, {num(n.assoc), str(PeerAddressState(c.state)), num(c.error),
             Napi::String::New(env, FormatHost(addr)), num(PortOf(addr))});
       break;
     }
     case SCTP_SEND_FAILED_EVENT: {
-      const auto& f = n->sn_send_failed_event;
-      if (length < sizeof f) return;
+      const auto& f = n.sendFailed;
       // The whole message's size from the header, also when its bytes here were cut short.
-      constexpr size_t header = offsetof(sctp_send_failed_event, ssf_data);
-      size_t size = f.ssf_length > header ? f.ssf_length - header : 0;
-      Emit(kOnSendFailed, {num(f.ssf_assoc_id), num(f.ssf_error),
-            Napi::Boolean::New(env, f.ssf_flags == SCTP_DATA_SENT), num(f.ssfe_info.snd_sid),
-            num(ntohl(f.ssfe_info.snd_ppid)), num(f.ssfe_info.snd_context), tail(header),
-            num(static_cast<double>(truncated ? size : length - std::min(length, header)))});
+      Emit(kOnSendFailed, {num(n.assoc), num(f.error), Napi::Boolean::New(env, n.flags == SCTP_DATA_SENT),
+            num(f.stream), num(f.ppid), num(f.context), data(),
+            num(static_cast<double>(truncated ? f.size : n.dataLength))});
       break;
     }
     case SCTP_SHUTDOWN_EVENT:
-      if (length < sizeof(sctp_shutdown_event)) return;
-      Emit(kOnShutdown, {num(n->sn_shutdown_event.sse_assoc_id)});
+      Emit(kOnShutdown, {num(n.assoc)});
       break;
-    case SCTP_REMOTE_ERROR: {
-      const auto& r = n->sn_remote_error;
-      if (length < sizeof r) return;
-      Emit(kOnRemoteError, {num(r.sre_assoc_id), num(ntohs(r.sre_error)),
-            tail(offsetof(sctp_remote_error, sre_data))});
+    case SCTP_REMOTE_ERROR:
+      Emit(kOnRemoteError, {num(n.assoc), num(n.remoteErrorCause), data()});
       break;
-    }
     case SCTP_STREAM_RESET_EVENT: {
-      const auto& r = n->sn_strreset_event;
-      if (length < sizeof r) return;
-      size_t count = (std::min<size_t>(length, r.strreset_length) - sizeof r) / sizeof(uint16_t);
-      Napi::Array streams = Napi::Array::New(env, count);
-      for (size_t i = 0; i < count; i++) streams.Set(i, num(r.strreset_stream_list[i]));
-      Emit(kOnStreamReset, {num(r.strreset_assoc_id), num(r.strreset_flags), streams});
+      Napi::Array streams = Napi::Array::New(env, n.resetStreams.size());
+      for (size_t i = 0; i < n.resetStreams.size(); i++) streams.Set(i, num(n.resetStreams[i]));
+      Emit(kOnStreamReset, {num(n.assoc), num(n.flags), streams});
       break;
     }
-    case SCTP_ASSOC_RESET_EVENT: {
-      const auto& r = n->sn_assocreset_event;
-      if (length < sizeof r) return;
-      Emit(kOnAssocReset, {num(r.assocreset_assoc_id), num(r.assocreset_flags),
-            num(r.assocreset_local_tsn), num(r.assocreset_remote_tsn)});
+    case SCTP_ASSOC_RESET_EVENT:
+      Emit(kOnAssocReset, {num(n.assoc), num(n.flags), num(n.assocReset.localTsn),
+            num(n.assocReset.remoteTsn)});
       break;
-    }
-    case SCTP_STREAM_CHANGE_EVENT: {
-      const auto& c = n->sn_strchange_event;
-      if (length < sizeof c) return;
-      Emit(kOnStreamChange, {num(c.strchange_assoc_id), num(c.strchange_flags),
-            num(c.strchange_instrms), num(c.strchange_outstrms)});
+    case SCTP_STREAM_CHANGE_EVENT:
+      Emit(kOnStreamChange, {num(n.assoc), num(n.flags), num(n.streamChange.inStreams),
+            num(n.streamChange.outStreams)});
       break;
-    }
-    case SCTP_AUTHENTICATION_EVENT: {  // Linux leaves auth_altkeynumber 0
-      const auto& a = n->sn_authkey_event;
-      if (length < sizeof a) return;
-      Emit(kOnAuthentication, {num(a.auth_assoc_id), num(a.auth_keynumber), num(a.auth_indication)});
+    case SCTP_AUTHENTICATION_EVENT:
+      Emit(kOnAuthentication, {num(n.assoc), num(n.authentication.keyNumber),
+            num(n.authentication.indication)});
       break;
-    }
     case SCTP_SENDER_DRY_EVENT:  // subscribed while JS listens for 'abandoned'
-      if (length < sizeof(sctp_sender_dry_event)) return;
-      Emit(kOnSenderDry, {num(n->sn_sender_dry_event.sender_dry_assoc_id)});
+      Emit(kOnSenderDry, {num(n.assoc)});
       break;
     default:
       break;

@@ -131,8 +131,7 @@ class SocketHandle : public Napi::ObjectWrap<SocketHandle>, private Endpoint {
                  const sctp_rcvinfo* info) override;
   void OnTooLarge(size_t length, const sockaddr* from, const sctp_rcvinfo* info) override;
   void OnReceiveError(int err) override;
-  void OnNotification(const char* data, size_t length, const sockaddr* from,
-                      bool truncated) override;
+  void OnNotification(const Notification& n, const sockaddr* from, bool truncated) override;
   void OnEnd() override;
   // What every socket of ours gets beyond Endpoint's: RCVINFO, more events; then, for a
   // connected one-to-one socket, reading. Returns 0 or an errno (the handle is closed then).

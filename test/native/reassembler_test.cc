@@ -345,3 +345,18 @@ TEST("reassembler: after a batch the buffer shrinks back to what the batch neede
   CHECK(k.r.Start());
   CHECK_EQ(k.r.BufferBytes(), Reassembler::kMinBuffer);
 }
+
+// review22: PartialsOf(0xffffffff) computes its end as lower_bound({0, 0}) (the association id + 1
+// wraps to 0): a range that runs backwards, iterated past end(). Latent: the kernel's assoc ids are
+// positive, so only a notification naming -1 reaches it.
+TEST("review22: Forget() of association -1 with partials of others put aside") {
+  Kernel k(64 * KiB, true);
+  k.Feed(Part("a1", false, 1, 1, 0));
+  k.Feed(Part("a2", false, 1, 2, 0));
+  Notification lost;
+  lost.type = SCTP_ASSOC_CHANGE;
+  lost.assoc = -1;
+  lost.assocChange.state = SCTP_COMM_LOST;
+  k.r.Forget(lost, false);
+  CHECK_EQ(k.r.PartialBytes(), 4u);
+}

@@ -132,7 +132,9 @@ size_t Reassembler::PartialBytes() const {
 // The parked messages of association `id`: a range of parked_ (keys begin with the association).
 std::pair<Reassembler::Parked::iterator, Reassembler::Parked::iterator> Reassembler::PartialsOf(sctp_assoc_t id) {
   uint64_t first = uint64_t{static_cast<uint32_t>(id)} << 32;
-  return {parked_.lower_bound({first, 0}), parked_.lower_bound({first + (uint64_t{1} << 32), 0})};
+  auto end = static_cast<uint32_t>(id) == UINT32_MAX ? parked_.end()  // (first + 2^32 would wrap to 0)
+                                                     : parked_.lower_bound({first + (uint64_t{1} << 32), 0});
+  return {parked_.lower_bound({first, 0}), end};
 }
 
 bool Reassembler::HoldsPartOf(sctp_assoc_t id) const {

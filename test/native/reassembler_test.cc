@@ -346,10 +346,10 @@ TEST("reassembler: after a batch the buffer shrinks back to what the batch neede
   CHECK_EQ(k.r.BufferBytes(), Reassembler::kMinBuffer);
 }
 
-// review22: PartialsOf(0xffffffff) computes its end as lower_bound({0, 0}) (the association id + 1
+// PartialsOf(0xffffffff) computes its end as lower_bound({0, 0}) (the association id + 1
 // wraps to 0): a range that runs backwards, iterated past end(). Latent: the kernel's assoc ids are
 // positive, so only a notification naming -1 reaches it.
-TEST("review22: Forget() of association -1 with partials of others put aside") {
+TEST("Forget() of association -1 with partials of others put aside") {
   Kernel k(64 * KiB, true);
   k.Feed(Part("a1", false, 1, 1, 0));
   k.Feed(Part("a2", false, 1, 2, 0));

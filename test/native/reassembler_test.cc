@@ -346,8 +346,8 @@ TEST("reassembler: after a batch the buffer shrinks back to what the batch neede
   CHECK_EQ(k.r.BufferBytes(), Reassembler::kMinBuffer);
 }
 
-// PartialsOf(0xffffffff) computes its end as lower_bound({0, 0}) (the association id + 1
-// wraps to 0): a range that runs backwards, iterated past end(). Latent: the kernel's assoc ids are
+// PartialsOf(0xffffffff) once computed its end as lower_bound({0, 0}) (the association id + 1
+// wraps to 0): a range that ran backwards, iterated past end(). Latent: the kernel's assoc ids are
 // positive, so only a notification naming -1 reaches it.
 TEST("Forget() of association -1 with partials of others put aside") {
   Kernel k(64 * KiB, true);

@@ -4,7 +4,7 @@
 // lib/internal/errors.js's errnoException() does for dgram and net.
 const util = require('util');
 const binding = require('./binding');
-const { advice, platform, unsupportedError } = require('./unsupported');
+const { unavailable, retitle, unsupportedError } = require('./unsupported');
 
 // An Error like Node's: message "<syscall> <CODE>[ <address>[:<port>]]", and code ('EAGAIN'), errno
 // (negative), syscall, and address and port when given. err: a negative errno.
@@ -31,19 +31,12 @@ function errnoException(err, syscall, address, port) {
 function socketError(err) {
   if (binding.unsupported) return unsupportedError(binding.unsupported); // not Linux, or not Node.js
   const name = errnoName(err);
-  let why;
-  if (name === 'EPROTONOSUPPORT' || name === 'ESOCKTNOSUPPORT') {
-    why = `SCTP is not available (socket ${name}): ${advice(platform())}`;
-  } else if (name === 'ENOPROTOOPT') { // setsockopt(SCTP_EVENT), which came with Linux 5.0
-    why = `This kernel's SCTP is too old (setsockopt SCTP_EVENT ${name}): sctp-napi needs Linux 5.0 or later`;
-  } else {
-    return errnoException(err, 'socket');
-  }
+  const why = unavailable(name) || (name === 'ENOPROTOOPT' // setsockopt(SCTP_EVENT), which came with Linux 5.0
+    ? `This kernel's SCTP is too old (setsockopt SCTP_EVENT ${name}): sctp-napi needs Linux 5.0 or later` : null);
   const error = errnoException(err, 'socket');
-  error.message = why;
+  if (!why) return error;
   error.code = 'ERR_SCTP_UNSUPPORTED';
-  error.stack = error.stack.replace(/^.*/, () => `Error: ${why}`); // its first line
-  return error;
+  return retitle(error, why);
 }
 
 module.exports = { errnoName, errnoException, socketError };

@@ -45,14 +45,24 @@ function advice({ kernel, distro, container, modules }) {
   return `load the module: 'sudo modprobe sctp' (your distribution may package it separately), ${VM}`;
 }
 
-// The addon's error for a socket() that failed for want of SCTP, with the advice in its message.
-function explain(err) {
-  const name = err && err.code === 'ERR_SCTP_UNSUPPORTED' ? util.getSystemErrorName(err.errno) : '';
-  if (name === 'EPROTONOSUPPORT' || name === 'ESOCKTNOSUPPORT') {
-    err.message = `SCTP is not available (socket ${name}): ${advice(platform())}`;
-    err.stack = err.stack.replace(/^.*/, `${err.name}: ${err.message}`); // its first line
-  }
+// What a socket() failing with `name` (EPROTONOSUPPORT, ESOCKTNOSUPPORT) means, with what to do on
+// this machine; null for another error.
+function unavailable(name) {
+  if (name !== 'EPROTONOSUPPORT' && name !== 'ESOCKTNOSUPPORT') return null;
+  return `SCTP is not available (socket ${name}): ${advice(platform())}`;
+}
+
+// err with another message, the first line of its stack too.
+function retitle(err, message) {
+  err.message = message;
+  err.stack = err.stack.replace(/^.*/, () => `${err.name}: ${message}`);
   return err;
+}
+
+// open()'s native ERR_SCTP_UNSUPPORTED for a socket() that failed for want of SCTP, with the advice.
+function explain(err) {
+  const why = err && err.code === 'ERR_SCTP_UNSUPPORTED' && unavailable(util.getSystemErrorName(err.errno));
+  return why ? retitle(err, why) : err;
 }
 
 // ERR_SCTP_UNSUPPORTED: sctp-napi cannot work here, and the message says why and what to do.
@@ -62,4 +72,4 @@ function unsupportedError(message, cause) {
   return err;
 }
 
-module.exports = { platform, advice, explain, unsupportedError };
+module.exports = { platform, advice, unavailable, retitle, explain, unsupportedError };

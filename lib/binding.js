@@ -5,13 +5,12 @@
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-const { explain, unsupportedError } = require('./unsupported');
+const { unsupportedError } = require('./unsupported');
 
 // Where sctp-napi cannot work: a handle's open() fails as on a kernel without SCTP, and the error for
-// that (lib/errors.js socketError(), which reads `unsupported`) says why, so createSocket() throws it
-// and connect() and listen() emit it.
+// that (lib/errors.js socketError(), which reads `unsupported`) says why, so open() and createSocket()
+// throw it and connect() and listen() emit it.
 const unsupported = (message) => ({
-  open: () => { throw unsupportedError(message); },
   SocketHandle: class SocketHandle { open() { return -os.constants.errno.EPROTONOSUPPORT; } },
   unsupported: message,
   constants: {},
@@ -48,15 +47,7 @@ const native = runtime ? null
   : process.platform === 'linux' ? load()
   : null;
 
-// Where this kernel has no SCTP, the error from open() says what to do on this machine:
-// lib/unsupported.js.
-module.exports = native ? Object.create(native, {
-  open: {
-    value: function open(...args) {
-      try { return native.open(...args); } catch (e) { throw explain(e); }
-    },
-  },
-}) : unsupported(runtime
+module.exports = native || unsupported(runtime
   ? `sctp-napi does not work under ${runtime}: its native addon needs Node.js's libuv event loop, which ` +
     `${runtime.split(' ')[0]} does not provide as the addon uses it; run it under Node.js 20 or later`
   : `SCTP is not available: sctp-napi needs Linux's kernel SCTP (this is ${process.platform})`);

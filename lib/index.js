@@ -1,12 +1,12 @@
 'use strict';
-const binding = require('./binding');
+const { open } = require('./open');
 const { Socket, createSocket } = require('./socket');
 const { StreamSocket, connect } = require('./stream');
 const { Server, createServer } = require('./server');
 
 // open(bindHost, bindPort, recvMaxlen, onRecv) -> { send(buffer, host, port), close() }
 // The original SCTP_NAPI API, unchanged; see docs/api/open.md.
-exports.open = binding.open;
+exports.open = open;
 
 // createSocket({ type: 'sctp4' | 'sctp6', ...options }) -> Socket: the dgram-shaped one-to-many API.
 exports.createSocket = createSocket;

@@ -1,9 +1,8 @@
 'use strict';
 // Where the kernel has no SCTP, socket() fails with EPROTONOSUPPORT (or ESOCKTNOSUPPORT) and the
-// addon's ERR_SCTP_UNSUPPORTED says so; this puts what to do on this machine in its message.
+// error for it (lib/errors.js socketError(): ERR_SCTP_UNSUPPORTED) says what to do on this machine.
 const fs = require('fs');
 const os = require('os');
-const util = require('util');
 
 const VM = "or run under the VM harness in sctp-napi's repository (scripts/vm.sh, 'npm run vm -- node app.js'), " +
   'which boots a Debian kernel with SCTP under qemu';
@@ -59,12 +58,6 @@ function retitle(err, message) {
   return err;
 }
 
-// open()'s native ERR_SCTP_UNSUPPORTED for a socket() that failed for want of SCTP, with the advice.
-function explain(err) {
-  const why = err && err.code === 'ERR_SCTP_UNSUPPORTED' && unavailable(util.getSystemErrorName(err.errno));
-  return why ? retitle(err, why) : err;
-}
-
 // ERR_SCTP_UNSUPPORTED: sctp-napi cannot work here, and the message says why and what to do.
 function unsupportedError(message, cause) {
   const err = new Error(message, cause && { cause });
@@ -72,4 +65,4 @@ function unsupportedError(message, cause) {
   return err;
 }
 
-module.exports = { platform, advice, unavailable, retitle, explain, unsupportedError };
+module.exports = { platform, advice, unavailable, retitle, unsupportedError };

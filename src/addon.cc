@@ -1,33 +1,25 @@
-// sctp_dgram.node: exports open(bindHost, bindPort, recvMaxlen, onRecv) -> { send, close }.
+// sctp_dgram.node: exports SocketHandle (the native half of every API: lib/) and constants.
 #include <napi.h>
 
 #include <cerrno>
 
-#include "handle.h"  // first: <netinet/in.h> before <netinet/sctp.h>
+#include "socket_handle.h"  // first: <netinet/in.h> before <netinet/sctp.h>
 
 #include <netinet/sctp.h>
-
-#include "errors.h"
-#include "socket_handle.h"
 
 namespace sctp {
 
 // Per-environment state (the main thread and every worker get their own).
 class Addon : public Napi::Addon<Addon> {
  public:
-  Addon(Napi::Env env, Napi::Object exports) : handle_(Napi::Persistent(Handle::Define(env))) {
+  Addon(Napi::Env env, Napi::Object exports) {
     DefineAddon(exports, {
-                             InstanceMethod("open", &Addon::Open),
                              InstanceValue("SocketHandle", SocketHandle::Define(env)),
                              InstanceValue("constants", Constants(env)),
                          });
   }
 
  private:
-  Napi::Value Open(const Napi::CallbackInfo& info) {
-    return handle_.New({info[0], info[1], info[2], info[3]});
-  }
-
   // Option levels and names for SocketHandle.setInt(), and flags lib/ decodes.
   static Napi::Object Constants(Napi::Env env) {
     Napi::Object c = Napi::Object::New(env);
@@ -76,8 +68,6 @@ class Addon : public Napi::Addon<Addon> {
     c["SOMAXCONN"] = SOMAXCONN;
     return c;
   }
-
-  Napi::FunctionReference handle_;
 };
 
 }  // namespace sctp

@@ -1,6 +1,5 @@
-// One SCTP one-to-many socket on an environment's event loop: the part both JS-facing classes
-// share (open()'s Handle and createSocket()'s SocketHandle). No JS here: the derived class
-// decides how events reach JS.
+// One SCTP socket on an environment's event loop: its fd and poll, the send path, and reading
+// through the reassembler. No JS here: the derived class (SocketHandle) decides how events reach JS.
 #pragma once
 
 #include <node_api.h>

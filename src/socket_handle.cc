@@ -11,7 +11,7 @@
 #include <utility>
 #include <vector>
 
-#include "errors.h"
+#include "callback.h"
 #include "send_fields.h"
 
 namespace sctp {
@@ -141,6 +141,43 @@ Napi::Array AddressList(Napi::Env env, int count, sockaddr* addrs) {
   return list;
 }
 
+// The bytes of a Buffer, TypedArray or DataView (lib/ checked the type).
+struct ByteView {
+  const char* data;
+  size_t length;
+};
+
+// Napi::TypedArray::ElementSize() without the second napi_get_typedarray_info call it costs.
+size_t ElementBytes(napi_typedarray_type type) {
+  switch (type) {
+    case napi_int8_array: case napi_uint8_array: case napi_uint8_clamped_array: return 1;
+    case napi_int16_array: case napi_uint16_array: return 2;
+    case napi_int32_array: case napi_uint32_array: case napi_float32_array: return 4;
+    default: return 8;  // float64, bigint64, biguint64
+  }
+}
+
+// False when it is not one, or is empty or detached.
+bool BytesOf(napi_env env, napi_value value, ByteView* out) {
+  // One call, not three property reads: this is on every send. A detached view has no data.
+  void* data = nullptr;
+  size_t length = 0;
+  bool typed = false;
+  napi_is_typedarray(env, value, &typed);
+  if (typed) {
+    napi_typedarray_type type;
+    size_t elements = 0;
+    if (napi_get_typedarray_info(env, value, &type, &elements, &data, nullptr, nullptr) != napi_ok) {
+      return false;
+    }
+    length = elements * ElementBytes(type);
+  } else if (napi_get_dataview_info(env, value, &length, &data, nullptr, nullptr) != napi_ok) {
+    return false;
+  }
+  *out = {static_cast<const char*>(data), length};
+  return length > 0 && data != nullptr;
+}
+
 // The Uint32Array of send fields (lib/send-fields.js): its first element, and how many rows.
 const uint32_t* FieldsOf(napi_env env, napi_value value, size_t* rows) {
   napi_typedarray_type type;
@@ -214,16 +251,14 @@ Napi::Function SocketHandle::Define(Napi::Env env) {
 }
 
 SocketHandle::SocketHandle(const Napi::CallbackInfo& info) : Napi::ObjectWrap<SocketHandle>(info) {
-  if (!info[0].IsObject()) {
-    ThrowTypeError(info.Env(), "ERR_INVALID_ARG_TYPE",
-                   "The \"callbacks\" argument must be of type object." + Received(info[0]));
-  }
-  Napi::Object callbacks = info[0].As<Napi::Object>();
+  Napi::Env env = info.Env();
+  Napi::Object callbacks = info[0].IsObject() ? info[0].As<Napi::Object>() : Napi::Object::New(env);
   for (int i = 0; i < kCallbacks; i++) {
     Napi::Value fn = callbacks.Get(kCallbackNames[i]);
-    if (!fn.IsUndefined()) callbacks_[i] = Napi::Persistent(ArgFunction(fn, kCallbackNames[i]));
+    if (fn.IsFunction()) callbacks_[i] = Napi::Persistent(fn.As<Napi::Function>());
   }
-  async_ = std::make_unique<AsyncResource>(info.Env(), "SCTP_SOCKET");
+  std::string name = info[1].IsString() ? info[1].As<Napi::String>().Utf8Value() : "SCTP_SOCKET";
+  async_ = std::make_unique<AsyncResource>(env, name.c_str());
 }
 
 int SocketHandle::Configure(bool startReading) {

@@ -19,14 +19,16 @@
 #include <memory>
 
 #include "endpoint.h"
-#include "errors.h"
+#include "callback.h"
 
 namespace sctp {
 
 class SocketHandle : public Napi::ObjectWrap<SocketHandle>, private Endpoint {
  public:
   static Napi::Function Define(Napi::Env env);
-  // new SocketHandle({ onmessage, onwritable, ... }): a callback left out is never called.
+  // new SocketHandle({ onmessage, onwritable, ... }[, name]): a callback left out (or not a
+  // function) is never called; name: the async resource type its callbacks run as (async_hooks),
+  // 'SCTP_SOCKET' unless given (open() gives the original's 'SCTP_NAPI').
   explicit SocketHandle(const Napi::CallbackInfo& info);
 
  private:

@@ -3,7 +3,7 @@
 // process.nextTick and promise jobs it queues run before the next message is delivered, and an
 // exception it throws is an uncaught exception (and the socket keeps delivering).
 const assert = require('assert');
-const { AsyncLocalStorage } = require('async_hooks');
+const { AsyncLocalStorage, createHook, executionAsyncId } = require('async_hooks');
 const { open, socket, once, port, block, sleep, run, fixture } = require('../helpers');
 
 // regression 5 of the original (docs/api/open.md)
@@ -41,6 +41,28 @@ describe('onRecv callback scope', () => {
     client.send(Buffer.from('y'), '127.0.0.1', serverPort);
     while (seen.length < 2) await sleep(20);
     assert.deepStrictEqual(seen, ['opened here', 'opened here']);
+  });
+
+  it('onRecv runs as an async resource of type SCTP_NAPI, as the original\'s (createSocket(): SCTP_SOCKET)', async () => {
+    const types = new Map();
+    const hook = createHook({ init(id, type) { types.set(id, type); } }).enable();
+    const seen = [];
+    try {
+      const serverPort = port();
+      open('127.0.0.1', serverPort, 64, () => seen.push(types.get(executionAsyncId())));
+      const server = socket({ type: 'sctp4' });
+      server.on('message', () => seen.push(types.get(executionAsyncId())));
+      server.bind(0, '127.0.0.1');
+      await once(server, 'listening');
+      const client = open('127.0.0.1', port(), 64, () => {});
+      client.send(Buffer.from('x'), '127.0.0.1', serverPort);
+      while (seen.length < 1) await sleep(20);
+      client.send(Buffer.from('y'), '127.0.0.1', server.address().port);
+      while (seen.length < 2) await sleep(20);
+    } finally {
+      hook.disable();
+    }
+    assert.deepStrictEqual(seen, ['SCTP_NAPI', 'SCTP_SOCKET']);
   });
 
   it("createSocket(): 'message' runs in the async context that made the socket, as with dgram", async () => {

@@ -1,0 +1,121 @@
+'use strict';
+// open(bindHost, bindPort, recvMaxlen, onRecv) -> { send(buffer, host, port), close() }: the original
+// SCTP_NAPI API (docs/api/open.md), kept as a thin layer over the native SocketHandle that
+// createSocket() uses, as zeromq.js keeps its old API over its new core. Its fixed options are
+// createSocket()'s defaults; its callbacks, onRecv([data, host, port]) or onRecv('<what failed>').
+const net = require('net');
+const binding = require('./binding');
+const { errnoName, errnoException, socketError } = require('./errors');
+const { DEFAULTS, applyOptions } = require('./options');
+const { FIELDS, PORT, NO_HOST, putFields } = require('./send-fields');
+const { coded, invalidArgType, invalidArgValue, validateInteger, validateFunction } = require('./validators');
+const { errno: E } = require('os').constants;
+
+const { constants: C } = binding;
+const MAX_RECV = 16 * 1024 * 1024;
+
+// Open handles are not garbage, referenced or not, until close(): the app may drop the handle and
+// still expect onRecv calls (the original's finalizer closed it: regression 3).
+const live = new Set();
+
+const closedError = () => coded(Error, 'ERR_SOCKET_CLOSED', 'Socket is closed');
+
+function validateHost(host, name) {
+  if (typeof host !== 'string') throw invalidArgType(name, 'of type string', host);
+  if (net.isIP(host.split('%')[0]) === 0) throw badHost(host, name);
+  return host;
+}
+const badHost = (host, name) => invalidArgValue(name, host, 'must be a numeric IPv4 or IPv6 address');
+
+class SctpHandle {
+  #handle;
+  #fields = new Uint32Array(FIELDS); // every send's: the original's unordered, 30 s PR-SCTP lifetime
+
+  constructor(bindHost, bindPort, recvMaxlen, onRecv) {
+    validateHost(bindHost, 'bindHost');
+    validateInteger(bindPort, 'bindPort', 0, 65535);
+    validateInteger(recvMaxlen, 'recvMaxlen', 1, MAX_RECV);
+    validateFunction(onRecv, 'onRecv');
+    putFields(this.#fields, 0, DEFAULTS.defaults, 0, NO_HOST);
+
+    // Each event is a new async callback in the context of open() (named SCTP_NAPI, as the
+    // original's); `this` in onRecv is this handle; a throw is an uncaught exception.
+    const handle = new binding.SocketHandle({
+      onmessage: (data, host, port) => onRecv.call(this, [data, host, port]),
+      onoversize: (size) => onRecv.call(this, `message of ${size} bytes exceeds recvMaxlen (${recvMaxlen} bytes); discarded`),
+      onerror: (errno, syscall) => onRecv.call(this, `${syscall} ${errnoName(-errno)}`),
+    }, 'SCTP_NAPI');
+    const family = net.isIPv6(bindHost.split('%')[0]) ? 6 : 4;
+    const err = handle.open(family, false);
+    if (err) throw socketError(err);
+    applyOptions(handle, { ...DEFAULTS, maxMessageSize: recvMaxlen }, family); // closes it on failure
+    let syscall = 'bind';
+    let code = handle.bind(bindHost, bindPort);
+    if (!code) {
+      syscall = 'listen';
+      code = handle.listen(C.SOMAXCONN);
+    }
+    if (code) {
+      handle.close();
+      // The address passed net.isIP(): EINVAL before any bind(2) is its zone naming no interface.
+      if (code === -E.EINVAL && syscall === 'bind') throw badHost(bindHost, 'bindHost');
+      throw errnoException(code, syscall, syscall === 'bind' ? bindHost : undefined, syscall === 'bind' ? bindPort : undefined);
+    }
+    this.#handle = handle;
+    live.add(this);
+  }
+
+  // Bytes sent; a full send buffer throws EAGAIN (that message was not sent).
+  send(buffer, host, port) {
+    if (this.#handle === undefined) throw closedError();
+    if (!ArrayBuffer.isView(buffer)) {
+      throw invalidArgType('buffer', 'an instance of Buffer, TypedArray, or DataView', buffer);
+    }
+    if (buffer.byteLength === 0) { // a detached view too
+      throw invalidArgValue('buffer', buffer, 'must not be empty: an SCTP message carries at least one byte');
+    }
+    if (typeof host !== 'string') throw invalidArgType('host', 'of type string', host);
+    validateInteger(port, 'port', 1, 65535);
+    this.#fields[PORT] = port;
+    const sent = this.#handle.send(buffer, host, this.#fields);
+    if (sent >= 0) return sent;
+    // The native side parses the host (and caches it): EINVAL, with no send(2), for one it cannot
+    // (not numeric, or a zone naming no interface), as the original's refused it.
+    if (sent === -E.EINVAL && (host.includes('%') || net.isIP(host) === 0)) throw badHost(host, 'host');
+    throw errnoException(sent, 'send', host, port);
+  }
+
+  // Idempotent; no onRecv call follows, even from inside onRecv.
+  close() {
+    if (this.#handle === undefined) return;
+    this.#handle.close(false);
+    this.#handle = undefined;
+    live.delete(this);
+  }
+
+  // -> { address, family, port }: the bound address, the real port after bindPort 0.
+  address() {
+    if (this.#handle === undefined) throw closedError();
+    const out = {};
+    const err = this.#handle.getsockname(out);
+    if (err) throw errnoException(err, 'getsockname');
+    return { address: out.address, family: out.address.includes(':') ? 'IPv6' : 'IPv4', port: out.port };
+  }
+
+  // As in dgram: an unref'd handle does not keep the event loop alive.
+  ref() {
+    if (this.#handle !== undefined) this.#handle.ref();
+    return this;
+  }
+
+  unref() {
+    if (this.#handle !== undefined) this.#handle.unref();
+    return this;
+  }
+}
+
+function open(bindHost, bindPort, recvMaxlen, onRecv) {
+  return new SctpHandle(bindHost, bindPort, recvMaxlen, onRecv);
+}
+
+module.exports = { open, SctpHandle };

@@ -18,13 +18,10 @@ const MAX_RECV = 16 * 1024 * 1024;
 // still expect onRecv calls (the original's finalizer closed it: regression 3).
 const live = new Set();
 
-const closedError = () => coded(Error, 'ERR_SOCKET_CLOSED', 'Socket is closed');
+const kInternals = Symbol.for('sctp-napi.internals');
+const { apply } = Reflect; // onRecv is called as the native side did, whatever its own `call` is
 
-function validateHost(host, name) {
-  if (typeof host !== 'string') throw invalidArgType(name, 'of type string', host);
-  if (net.isIP(host.split('%')[0]) === 0) throw badHost(host, name);
-  return host;
-}
+const closedError = () => coded(Error, 'ERR_SOCKET_CLOSED', 'Socket is closed');
 const badHost = (host, name) => invalidArgValue(name, host, 'must be a numeric IPv4 or IPv6 address');
 
 class SctpHandle {
@@ -32,18 +29,20 @@ class SctpHandle {
   #fields = new Uint32Array(FIELDS); // every send's: the original's unordered, 30 s PR-SCTP lifetime
 
   constructor(bindHost, bindPort, recvMaxlen, onRecv) {
-    validateHost(bindHost, 'bindHost');
+    // Types and ranges first, then the address's form, as the original's checks went.
+    if (typeof bindHost !== 'string') throw invalidArgType('bindHost', 'of type string', bindHost);
     validateInteger(bindPort, 'bindPort', 0, 65535);
     validateInteger(recvMaxlen, 'recvMaxlen', 1, MAX_RECV);
     validateFunction(onRecv, 'onRecv');
+    if (net.isIP(bindHost.split('%')[0]) === 0) throw badHost(bindHost, 'bindHost');
     putFields(this.#fields, 0, DEFAULTS.defaults, 0, NO_HOST);
 
     // Each event is a new async callback in the context of open() (named SCTP_NAPI, as the
     // original's); `this` in onRecv is this handle; a throw is an uncaught exception.
     const handle = new binding.SocketHandle({
-      onmessage: (data, host, port) => onRecv.call(this, [data, host, port]),
-      onoversize: (size) => onRecv.call(this, `message of ${size} bytes exceeds recvMaxlen (${recvMaxlen} bytes); discarded`),
-      onerror: (errno, syscall) => onRecv.call(this, `${syscall} ${errnoName(-errno)}`),
+      onmessage: (data, host, port) => apply(onRecv, this, [[data, host, port]]),
+      onoversize: (size) => apply(onRecv, this, [`message of ${size} bytes exceeds recvMaxlen (${recvMaxlen} bytes); discarded`]),
+      onerror: (errno, syscall) => apply(onRecv, this, [`${syscall} ${errnoName(-errno)}`]),
     }, 'SCTP_NAPI');
     const family = net.isIPv6(bindHost.split('%')[0]) ? 6 : 4;
     const err = handle.open(family, false);
@@ -79,9 +78,9 @@ class SctpHandle {
     this.#fields[PORT] = port;
     const sent = this.#handle.send(buffer, host, this.#fields);
     if (sent >= 0) return sent;
-    // The native side parses the host (and caches it): EINVAL, with no send(2), for one it cannot
-    // (not numeric, or a zone naming no interface), as the original's refused it.
-    if (sent === -E.EINVAL && (host.includes('%') || net.isIP(host) === 0)) throw badHost(host, 'host');
+    // The native side parses the host (and caches it): EINVAL, with no send(2), for one that is not
+    // a numeric address. (A zone naming no interface gets the system error, as with createSocket().)
+    if (sent === -E.EINVAL && net.isIP(host) === 0) throw badHost(host, 'host');
     throw errnoException(sent, 'send', host, port);
   }
 
@@ -100,6 +99,13 @@ class SctpHandle {
     const err = this.#handle.getsockname(out);
     if (err) throw errnoException(err, 'getsockname');
     return { address: out.address, family: out.address.includes(':') ? 'IPv6' : 'IPv4', port: out.port };
+  }
+
+  // For tests and diagnostics: what the native side keeps (lib/socket.js has the same).
+  [kInternals]() {
+    const out = {};
+    if (this.#handle !== undefined) this.#handle.tables(out);
+    return out;
   }
 
   // As in dgram: an unref'd handle does not keep the event loop alive.

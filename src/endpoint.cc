@@ -232,7 +232,7 @@ void Endpoint::OnPoll(int status, int events) {
 
 Tables Endpoint::GetTables() const {
   return {peers_.AddressCount(), peers_.AssociationCount(), reassembler_.BufferBytes(),
-          reassembler_.PartialBytes()};
+          reassembler_.PartialBytes(), notifications_};
 }
 
 bool Endpoint::InterleavingSupported(sctp_assoc_t id) const {
@@ -312,6 +312,7 @@ void Endpoint::Deliver(const Reassembler::Record& record, const sockaddr* from) 
       OnTooLarge(record.length, from, record.info);
       break;
     case Reassembler::Record::kNotification: {
+      notifications_++;
       Notification n;
       if (!Decode(record.data, record.length, &n)) break;
       peers_.OnNotification(fd_, n);

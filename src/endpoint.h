@@ -38,6 +38,7 @@ struct Tables {
   size_t peerAssociations;  // PeerTable associations
   size_t bufferBytes;     // the receive buffers' capacity (with those of messages put aside)
   size_t partialBytes;    // bytes of messages still being received (partial delivery)
+  size_t notifications;   // notifications read since the socket opened
 };
 
 class Endpoint : private UvPoll::Owner {
@@ -158,6 +159,7 @@ class Endpoint : private UvPoll::Owner {
   bool oneToOne_ = false;  // end of file means the association is over
   bool wantWritable_ = false;
   bool hungUp_ = false;  // paused, it heard its association's end (POLLHUP or POLLERR)
+  size_t notifications_ = 0;  // read (Tables)
   PeerTable peers_;
   Reassembler reassembler_;  // what is read: pieces in, messages out
 };

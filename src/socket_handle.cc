@@ -261,13 +261,33 @@ SocketHandle::SocketHandle(const Napi::CallbackInfo& info) : Napi::ObjectWrap<So
   async_ = std::make_unique<AsyncResource>(env, name.c_str());
 }
 
+// The callback a notification type reaches; kCallbacks for none.
+SocketHandle::Callback SocketHandle::CallbackOf(uint16_t type) {
+  switch (type) {
+    case SCTP_ASSOC_CHANGE: case SCTP_ADAPTATION_INDICATION: return kOnAssociation;
+    case SCTP_PEER_ADDR_CHANGE: return kOnPeerAddrChange;
+    case SCTP_SEND_FAILED_EVENT: return kOnSendFailed;
+    case SCTP_SHUTDOWN_EVENT: return kOnShutdown;
+    case SCTP_REMOTE_ERROR: return kOnRemoteError;
+    case SCTP_SENDER_DRY_EVENT: return kOnSenderDry;
+    case SCTP_STREAM_RESET_EVENT: return kOnStreamReset;
+    case SCTP_ASSOC_RESET_EVENT: return kOnAssocReset;
+    case SCTP_STREAM_CHANGE_EVENT: return kOnStreamChange;
+    case SCTP_AUTHENTICATION_EVENT: return kOnAuthentication;
+    default: return kCallbacks;
+  }
+}
+
 int SocketHandle::Configure(bool startReading) {
   int on = 1;
   int err = SetOption(fd(), IPPROTO_SCTP, SCTP_RECVRCVINFO, &on, sizeof on);
+  // A one-to-many socket hears the notifications JS has a callback for (Endpoint's own aside):
+  // one nobody listens to is not even read (open() gives three callbacks). A one-to-one socket
+  // subscribes to all: a listening one's subscriptions are those of the associations it accepts.
   for (uint16_t type : {SCTP_SHUTDOWN_EVENT, SCTP_SEND_FAILED_EVENT, SCTP_REMOTE_ERROR,
                         SCTP_ADAPTATION_INDICATION, SCTP_STREAM_RESET_EVENT, SCTP_ASSOC_RESET_EVENT,
                         SCTP_STREAM_CHANGE_EVENT, SCTP_AUTHENTICATION_EVENT}) {
-    if (!err) err = Subscribe(type);
+    if (!err && (stream_ || !callbacks_[CallbackOf(type)].IsEmpty())) err = Subscribe(type);
   }
   if (!err && startReading) err = StartReadingOneToOne();
   if (err) {
@@ -706,6 +726,8 @@ Napi::Value SocketHandle::LocalAddresses(const Napi::CallbackInfo& info) {
 }
 
 void SocketHandle::OnNotification(const Notification& n, const sockaddr* from, bool truncated) {
+  Callback which = CallbackOf(n.type);
+  if (which == kCallbacks || callbacks_[which].IsEmpty() || halted()) return;  // nothing to build
   Napi::Env env = Env();
   Napi::HandleScope scope(env);
   auto num = [&](double value) { return Napi::Number::New(env, value); };
@@ -814,6 +836,7 @@ Napi::Value SocketHandle::GetTables(const Napi::CallbackInfo& info) {
   out["peerAssociations"] = static_cast<double>(t.peerAssociations);
   out["bufferBytes"] = static_cast<double>(t.bufferBytes);
   out["partialBytes"] = static_cast<double>(t.partialBytes);
+  out["notifications"] = static_cast<double>(t.notifications);
   return Errno(info.Env(), 0);
 }
 

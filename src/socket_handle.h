@@ -53,6 +53,7 @@ class SocketHandle : public Napi::ObjectWrap<SocketHandle>, private Endpoint {
     kCallbacks
   };
   static const char* const kCallbackNames[kCallbacks];
+  static Callback CallbackOf(uint16_t type);  // the callback a notification type reaches
 
   // (family: 4 | 6, stream: one-to-one SOCK_STREAM, else one-to-many SOCK_SEQPACKET)
   Napi::Value Open(const Napi::CallbackInfo& info);

@@ -101,10 +101,13 @@ class SctpHandle {
     return { address: out.address, family: out.address.includes(':') ? 'IPv6' : 'IPv4', port: out.port };
   }
 
-  // For tests and diagnostics: what the native side keeps (lib/socket.js has the same).
+  // For tests and diagnostics: what the native side keeps (as lib/socket.js's), and its counters.
   [kInternals]() {
     const out = {};
-    if (this.#handle !== undefined) this.#handle.tables(out);
+    if (this.#handle !== undefined) {
+      this.#handle.tables(out);
+      this.#handle.counters(out);
+    }
     return out;
   }
 

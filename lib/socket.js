@@ -685,7 +685,7 @@ class Socket extends EventEmitter {
   // What the addon and this object hold, for diagnostics and tests: table sizes and buffer bytes.
   [kInternals]() {
     return {
-      ...(this.#closed ? { peerAddresses: 0, peerAssociations: 0, bufferBytes: 0, partialBytes: 0, notifications: 0 }
+      ...(this.#closed ? { peerAddresses: 0, peerAssociations: 0, bufferBytes: 0, partialBytes: 0 }
         : tables(this.#handle)),
       associations: this.#associations.size,
       connecting: this.#connecting.size,

@@ -232,7 +232,7 @@ void Endpoint::OnPoll(int status, int events) {
 
 Tables Endpoint::GetTables() const {
   return {peers_.AddressCount(), peers_.AssociationCount(), reassembler_.BufferBytes(),
-          reassembler_.PartialBytes(), notifications_};
+          reassembler_.PartialBytes()};
 }
 
 bool Endpoint::InterleavingSupported(sctp_assoc_t id) const {

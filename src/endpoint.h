@@ -38,7 +38,6 @@ struct Tables {
   size_t peerAssociations;  // PeerTable associations
   size_t bufferBytes;     // the receive buffers' capacity (with those of messages put aside)
   size_t partialBytes;    // bytes of messages still being received (partial delivery)
-  size_t notifications;   // notifications read since the socket opened
 };
 
 class Endpoint : private UvPoll::Owner {
@@ -95,6 +94,7 @@ class Endpoint : private UvPoll::Owner {
   // An association that left this socket (peeled off): its peer addresses are no longer ours.
   void ForgetAssociation(sctp_assoc_t id) { peers_.Forget(id); }
   Tables GetTables() const;
+  size_t NotificationsRead() const { return notifications_; }  // since the socket opened
 
  protected:
   // From the poll callback; the derived class opens its scopes and calls Drain() and the like.
@@ -159,7 +159,7 @@ class Endpoint : private UvPoll::Owner {
   bool oneToOne_ = false;  // end of file means the association is over
   bool wantWritable_ = false;
   bool hungUp_ = false;  // paused, it heard its association's end (POLLHUP or POLLERR)
-  size_t notifications_ = 0;  // read (Tables)
+  size_t notifications_ = 0;  // read: NotificationsRead()
   PeerTable peers_;
   Reassembler reassembler_;  // what is read: pieces in, messages out
 };

@@ -244,6 +244,7 @@ Napi::Function SocketHandle::Define(Napi::Env env) {
                          InstanceMethod("initFailureTime", &SocketHandle::InitFailureTime),
                          InstanceMethod("initMsg", &SocketHandle::InitMsg),
                          InstanceMethod("tables", &SocketHandle::GetTables),
+                         InstanceMethod("counters", &SocketHandle::GetCounters),
                          InstanceMethod("close", &SocketHandle::Close),
                          InstanceMethod("ref", &SocketHandle::Ref),
                          InstanceMethod("unref", &SocketHandle::Unref),
@@ -836,7 +837,11 @@ Napi::Value SocketHandle::GetTables(const Napi::CallbackInfo& info) {
   out["peerAssociations"] = static_cast<double>(t.peerAssociations);
   out["bufferBytes"] = static_cast<double>(t.bufferBytes);
   out["partialBytes"] = static_cast<double>(t.partialBytes);
-  out["notifications"] = static_cast<double>(t.notifications);
+  return Errno(info.Env(), 0);
+}
+
+Napi::Value SocketHandle::GetCounters(const Napi::CallbackInfo& info) {
+  info[0].As<Napi::Object>()["notifications"] = static_cast<double>(NotificationsRead());
   return Errno(info.Env(), 0);
 }
 

@@ -123,6 +123,8 @@ class SocketHandle : public Napi::ObjectWrap<SocketHandle>, private Endpoint {
   // (out): SCTP_INITMSG { outStreams, maxInStreams, maxAttempts, maxInitTimeout }
   Napi::Value InitMsg(const Napi::CallbackInfo& info);
   Napi::Value GetTables(const Napi::CallbackInfo& info);      // (out): { peerAddresses, ... }
+  // (out): what only grows, unlike tables(): { notifications } read since the socket opened
+  Napi::Value GetCounters(const Napi::CallbackInfo& info);
   // (abort). With abort, the associations end with an ABORT (SO_LINGER 0), else
   // gracefully.
   Napi::Value Close(const Napi::CallbackInfo& info);

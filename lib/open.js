@@ -8,7 +8,9 @@ const binding = require('./binding');
 const { errnoName, errnoException, socketError } = require('./errors');
 const { DEFAULTS, applyOptions } = require('./options');
 const { FIELDS, PORT, NO_HOST, putFields } = require('./send-fields');
-const { coded, invalidArgType, invalidArgValue, validateInteger, validateFunction } = require('./validators');
+const {
+  coded, invalidArgType, invalidArgValue, integerError, validateInteger, validateFunction,
+} = require('./validators');
 const { errno: E } = require('os').constants;
 
 const { constants: C } = binding;
@@ -66,22 +68,33 @@ class SctpHandle {
 
   // Bytes sent; a full send buffer throws EAGAIN (that message was not sent).
   send(buffer, host, port) {
-    if (this.#handle === undefined) throw closedError();
-    if (!ArrayBuffer.isView(buffer)) {
-      throw invalidArgType('buffer', 'an instance of Buffer, TypedArray, or DataView', buffer);
+    const handle = this.#handle;
+    // The checks every send passes, inline (this is the original's hot path); sendError() says
+    // which one failed.
+    if (handle === undefined || typeof host !== 'string' || !Number.isInteger(port) || port < 1 ||
+        port > 65535 || !ArrayBuffer.isView(buffer) || buffer.byteLength === 0) {
+      throw this.#sendError(buffer, host, port);
     }
-    if (buffer.byteLength === 0) { // a detached view too
-      throw invalidArgValue('buffer', buffer, 'must not be empty: an SCTP message carries at least one byte');
-    }
-    if (typeof host !== 'string') throw invalidArgType('host', 'of type string', host);
-    validateInteger(port, 'port', 1, 65535);
     this.#fields[PORT] = port;
-    const sent = this.#handle.send(buffer, host, this.#fields);
+    const sent = handle.send(buffer, host, this.#fields);
     if (sent >= 0) return sent;
     // The native side parses the host (and caches it): EINVAL, with no send(2), for one that is not
     // a numeric address. (A zone naming no interface gets the system error, as with createSocket().)
     if (sent === -E.EINVAL && net.isIP(host) === 0) throw badHost(host, 'host');
     throw errnoException(sent, 'send', host, port);
+  }
+
+  // The error of a send() whose arguments failed the inline checks, in the original's order.
+  #sendError(buffer, host, port) {
+    if (this.#handle === undefined) return closedError();
+    if (!ArrayBuffer.isView(buffer)) {
+      return invalidArgType('buffer', 'an instance of Buffer, TypedArray, or DataView', buffer);
+    }
+    if (buffer.byteLength === 0) { // a detached view too
+      return invalidArgValue('buffer', buffer, 'must not be empty: an SCTP message carries at least one byte');
+    }
+    if (typeof host !== 'string') return invalidArgType('host', 'of type string', host);
+    return integerError(port, 'port', 1, 65535);
   }
 
   // Idempotent; no onRecv call follows, even from inside onRecv.

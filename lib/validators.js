@@ -32,10 +32,17 @@ const invalidArgValue = (name, value, reason) => coded(TypeError, 'ERR_INVALID_A
 const outOfRange = (name, range, value) => coded(RangeError, 'ERR_OUT_OF_RANGE',
   `The value of "${name}" is out of range. It must be ${range}. Received ${inspect(value)}`);
 
+// The error validateInteger() throws, or null.
+function integerError(value, name, min, max) {
+  if (typeof value !== 'number') return invalidArgType(name, 'of type number', value);
+  if (!Number.isInteger(value)) return outOfRange(name, 'an integer', value);
+  if (value < min || value > max) return outOfRange(name, `>= ${min} && <= ${max}`, value);
+  return null;
+}
+
 function validateInteger(value, name, min, max) {
-  if (typeof value !== 'number') throw invalidArgType(name, 'of type number', value);
-  if (!Number.isInteger(value)) throw outOfRange(name, 'an integer', value);
-  if (value < min || value > max) throw outOfRange(name, `>= ${min} && <= ${max}`, value);
+  const err = integerError(value, name, min, max);
+  if (err) throw err;
   return value;
 }
 
@@ -80,6 +87,7 @@ module.exports = {
   invalidArgType,
   invalidArgValue,
   outOfRange,
+  integerError,
   validateInteger,
   validatePort,
   validateBoolean,

@@ -163,6 +163,13 @@ bool BytesOf(napi_env env, napi_value value, ByteView* out) {
   void* data = nullptr;
   size_t length = 0;
   bool typed = false;
+  // Node's napi_get_buffer_info takes any ArrayBufferView (node::Buffer::HasInstance), documented
+  // for Buffer and Uint8Array, the common case: one call. Another view, or a runtime that refuses
+  // it, takes the two calls below.
+  if (napi_get_buffer_info(env, value, &data, &length) == napi_ok) {
+    *out = {static_cast<const char*>(data), length};
+    return length > 0 && data != nullptr;
+  }
   napi_is_typedarray(env, value, &typed);
   if (typed) {
     napi_typedarray_type type;
@@ -593,16 +600,14 @@ Napi::Value SocketHandle::Send(const Napi::CallbackInfo& info) {
   size_t rows = 0;
   const uint32_t* f = FieldsOf(env, info[2], &rows);
   ByteView data{nullptr, 0};
-  if (rows == 0 || (!info[0].IsNull() && !BytesOf(env, info[0], &data))) {
-    return Errno(info.Env(), EINVAL);
-  }
+  // The common case first, each check one N-API call: bytes, then a host string; null only after.
+  if (rows == 0 || (!BytesOf(env, info[0], &data) && !info[0].IsNull())) return Errno(info.Env(), EINVAL);
   Address peer;
   const sockaddr* to = nullptr;
-  if (info[1].IsString()) {
-    if (!hosts_.Parse(env, info[1], static_cast<uint16_t>(f[kFieldPort]), &peer)) {
-      return Errno(info.Env(), EINVAL);
-    }
+  if (hosts_.Parse(env, info[1], static_cast<uint16_t>(f[kFieldPort]), &peer)) {
     to = peer.get();
+  } else if (!info[1].IsNull()) {  // not a string, or not a numeric address
+    return Errno(info.Env(), EINVAL);
   }
   ssize_t sent = Endpoint::Send(data.data, data.length, to, SendInfoOf(f));
   return Napi::Number::New(env, static_cast<double>(sent));

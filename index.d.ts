@@ -60,6 +60,8 @@ export interface SocketOptions {
   ipv6Only?: boolean;
   /** SO_REUSEADDR. Default true. */
   reuseAddr?: boolean;
+  /** SO_REUSEPORT: sockets bound to the same addresses and port share new associations. Default false. */
+  reusePort?: boolean;
   /** SO_RCVBUF in bytes (the kernel caps it at net.core.rmem_max). */
   recvBufferSize?: number;
   /** SO_SNDBUF in bytes (capped at net.core.wmem_max); also the largest message that can be sent. */
@@ -486,6 +488,9 @@ export interface ListenOptions {
   addresses?: string[];
   backlog?: number;
   ipv6Only?: boolean;
+  /** SO_REUSEPORT: servers bound to the same addresses and port share new associations. */
+  reusePort?: boolean;
+  signal?: AbortSignal;
 }
 
 /** A net.Server-shaped listener of one-to-one SCTP sockets. */

@@ -13,6 +13,7 @@ const U32 = 0xffffffff;
 // Defaults: the original SCTP_NAPI's fixed behaviour where it had one.
 const DEFAULTS = {
   reuseAddr: true,
+  reusePort: false,
   nodelay: true,
   ipv6Only: false,
   rtoInfo: { initial: 250, min: 200, max: 5000 },
@@ -71,7 +72,7 @@ function validateOptions(options, own = new Set(), sendDefaults = DEFAULTS.defau
     if (value === undefined || own.has(key)) continue;
     const name = `options.${key}`;
     switch (key) {
-      case 'reuseAddr': case 'nodelay': case 'ipv6Only':
+      case 'reuseAddr': case 'reusePort': case 'nodelay': case 'ipv6Only':
         o[key] = validateBoolean(value, name);
         break;
       case 'recvBufferSize': case 'sendBufferSize':
@@ -230,6 +231,21 @@ function optionError(err, what, ...at) {
   return error;
 }
 
+// The system error of a bind() or listen() (syscall) that failed, saying why where reusePort
+// explains it. Sockets with reusePort form a group when each is bound to the same address set (at
+// listen(): the kernel balances new associations across the group); EEXIST: this one's set differs
+// from the group's; EADDRINUSE: a socket already on the port lacks reusePort or is another user's.
+function bindError(err, syscall, address, port, reusePort) {
+  const error = errnoException(err, syscall, address, port);
+  if (reusePort && error.code === 'EEXIST') {
+    error.message += ' (reusePort: the sockets on this port are bound to other addresses; every socket of a ' +
+      'group must be bound to exactly the same address set)';
+  } else if (reusePort && error.code === 'EADDRINUSE') {
+    error.message += ' (reusePort: a socket on this port lacks reusePort, or belongs to another user)';
+  }
+  return error;
+}
+
 // RFC 6951 carries SCTP in UDP only from sockets made while the sysctl net.sctp.udp_port (this
 // end's UDP port) is set in their network namespace; otherwise the kernel ignores the option.
 function checkUdpPort(name) {
@@ -273,6 +289,7 @@ function setOptions(handle, o, family) {
     if (err) throw optionError(err, what);
   };
   check(handle.setInt(C.SOL_SOCKET, C.SO_REUSEADDR, o.reuseAddr ? 1 : 0), 'SO_REUSEADDR');
+  if (o.reusePort) check(handle.setInt(C.SOL_SOCKET, C.SO_REUSEPORT, 1), 'SO_REUSEPORT');
   check(handle.setInt(C.IPPROTO_SCTP, C.SCTP_NODELAY, o.nodelay ? 1 : 0), 'SCTP_NODELAY');
   if (family === 6) check(handle.setInt(C.IPPROTO_IPV6, C.IPV6_V6ONLY, o.ipv6Only ? 1 : 0), 'IPV6_V6ONLY');
   if (o.recvBufferSize) check(handle.setInt(C.SOL_SOCKET, C.SO_RCVBUF, o.recvBufferSize), 'SO_RCVBUF');
@@ -374,6 +391,6 @@ function toMessage(msg) {
 }
 
 module.exports = {
-  optionError, checkUdpPort, DEFAULTS, STREAM_SEND_DEFAULTS, validateSendOptions, validateOptions, applyOptions, validatePeerParams, toBuffer, toMessage,
+  optionError, bindError, checkUdpPort, DEFAULTS, STREAM_SEND_DEFAULTS, validateSendOptions, validateOptions, applyOptions, validatePeerParams, toBuffer, toMessage,
   validateSecret, spendAuthKey,
 };

@@ -11,7 +11,7 @@ const {
   coded, invalidArgType, invalidArgValue, validateInteger, validatePort, validateBoolean, validateFunction, validateObject,
   validateAbortSignal,
 } = require('./validators');
-const { STREAM_SEND_DEFAULTS, validateOptions, applyOptions, spendAuthKey } = require('./options');
+const { STREAM_SEND_DEFAULTS, validateOptions, applyOptions, spendAuthKey, bindError } = require('./options');
 const A = require('./associations');
 const { StreamSocket, kAdopt } = require('./stream');
 
@@ -87,6 +87,9 @@ class Server extends EventEmitter {
       throw invalidArgType('options.host', 'of type string', options.host);
     }
     const ipv6Only = options.ipv6Only === undefined ? false : validateBoolean(options.ipv6Only, 'options.ipv6Only');
+    // As net: listen({ reusePort }) (Node 22.12), or createServer({ reusePort }) for every listen().
+    const reusePort = options.reusePort === undefined ? this.#options.reusePort
+      : validateBoolean(options.reusePort, 'options.reusePort');
     if (this.#handle) throw coded(Error, 'ERR_SERVER_ALREADY_LISTEN', 'Listen method has been called more than once without closing.');
     if (options.signal !== undefined) {
       const signal = validateAbortSignal(options.signal, 'options.signal');
@@ -97,18 +100,18 @@ class Server extends EventEmitter {
     this.#closing = false;
     const host = options.host;
     if (addresses || host === undefined || net.isIP(host.split('%')[0])) {
-      this.#listen(addresses || (host === undefined ? null : [host]), port, backlog, ipv6Only);
+      this.#listen(addresses || (host === undefined ? null : [host]), port, backlog, { ipv6Only, reusePort });
     } else {
       dns.lookup(host, (err, address) => {
         if (err) this.emit('error', err);
-        else this.#listen([address], port, backlog, ipv6Only);
+        else this.#listen([address], port, backlog, { ipv6Only, reusePort });
       });
     }
     return this;
   }
 
   // Binds (no address: every address, IPv6 and IPv4 where the host has IPv6) and listens.
-  #listen(addresses, port, backlog, ipv6Only) {
+  #listen(addresses, port, backlog, own) {
     let family = addresses && !addresses.some((a) => net.isIPv6(a.split('%')[0])) ? 4 : 6;
     const handle = new binding.SocketHandle({
       onconnection: () => this.#accept(),
@@ -129,7 +132,7 @@ class Server extends EventEmitter {
       process.nextTick(() => this.emit('error', error));
     };
     try {
-      applyOptions(handle, { ...this.#options, ipv6Only }, family, true); // a failed listen() keeps the key for a retry
+      applyOptions(handle, { ...this.#options, ...own }, family, true); // a failed listen() keeps the key for a retry
     } catch (error) {
       return fail(error); // applyOptions closed it
     }
@@ -137,7 +140,7 @@ class Server extends EventEmitter {
     err = list.length > 1 ? handle.bindx(list, port, false) : handle.bind(list[0], port);
     if (!err) err = handle.listen(backlog);
     // Reported as net does: the bind's failure (EADDRINUSE) is listen's.
-    if (err) return fail(errnoException(err, 'listen', list[0], port));
+    if (err) return fail(bindError(err, 'listen', list[0], port, own.reusePort));
     spendAuthKey(this.#options); // the listening socket has it (and gives it to the accepted ones)
     if (!this.#refed) handle.unref();
     this.#handle = handle;

@@ -11,6 +11,7 @@ const {
 } = require('./validators');
 const {
   STREAM_SEND_DEFAULTS, validateSendOptions, validateOptions, applyOptions, validatePeerParams, toBuffer, toMessage,
+  bindError,
 } = require('./options');
 const {
   streamError, peerCaused, associationInfo, isUp, receiveInfo, relayed, connectError, abortError,
@@ -226,7 +227,7 @@ class Socket extends EventEmitter {
       err = this.#handle.listen(C.SOMAXCONN);
     }
     if (err) {
-      const error = errnoException(err, syscall, address, port);
+      const error = bindError(err, syscall, address, port, this.#options.reusePort);
       process.nextTick(() => this.emit('error', error));
       return this;
     }

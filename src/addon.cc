@@ -25,6 +25,7 @@ class Addon : public Napi::Addon<Addon> {
     Napi::Object c = Napi::Object::New(env);
     c["SOL_SOCKET"] = SOL_SOCKET;
     c["SO_REUSEADDR"] = SO_REUSEADDR;
+    c["SO_REUSEPORT"] = SO_REUSEPORT;
     c["SO_RCVBUF"] = SO_RCVBUF;
     c["SO_SNDBUF"] = SO_SNDBUF;
     c["IPPROTO_IPV6"] = static_cast<int>(IPPROTO_IPV6);

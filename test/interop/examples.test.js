@@ -12,7 +12,7 @@ describe('examples', () => {
   const isRoot = process.getuid && process.getuid() === 0;
   for (const [file, marker, needsRoot] of [
     ['echo.js', 'echo-output'], ['socket.js', 'socket-output'], ['stream.js', 'stream-output'],
-    ['multihomed.js', 'multihomed-output', true],
+    ['multihomed.js', 'multihomed-output', true], ['workers.js', 'workers-output'], ['cluster.js', 'cluster-output'],
   ]) {
     // documented: the README's code block after the file's <!-- ...-output --> marker
     it(`examples/${file} prints the output documented for it and exits`, async function () {

@@ -1,0 +1,166 @@
+'use strict';
+// npm run bench:cores: what reusePort buys. One reusePort group of 1, then 2, member processes (as
+// cluster workers; bench/reuseport-member.js), each a createSocket() member on one port; many raw C
+// senders (build/bench-raw send), each one association, flood it with 64-byte messages. Each
+// repetition runs every group size, in alternating order, so the ratio to one member is taken within
+// one repetition. Reported: total messages/s, the ratio to one member (median and spread), how the
+// associations and messages spread, the members' CPU per message, and how busy the machine was
+// (from /proc/stat: members, senders and the kernel's softirq share the same CPUs).
+//   CORES_RUNS (5) repetitions, CORES_WORKERS (1,2), CORES_SENDERS (8), CORES_COUNT (3000) messages
+//   per sender, CORES_SIZE (64) bytes; bench/reuseport.{md,json} (BENCH_OUT: another directory).
+const { fork, spawn } = require('child_process');
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const { performance } = require('perf_hooks');
+
+const env = (name, fallback) => (process.env[name] ? Number(process.env[name]) : fallback);
+const RUNS = env('CORES_RUNS', 5);
+const WORKERS = (process.env.CORES_WORKERS || '1,2').split(',').map(Number);
+const SENDERS = env('CORES_SENDERS', 8);
+const COUNT = env('CORES_COUNT', 3000);
+const SIZE = env('CORES_SIZE', 64);
+const RAW = process.env.BENCH_RAW || path.join(__dirname, '..', 'build', 'bench-raw');
+const OUT = process.env.BENCH_OUT || __dirname;
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const pct = (x) => `${(100 * x).toFixed(0)} %`;
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
+
+// CPU time of the whole machine, in clock ticks over every CPU: { busy, softirq, total }.
+function cpuTimes() {
+  const [, ...fields] = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/);
+  const n = fields.map(Number); // user nice system idle iowait irq softirq steal ...
+  const total = n.reduce((a, b) => a + b, 0);
+  return { busy: total - n[3] - n[4], softirq: n[6], total };
+}
+const TICK_US = 1e6 / 100; // USER_HZ: Linux reports /proc times in hundredths of a second
+
+// A process's CPU time so far (user + system), µs, from /proc/PID/stat.
+function processCpu(pid) {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * TICK_US; // utime, stime
+  } catch { return 0; }
+}
+
+function member(port) {
+  const child = fork(path.join(__dirname, 'reuseport-member.js'), [], { env: { ...process.env, PORT: String(port) } });
+  const inbox = [];
+  child.on('message', (m) => inbox.push(m));
+  child.next = async (key) => {
+    for (let i = 0; i < 6000; i++) {
+      const at = inbox.findIndex((m) => key in m);
+      if (at >= 0) return inbox.splice(at, 1)[0];
+      await sleep(10);
+    }
+    throw new Error(`no ${key} from a member`);
+  };
+  child.report = () => { child.send('report'); return child.next('count'); };
+  return child;
+}
+
+async function once(workers) {
+  const members = [member(0)];
+  const { port } = await members[0].next('port');
+  for (let i = 1; i < workers; i++) members.push(member(port));
+  await Promise.all(members.slice(1).map((m) => m.next('port')));
+  for (const m of members) m.send('start');
+  await sleep(200);
+  const before = cpuTimes();
+  const started = performance.now();
+  const pids = [];
+  const senders = Array.from({ length: SENDERS }, () => new Promise((resolve, reject) => {
+    const p = spawn(RAW, ['send', String(port), String(SIZE), String(COUNT)], { stdio: 'ignore' });
+    pids.push(p.pid);
+    p.on('error', reject);
+    p.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`bench-raw send exited ${code}`))));
+  }));
+  const expected = SENDERS * COUNT;
+  let reports;
+  for (;;) { // until every message is in (the senders sleep 1 s before they exit)
+    reports = await Promise.all(members.map((m) => m.report()));
+    if (reports.reduce((n, r) => n + r.count, 0) >= expected || performance.now() - started > 600000) break;
+    await sleep(50);
+  }
+  const after = cpuTimes();
+  const sendersCpu = pids.reduce((n, pid) => n + processCpu(pid), 0); // they sleep 1 s before exiting
+  await Promise.all(senders);
+  for (const m of members) m.send('exit');
+  await Promise.all(members.map((m) => new Promise((resolve) => m.once('exit', resolve))));
+  const received = reports.reduce((n, r) => n + r.count, 0);
+  const first = Math.min(...reports.filter((r) => r.count).map((r) => r.first));
+  const last = Math.max(...reports.map((r) => r.last));
+  return {
+    workers,
+    received,
+    rate: received / ((last - first) / 1000),
+    associations: reports.map((r) => r.peers),
+    messages: reports.map((r) => r.count),
+    cpuPerMessage: reports.map((r) => r.cpu / Math.max(r.count, 1)), // µs
+    // Where the machine's time went, each as a share of all its CPUs' time.
+    busy: (after.busy - before.busy) / (after.total - before.total),
+    shares: {
+      members: reports.reduce((n, r) => n + r.cpu, 0) / TICK_US / (after.total - before.total),
+      senders: sendersCpu / TICK_US / (after.total - before.total),
+      softirq: (after.softirq - before.softirq) / (after.total - before.total),
+    },
+  };
+}
+
+async function main() {
+  if (!fs.existsSync(RAW)) throw new Error(`${RAW} is missing: npm run bench:cores builds it`);
+  fs.accessSync(OUT, fs.constants.W_OK);
+  const runs = [];
+  for (let r = 0; r < RUNS; r++) {
+    const order = r % 2 ? [...WORKERS].reverse() : WORKERS;
+    const rep = {};
+    for (const w of order) {
+      rep[w] = await once(w);
+      const x = rep[w];
+      console.log(`run ${r + 1}, ${w} member(s): ${Math.round(x.rate)} msgs/s, associations ${x.associations.join('/')}, ` +
+        `µs CPU per message ${x.cpuPerMessage.map((c) => c.toFixed(0)).join('/')}, machine ${pct(x.busy)} busy: ` +
+        `members ${pct(x.shares.members)}, senders ${pct(x.shares.senders)}, softirq ${pct(x.shares.softirq)}`);
+    }
+    runs.push(rep);
+  }
+  const base = WORKERS[0];
+  const rows = WORKERS.map((w) => {
+    const ratios = runs.map((rep) => rep[w].rate / rep[base].rate);
+    return {
+      workers: w,
+      rate: median(runs.map((rep) => rep[w].rate)),
+      ratio: median(ratios),
+      spread: [Math.min(...ratios), Math.max(...ratios)],
+      cpuPerMessage: median(runs.map((rep) => rep[w].cpuPerMessage.reduce((a, b) => a + b, 0) / w)),
+      busy: median(runs.map((rep) => rep[w].busy)),
+      members: median(runs.map((rep) => rep[w].shares.members)),
+      senders: median(runs.map((rep) => rep[w].shares.senders)),
+      softirq: median(runs.map((rep) => rep[w].shares.softirq)),
+      associations: runs.map((rep) => rep[w].associations.join('/')),
+    };
+  });
+  const cpus = os.cpus().length;
+  const md = [
+    '# reusePort: messages/s by group size',
+    '',
+    `Generated by \`npm run bench:cores\` (bench/reuseport.js) on ${new Date().toISOString().slice(0, 10)}: ` +
+      `Linux ${os.release()}, ${cpus} CPUs, Node ${process.version}; ${SENDERS} raw C senders (one association ` +
+      `each) × ${COUNT} messages of ${SIZE} bytes, ${RUNS} repetitions, group sizes in alternating order.`,
+    cpus <= 2 ? `The ${cpus} CPUs are shared by the members, the senders and the kernel's packet processing: ` +
+      `the ideal for ${cpus} members is below ${cpus}×.` : '',
+    '',
+    `| members | msgs/s (median) | ÷ ${base} member (median, spread) | members' CPU µs/message | machine busy: members, senders, softirq | associations per member, each run |`,
+    '|---|---|---|---|---|---|',
+    ...rows.map((x) => `| ${x.workers} | ${Math.round(x.rate)} | ${x.ratio.toFixed(2)}× (${x.spread[0].toFixed(2)}–${x.spread[1].toFixed(2)}) | ` +
+      `${x.cpuPerMessage.toFixed(1)} | ${pct(x.busy)}: ${pct(x.members)}, ${pct(x.senders)}, ${pct(x.softirq)} | ${x.associations.join(', ')} |`),
+    '',
+    'Shares are of all the CPUs\' time over the run (from /proc/stat and each process\'s /proc/PID/stat); ' +
+      'softirq is the kernel\'s packet processing, counted apart from the processes it ran in.',
+    '',
+  ].filter((line, i, all) => line !== '' || all[i - 1] !== '').join('\n');
+  fs.writeFileSync(path.join(OUT, 'reuseport.md'), md);
+  fs.writeFileSync(path.join(OUT, 'reuseport.json'), `${JSON.stringify({ rows, runs }, null, 2)}\n`);
+  console.log(md);
+}
+
+main().catch((err) => { console.error(err); process.exit(1); });

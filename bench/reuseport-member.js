@@ -31,3 +31,4 @@ process.on('message', (m) => {
     socket.close(() => process.exit(0));
   }
 });
+process.on('disconnect', () => process.exit(1)); // the bench is gone

@@ -6,9 +6,9 @@
 // one repetition. Reported: total messages/s, the ratio to one member (median and spread), how the
 // associations and messages spread, the members' CPU per message, and how busy the machine was
 // (from /proc/stat: members, senders and the kernel's softirq share the same CPUs).
-//   CORES_RUNS (5) repetitions, CORES_WORKERS (1,2), CORES_SENDERS (8), CORES_COUNT (3000) messages
+//   CORES_RUNS (5) repetitions, CORES_WORKERS (1,2), CORES_SENDERS (32), CORES_COUNT (1000) messages
 //   per sender, CORES_SIZE (64) bytes; bench/reuseport.{md,json} (BENCH_OUT: another directory).
-const { fork, spawn } = require('child_process');
+const { execFileSync, fork, spawn } = require('child_process');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
@@ -17,8 +17,10 @@ const { performance } = require('perf_hooks');
 const env = (name, fallback) => (process.env[name] ? Number(process.env[name]) : fallback);
 const RUNS = env('CORES_RUNS', 5);
 const WORKERS = (process.env.CORES_WORKERS || '1,2').split(',').map(Number);
-const SENDERS = env('CORES_SENDERS', 8);
-const COUNT = env('CORES_COUNT', 3000);
+// Many senders: the kernel's hash splits them between members, and with few the split (5/3, 6/2)
+// would decide the ratio more than the cores do.
+const SENDERS = env('CORES_SENDERS', 32);
+const COUNT = env('CORES_COUNT', 1000);
 const SIZE = env('CORES_SIZE', 64);
 const RAW = process.env.BENCH_RAW || path.join(__dirname, '..', 'build', 'bench-raw');
 const OUT = process.env.BENCH_OUT || __dirname;
@@ -26,21 +28,21 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const pct = (x) => `${(100 * x).toFixed(0)} %`;
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
 
-// CPU time of the whole machine, in clock ticks over every CPU: { busy, softirq, total }.
+// CPU time of the whole machine, in clock ticks over every CPU: { busy, softirq, steal, total }.
+// The first eight fields (guest time is counted inside user and nice already).
 function cpuTimes() {
   const [, ...fields] = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/);
-  const n = fields.map(Number); // user nice system idle iowait irq softirq steal ...
+  const n = fields.slice(0, 8).map(Number); // user nice system idle iowait irq softirq steal
   const total = n.reduce((a, b) => a + b, 0);
-  return { busy: total - n[3] - n[4], softirq: n[6], total };
+  return { busy: total - n[3] - n[4] - n[7], softirq: n[6], steal: n[7], total };
 }
-const TICK_US = 1e6 / 100; // USER_HZ: Linux reports /proc times in hundredths of a second
+const TICK_US = 1e6 / Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' })); // USER_HZ
 
-// A process's CPU time so far (user + system), µs, from /proc/PID/stat.
-function processCpu(pid) {
-  try {
-    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * TICK_US; // utime, stime
-  } catch { return 0; }
+// The CPU time (user + system, µs) of this process's children that have exited and been waited
+// for (/proc/self/stat cutime, cstime): read before and after the senders, while the members live.
+function childrenCpu() {
+  const fields = fs.readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[13]) + Number(fields[14])) * TICK_US;
 }
 
 function member(port) {
@@ -56,55 +58,78 @@ function member(port) {
     throw new Error(`no ${key} from a member`);
   };
   child.report = () => { child.send('report'); return child.next('count'); };
+  child.exited = new Promise((resolve) => child.once('exit', resolve));
   return child;
 }
 
 async function once(workers) {
   const members = [member(0)];
-  const { port } = await members[0].next('port');
-  for (let i = 1; i < workers; i++) members.push(member(port));
-  await Promise.all(members.slice(1).map((m) => m.next('port')));
-  for (const m of members) m.send('start');
-  await sleep(200);
-  const before = cpuTimes();
-  const started = performance.now();
-  const pids = [];
-  const senders = Array.from({ length: SENDERS }, () => new Promise((resolve, reject) => {
-    const p = spawn(RAW, ['send', String(port), String(SIZE), String(COUNT)], { stdio: 'ignore' });
-    pids.push(p.pid);
-    p.on('error', reject);
-    p.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`bench-raw send exited ${code}`))));
-  }));
-  const expected = SENDERS * COUNT;
-  let reports;
-  for (;;) { // until every message is in (the senders sleep 1 s before they exit)
-    reports = await Promise.all(members.map((m) => m.report()));
-    if (reports.reduce((n, r) => n + r.count, 0) >= expected || performance.now() - started > 600000) break;
-    await sleep(50);
+  try {
+    const { port } = await members[0].next('port');
+    for (let i = 1; i < workers; i++) members.push(member(port));
+    await Promise.all(members.slice(1).map((m) => m.next('port')));
+    for (const m of members) m.send('start');
+    await sleep(200);
+    const before = cpuTimes();
+    const sendersBefore = childrenCpu();
+    let running = SENDERS;
+    const senders = Promise.all(Array.from({ length: SENDERS }, () => new Promise((resolve, reject) => {
+      const p = spawn(RAW, ['send', String(port), String(SIZE), String(COUNT)], { stdio: 'ignore' });
+      p.on('error', reject);
+      p.on('exit', (code) => {
+        running--;
+        if (code === 0) resolve(); else reject(new Error(`bench-raw send exited ${code}`));
+      });
+    })));
+    let failed = null;
+    senders.catch((err) => { failed = err; });
+    // Until every message is in, or the senders are gone and nothing more came for a second (a
+    // message lost: raw.c sends with the addon's default 30 s PR-SCTP lifetime).
+    const expected = SENDERS * COUNT;
+    let reports;
+    let received = 0;
+    let still = 0;
+    for (;;) {
+      reports = await Promise.all(members.map((m) => m.report()));
+      const now = reports.reduce((n, r) => n + r.count, 0);
+      still = now === received ? still + 1 : 0;
+      received = now;
+      if (failed) throw failed;
+      if (received >= expected || (running === 0 && still >= 20)) break;
+      await sleep(50);
+    }
+    const after = cpuTimes();
+    await senders;
+    const sendersCpu = childrenCpu() - sendersBefore; // the members are alive: senders only
+    const first = Math.min(...reports.filter((r) => r.count).map((r) => r.first));
+    const last = Math.max(...reports.map((r) => r.last));
+    const ticks = after.total - before.total;
+    const membersCpu = reports.reduce((n, r) => n + r.cpu, 0);
+    const share = (us) => us / TICK_US / ticks;
+    const x = {
+      workers,
+      received,
+      lost: expected - received,
+      rate: received / ((last - first) / 1000),
+      associations: reports.map((r) => r.peers),
+      messages: reports.map((r) => r.count),
+      cpuPerMessage: membersCpu / Math.max(received, 1), // µs, over every member
+      // Where the machine's time went, each a share of all its CPUs' time. softirq is also in the
+      // time of whichever process it interrupted (the kernel's accounting): the parts may overlap.
+      busy: (after.busy - before.busy) / ticks,
+      shares: {
+        members: share(membersCpu),
+        senders: share(sendersCpu),
+        softirq: (after.softirq - before.softirq) / ticks,
+        steal: (after.steal - before.steal) / ticks,
+      },
+    };
+    return x;
+  } finally {
+    for (const m of members) m.send('exit');
+    await Promise.race([Promise.all(members.map((m) => m.exited)), sleep(10000)]);
+    for (const m of members) m.kill('SIGKILL');
   }
-  const after = cpuTimes();
-  const sendersCpu = pids.reduce((n, pid) => n + processCpu(pid), 0); // they sleep 1 s before exiting
-  await Promise.all(senders);
-  for (const m of members) m.send('exit');
-  await Promise.all(members.map((m) => new Promise((resolve) => m.once('exit', resolve))));
-  const received = reports.reduce((n, r) => n + r.count, 0);
-  const first = Math.min(...reports.filter((r) => r.count).map((r) => r.first));
-  const last = Math.max(...reports.map((r) => r.last));
-  return {
-    workers,
-    received,
-    rate: received / ((last - first) / 1000),
-    associations: reports.map((r) => r.peers),
-    messages: reports.map((r) => r.count),
-    cpuPerMessage: reports.map((r) => r.cpu / Math.max(r.count, 1)), // µs
-    // Where the machine's time went, each as a share of all its CPUs' time.
-    busy: (after.busy - before.busy) / (after.total - before.total),
-    shares: {
-      members: reports.reduce((n, r) => n + r.cpu, 0) / TICK_US / (after.total - before.total),
-      senders: sendersCpu / TICK_US / (after.total - before.total),
-      softirq: (after.softirq - before.softirq) / (after.total - before.total),
-    },
-  };
 }
 
 async function main() {
@@ -117,9 +142,10 @@ async function main() {
     for (const w of order) {
       rep[w] = await once(w);
       const x = rep[w];
-      console.log(`run ${r + 1}, ${w} member(s): ${Math.round(x.rate)} msgs/s, associations ${x.associations.join('/')}, ` +
-        `µs CPU per message ${x.cpuPerMessage.map((c) => c.toFixed(0)).join('/')}, machine ${pct(x.busy)} busy: ` +
-        `members ${pct(x.shares.members)}, senders ${pct(x.shares.senders)}, softirq ${pct(x.shares.softirq)}`);
+      console.log(`run ${r + 1}, ${w} member(s): ${Math.round(x.rate)} msgs/s${x.lost ? ` (${x.lost} LOST)` : ''}, ` +
+        `associations ${x.associations.join('/')}, ${x.cpuPerMessage.toFixed(0)} µs CPU per message, machine ` +
+        `${pct(x.busy)} busy: members ${pct(x.shares.members)}, senders ${pct(x.shares.senders)}, softirq ` +
+        `${pct(x.shares.softirq)}; steal ${pct(x.shares.steal)}`);
     }
     runs.push(rep);
   }
@@ -131,7 +157,8 @@ async function main() {
       rate: median(runs.map((rep) => rep[w].rate)),
       ratio: median(ratios),
       spread: [Math.min(...ratios), Math.max(...ratios)],
-      cpuPerMessage: median(runs.map((rep) => rep[w].cpuPerMessage.reduce((a, b) => a + b, 0) / w)),
+      cpuPerMessage: median(runs.map((rep) => rep[w].cpuPerMessage)),
+      lost: runs.reduce((n, rep) => n + rep[w].lost, 0),
       busy: median(runs.map((rep) => rep[w].busy)),
       members: median(runs.map((rep) => rep[w].shares.members)),
       senders: median(runs.map((rep) => rep[w].shares.senders)),
@@ -154,8 +181,10 @@ async function main() {
     ...rows.map((x) => `| ${x.workers} | ${Math.round(x.rate)} | ${x.ratio.toFixed(2)}× (${x.spread[0].toFixed(2)}–${x.spread[1].toFixed(2)}) | ` +
       `${x.cpuPerMessage.toFixed(1)} | ${pct(x.busy)}: ${pct(x.members)}, ${pct(x.senders)}, ${pct(x.softirq)} | ${x.associations.join(', ')} |`),
     '',
-    'Shares are of all the CPUs\' time over the run (from /proc/stat and each process\'s /proc/PID/stat); ' +
-      'softirq is the kernel\'s packet processing, counted apart from the processes it ran in.',
+    'Shares are of all the CPUs\' time over the run (/proc/stat; the members\' own CPU clocks; the senders\' ' +
+      'from /proc/self/stat of the parent). softirq is the kernel\'s packet processing, which the kernel also ' +
+      'counts in the process it interrupted, so the parts may overlap.' +
+      (rows.some((x) => x.lost) ? ` Messages lost (raw.c\'s 30 s PR-SCTP lifetime): ${rows.map((x) => x.lost).join(', ')}.` : ''),
     '',
   ].filter((line, i, all) => line !== '' || all[i - 1] !== '').join('\n');
   fs.writeFileSync(path.join(OUT, 'reuseport.md'), md);

@@ -232,14 +232,15 @@ function optionError(err, what, ...at) {
 }
 
 // The system error of a bind() or listen() (syscall) that failed, saying why where reusePort
-// explains it. Sockets with reusePort form a group when each is bound to the same address set (at
-// listen(): the kernel balances new associations across the group); EEXIST: this one's set differs
-// from the group's; EADDRINUSE: a socket already on the port lacks reusePort or is another user's.
+// explains it. Sockets with reusePort form a group at listen() when bound to the same address set
+// (the kernel balances new associations across the group); EEXIST, at listen(): this set overlaps a
+// group's without being the same; EADDRINUSE, at bind(): a socket on the port lacks reusePort or is
+// another user's.
 function bindError(err, syscall, address, port, reusePort) {
   const error = errnoException(err, syscall, address, port);
   if (reusePort && error.code === 'EEXIST') {
-    error.message += ' (reusePort: the sockets on this port are bound to other addresses; every socket of a ' +
-      'group must be bound to exactly the same address set)';
+    error.message += ' (reusePort: this address set overlaps that of a group on this port; every socket of a ' +
+      'group must be bound to exactly the same addresses, in the same order)';
   } else if (reusePort && error.code === 'EADDRINUSE') {
     error.message += ' (reusePort: a socket on this port lacks reusePort, or belongs to another user)';
   }

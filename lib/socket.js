@@ -721,6 +721,12 @@ class Socket extends EventEmitter {
     this.#validateAddress(address, 'address');
     this.#healthCheck();
     if (!this.#bound) throw coded(Error, 'ERR_SOCKET_NOT_BOUND', 'Socket is not bound');
+    // The kernel would take the change but never regroup: new associations to an added address
+    // would still go to members not bound to it (docs/features.md#using-every-core-reuseport).
+    if (this.#options.reusePort) {
+      throw coded(Error, 'ERR_INVALID_STATE', 'Invalid state: a reusePort socket keeps the address set its ' +
+        'group was formed with (bind() every member with the new set instead)');
+    }
     A.bindx(this.#handle, [address], this.address().port, remove);
     return this;
   }

@@ -77,6 +77,9 @@ class StreamSocket extends Duplex {
     const internal = adopt === kAdopt;
     if (!internal) validateObject(options, 'options');
     const o = internal ? options : validateOptions(options, NET_OPTIONS, STREAM_SEND_DEFAULTS);
+    if (!internal && o.reusePort) { // a group shares a listening port: nothing for a client to share
+      throw invalidArgValue('options.reusePort', true, 'applies to createServer() and createSocket() only');
+    }
     super({
       allowHalfOpen: false, // SCTP has no half-open association: a SHUTDOWN ends both ways
       emitClose: false, // 'close' (hadError) is emitted once the handle is closed, as net does

@@ -143,8 +143,9 @@ exports.openSockets = () => fs.readdirSync('/proc/self/fd').filter((fd) => {
 }).length;
 
 // Runs a Node script; resolves with { code, signal, stdout, stderr }.
+// A Node.js child with args; a hung one is killed after 200 s (its result then has signal SIGKILL).
 exports.run = (args, options = {}) => new Promise((resolve) => {
-  const child = spawn(process.execPath, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, args, { timeout: 200000, killSignal: 'SIGKILL', ...options, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d) => { stdout += d; });

@@ -8,8 +8,13 @@ const { socket, fixture, sleep } = require('../helpers');
 
 const reliable = { unordered: false, ttl: 0 };
 
+const workers = new Set(); // every worker this file started: none outlives it (mocha would not exit)
+after(() => Promise.all([...workers].map((w) => w.terminate())));
+
 function member(port) {
   const worker = new Worker(fixture('reuseport-member.js'), { workerData: { port } });
+  workers.add(worker);
+  worker.exited = new Promise((resolve) => worker.once('exit', resolve));
   const inbox = [];
   worker.on('message', (m) => inbox.push(m));
   worker.next = async (key) => {
@@ -29,10 +34,11 @@ describe('reusePort: a member per worker thread', function () {
 
   it('a worker terminated mid-traffic: the survivor\'s peers lose no message, and new peers go to it', async () => {
     const first = member(0);
-    const port = await first.next('port');
-    const second = member(port);
-    await second.next('port');
+    let second = first; // until it starts
     try {
+      const port = await first.next('port');
+      second = member(port);
+      await second.next('port');
       const COUNT = 150;
       const peers = Array.from({ length: 20 }, () => {
         const c = socket({ type: 'sctp4', defaults: reliable });
@@ -86,9 +92,9 @@ describe('reusePort: a member per worker thread', function () {
       for (const c of fresh) assert.deepStrictEqual(got[c.address().port], [0], `new peer ${c.address().port}`);
       console.log(`      (${mine.length} of ${peers.length} peers on the survivor, ${COUNT} messages each, none lost)`);
     } finally {
-      second.postMessage('close');
-      await new Promise((resolve) => second.once('exit', resolve));
-      await first.terminate();
+      second.postMessage('close'); // a graceful end, else terminated
+      await Promise.race([second.exited, sleep(10000)]);
+      await Promise.all([first.terminate(), second.terminate()]);
     }
   });
 });

@@ -89,14 +89,15 @@ describe('reusePort: one address and port, several sockets', function () {
     assert.ok(spread.every((n) => n > 0), `a member got no association: ${spread}`);
   });
 
-  it('another address set on the port: EEXIST, saying every member needs the same set', async () => {
+  it('an overlapping address set on the port: EEXIST at listen(), saying every member needs the same set', async () => {
     const first = await member(0, ['127.0.0.1']);
     const { port } = first.address();
     const other = socket({ type: 'sctp4', reusePort: true });
     other.bind({ port, addresses: ['127.0.0.1', '127.0.0.2'] });
     const [err] = await once(other, 'error');
     assert.strictEqual(err.code, 'EEXIST');
-    assert.match(err.message, /exactly the same address set/);
+    assert.strictEqual(err.syscall, 'listen');
+    assert.match(err.message, /exactly the same addresses/);
   });
 
   it('a socket on the port without reusePort: EADDRINUSE, saying so', async () => {
@@ -124,8 +125,29 @@ describe('reusePort: one address and port, several sockets', function () {
     assert.ok(counts.every((n) => n > 0), `a server got no connection: ${counts}`);
   });
 
-  it('reusePort must be a boolean', () => {
+  it('a member sends on its own associations: to a peer of another member, EADDRNOTAVAIL', async () => {
+    const first = await member(0);
+    const { port } = first.address();
+    const second = await member(port);
+    const seen = record([first, second]);
+    const peers = clients(20, port);
+    await until('20 first messages', () => seen[0].size + seen[1].size === 20);
+    const other = peers.find((c) => seen[0].has(c.address().port)); // the first member's peer
+    const [err] = await new Promise((resolve) => second.send('x', other.address().port, '127.0.0.1', (...a) => resolve(a)));
+    assert.ok(err, 'the send to another member\'s peer went');
+    assert.strictEqual(err.code, 'EADDRNOTAVAIL');
+  });
+
+  it('a member keeps its addresses: addAddress() and removeAddress() throw ERR_INVALID_STATE', async () => {
+    const m = await member(0, [['127.0.0.1', '127.0.0.2']]);
+    assert.throws(() => m.addAddress('127.0.0.3'), { code: 'ERR_INVALID_STATE' });
+    assert.throws(() => m.removeAddress('127.0.0.2'), { code: 'ERR_INVALID_STATE' });
+    assert.deepStrictEqual(m.localAddresses().map((a) => a.address).sort(), ['127.0.0.1', '127.0.0.2']);
+  });
+
+  it('reusePort must be a boolean, and connect() refuses it', () => {
     assert.throws(() => sctp.createSocket({ type: 'sctp4', reusePort: 1 }), { code: 'ERR_INVALID_ARG_TYPE' });
     assert.throws(() => sctp.createServer().listen({ port: 0, reusePort: 'yes' }), { code: 'ERR_INVALID_ARG_TYPE' });
+    assert.throws(() => sctp.connect({ port: 9, host: '127.0.0.1', reusePort: true }), { code: 'ERR_INVALID_ARG_VALUE' });
   });
 });

@@ -4,7 +4,7 @@
 // lifetime of 30 s, as theirs do by default (the first one without, as the addon does).
 // BENCH_NODELAY=0 in the environment leaves SCTP_NODELAY off (the kernel bundles small messages).
 //   raw recv PORT COUNT WARM      -> {"received":N,"seconds":S} timed from message WARM to COUNT
-//   raw send PORT SIZE COUNT
+//   raw send PORT SIZE COUNT      (then waits 1 s, or BENCH_SEND_LINGER s, before closing)
 //   raw pong PORT                 echoes every message to its sender
 //   raw ping PORT SIZE COUNT WARM -> {"rtts":[microseconds...]}
 //   raw sendnb PORT SIZE COUNT    like send, non-blocking with poll() on EAGAIN (as Node must):
@@ -132,7 +132,10 @@ int main(int argc, char** argv) {
     struct sockaddr_in to = peer_at(port);
     memset(buf, 'x', size);
     for (long i = 0; i < count; i++) send_one(fd, buf, size, &to, i == 0);
-    sleep(1);  // let the last messages leave before close
+    // Let the last messages leave before close (BENCH_SEND_LINGER seconds: a slow receiver's
+    // backlog can outlast 1 s; bench/reuseport.js waits for its members, then ends the senders).
+    const char* linger = getenv("BENCH_SEND_LINGER");
+    sleep(linger ? atoi(linger) : 1);
   } else if (!strcmp(mode, "sendnb")) {  // experiment: non-blocking, poll() on EAGAIN
     size_t size = atol(argv[3]);
     long count = atol(argv[4]);

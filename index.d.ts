@@ -361,7 +361,7 @@ export function createSocket(
 // ---- The one-to-one socket: createServer(), connect() (net-shaped) --------------------------
 
 /** The SCTP options of a one-to-one socket: as createSocket()'s, without `type`. */
-export type StreamSocketOptions = Omit<SocketOptions, 'type' | 'signal' | 'ipv6Only' | 'autoClose'> & {
+export type StreamSocketOptions = Omit<SocketOptions, 'type' | 'signal' | 'ipv6Only' | 'autoClose' | 'reusePort'> & {
   /** Aborting it destroys the socket with an AbortError. */
   signal?: AbortSignal;
   /** As net: SCTP_NODELAY (the same as `nodelay`). */
@@ -476,6 +476,8 @@ export class StreamSocket extends Duplex {
 }
 
 export interface ServerOptions extends StreamSocketOptions {
+  /** SO_REUSEPORT for every listen(): servers on the same addresses and port share new associations. */
+  reusePort?: boolean;
   /** Accepted sockets start paused. */
   pauseOnConnect?: boolean;
 }

@@ -127,6 +127,11 @@ server.listen({ port: 3868, addresses: ['127.0.0.1', '127.0.0.2'], backlog: 16 }
   void (at && at.port);
 });
 server.listen(3868, '127.0.0.1', 511, () => {});
+// Every core: reusePort on servers and one-to-many sockets, not on connect().
+createServer({ reusePort: true }).listen({ port: 3868, reusePort: true });
+createSocket({ type: 'sctp4', reusePort: true }).bind(3868);
+// @ts-expect-error: a client has no port to share
+connect({ port: 3868, reusePort: true });
 server.maxConnections = 10;
 server.getConnections((err, count: number) => void [err, count]);
 server.on('error', (err) => void `${err.code} ${err.syscall}`);

@@ -3,8 +3,8 @@
 // SCTP_NAPI API (docs/api/open.md), kept as a thin layer over the native SocketHandle that
 // createSocket() uses, as zeromq.js keeps its old API over its new core. Its fixed options are
 // createSocket()'s defaults; its callbacks, onRecv([data, host, port]) or onRecv('<what failed>').
-const net = require('net');
 const binding = require('./binding');
+const A = require('./associations');
 const { errnoName, errnoException, socketError } = require('./errors');
 const { DEFAULTS, applyOptions } = require('./options');
 const { FIELDS, PORT, NO_HOST, putFields } = require('./send-fields');
@@ -24,7 +24,6 @@ const kInternals = Symbol.for('sctp-napi.internals');
 const { apply } = Reflect; // onRecv is called as the native side did, whatever its own `call` is
 
 const closedError = () => coded(Error, 'ERR_SOCKET_CLOSED', 'Socket is closed');
-const badHost = (host, name) => invalidArgValue(name, host, 'must be a numeric IPv4 or IPv6 address');
 
 class SctpHandle {
   #handle;
@@ -36,7 +35,7 @@ class SctpHandle {
     validateInteger(bindPort, 'bindPort', 0, 65535);
     validateInteger(recvMaxlen, 'recvMaxlen', 1, MAX_RECV);
     validateFunction(onRecv, 'onRecv');
-    if (net.isIP(bindHost.split('%')[0]) === 0) throw badHost(bindHost, 'bindHost');
+    A.validateAddress(bindHost, 'bindHost'); // a numeric address
     putFields(this.#fields, 0, DEFAULTS.defaults, 0, NO_HOST);
 
     // Each event is a new async callback in the context of open() (named SCTP_NAPI, as the
@@ -46,21 +45,17 @@ class SctpHandle {
       onoversize: (size) => apply(onRecv, this, [`message of ${size} bytes exceeds recvMaxlen (${recvMaxlen} bytes); discarded`]),
       onerror: (errno, syscall) => apply(onRecv, this, [`${syscall} ${errnoName(-errno)}`]),
     }, 'SCTP_NAPI');
-    const family = net.isIPv6(bindHost.split('%')[0]) ? 6 : 4;
+    const family = A.familyOf(bindHost) === 'IPv6' ? 6 : 4;
     const err = handle.open(family, false);
     if (err) throw socketError(err);
     applyOptions(handle, { ...DEFAULTS, maxMessageSize: recvMaxlen }, family); // closes it on failure
-    let syscall = 'bind';
-    let code = handle.bind(bindHost, bindPort);
-    if (!code) {
-      syscall = 'listen';
-      code = handle.listen(C.SOMAXCONN);
-    }
+    const bound = handle.bind(bindHost, bindPort);
+    const code = bound || handle.listen(C.SOMAXCONN);
     if (code) {
       handle.close();
-      // The address passed net.isIP(): EINVAL before any bind(2) is its zone naming no interface.
-      if (code === -E.EINVAL && syscall === 'bind') throw badHost(bindHost, 'bindHost');
-      throw errnoException(code, syscall, syscall === 'bind' ? bindHost : undefined, syscall === 'bind' ? bindPort : undefined);
+      // The address passed the numeric check: EINVAL before any bind(2) is its zone naming no interface.
+      if (bound === -E.EINVAL) throw invalidArgValue('bindHost', bindHost, 'must be a numeric IPv4 or IPv6 address');
+      throw bound ? errnoException(bound, 'bind', bindHost, bindPort) : errnoException(code, 'listen');
     }
     this.#handle = handle;
     live.add(this);
@@ -80,7 +75,7 @@ class SctpHandle {
     if (sent >= 0) return sent;
     // The native side parses the host (and caches it): EINVAL, with no send(2), for one that is not
     // a numeric address. (A zone naming no interface gets the system error, as with createSocket().)
-    if (sent === -E.EINVAL && net.isIP(host) === 0) throw badHost(host, 'host');
+    if (sent === -E.EINVAL) A.validateAddress(host, 'host');
     throw errnoException(sent, 'send', host, port);
   }
 
@@ -108,10 +103,7 @@ class SctpHandle {
   // -> { address, family, port }: the bound address, the real port after bindPort 0.
   address() {
     if (this.#handle === undefined) throw closedError();
-    const out = {};
-    const err = this.#handle.getsockname(out);
-    if (err) throw errnoException(err, 'getsockname');
-    return { address: out.address, family: out.address.includes(':') ? 'IPv6' : 'IPv4', port: out.port };
+    return A.sockName(this.#handle);
   }
 
   // For tests and diagnostics: what the native side keeps (as lib/socket.js's), and its counters.

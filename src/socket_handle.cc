@@ -166,20 +166,18 @@ bool BytesOf(napi_env env, napi_value value, ByteView* out) {
   // Node's napi_get_buffer_info takes any ArrayBufferView (node::Buffer::HasInstance), documented
   // for Buffer and Uint8Array, the common case: one call. Another view, or a runtime that refuses
   // it, takes the two calls below.
-  if (napi_get_buffer_info(env, value, &data, &length) == napi_ok) {
-    *out = {static_cast<const char*>(data), length};
-    return length > 0 && data != nullptr;
-  }
-  napi_is_typedarray(env, value, &typed);
-  if (typed) {
-    napi_typedarray_type type;
-    size_t elements = 0;
-    if (napi_get_typedarray_info(env, value, &type, &elements, &data, nullptr, nullptr) != napi_ok) {
+  if (napi_get_buffer_info(env, value, &data, &length) != napi_ok) {
+    napi_is_typedarray(env, value, &typed);
+    if (typed) {
+      napi_typedarray_type type;
+      size_t elements = 0;
+      if (napi_get_typedarray_info(env, value, &type, &elements, &data, nullptr, nullptr) != napi_ok) {
+        return false;
+      }
+      length = elements * ElementBytes(type);
+    } else if (napi_get_dataview_info(env, value, &length, &data, nullptr, nullptr) != napi_ok) {
       return false;
     }
-    length = elements * ElementBytes(type);
-  } else if (napi_get_dataview_info(env, value, &length, &data, nullptr, nullptr) != napi_ok) {
-    return false;
   }
   *out = {static_cast<const char*>(data), length};
   return length > 0 && data != nullptr;

@@ -228,15 +228,54 @@ export interface AssociationStatus {
   inStreams: number;
   outStreams: number;
   fragmentationPoint: number;
-  primary: PeerAddress & {
-    state: 'inactive' | 'potentially-failed' | 'active' | 'unconfirmed' | 'unknown';
-    cwnd: number;
-    srtt: number;
-    rto: number;
-    mtu: number;
-  };
+  primary: PathInfo;
   /** PR-SCTP messages abandoned on this association (SCTP_PR_ASSOC_STATUS), where the kernel has it. */
   abandoned?: Abandoned;
+}
+
+/** One path (peer address) of an association: SCTP_GET_PEER_ADDR_INFO's struct sctp_paddrinfo. */
+export interface PathInfo extends PeerAddress {
+  state: 'inactive' | 'potentially-failed' | 'active' | 'unconfirmed' | 'unknown';
+  cwnd: number;
+  srtt: number;
+  rto: number;
+  mtu: number;
+}
+
+/** paths(): a path, and whether it is the association's primary path (SCTP_STATUS's). */
+export interface Path extends PathInfo {
+  primary: boolean;
+}
+
+/** SCTP_GET_ASSOC_STATS (Linux's struct sctp_assoc_stats): counts since the association began. */
+export interface AssociationStats {
+  /** As given: 0 on a one-to-one socket. */
+  assocId: number;
+  rtxChunks: number;
+  /** Gap acknowledgement blocks received. */
+  gapCount: number;
+  /** TSNs received beyond the next one expected. */
+  outOfSeqTsns: number;
+  sacksSent: number;
+  sacksReceived: number;
+  packetsSent: number;
+  packetsReceived: number;
+  controlChunksSent: number;
+  controlChunksReceived: number;
+  orderedChunksSent: number;
+  orderedChunksReceived: number;
+  unorderedChunksSent: number;
+  unorderedChunksReceived: number;
+  /** Duplicate DATA chunks received, ordered and unordered. */
+  dupChunksReceived: number;
+  /**
+   * The largest RTO since the last stats() call: each read starts a new period at the
+   * association's rtoInfo.min. In the kernel's ticks (jiffies: ms only where HZ is 1000), unlike
+   * paths()' rto; 0 before any RTO was computed.
+   */
+  maxRto: number;
+  /** The path of the last RTO larger than the period's start (address '' and port 0 before any). */
+  maxRtoAddress: PeerAddress;
 }
 
 /** PR-SCTP messages abandoned after (sent) or before (unsent) transmission: in all and per policy. */
@@ -299,6 +338,10 @@ export class Socket extends EventEmitter implements AsyncIterable<{ msg: Buffer;
   streamStatus(assocId: number, stream: number): StreamStatus;
   peerAddresses(assocId: number): PeerAddress[];
   localAddresses(assocId?: number): PeerAddress[];
+  /** One entry per peer address of the association. */
+  paths(assocId: number): Path[];
+  /** null where the kernel has no SCTP_GET_ASSOC_STATS. */
+  stats(assocId: number): AssociationStats | null;
   addAddress(address: string): this;
   removeAddress(address: string): this;
   setPrimary(assocId: number, address: string): this;
@@ -437,6 +480,8 @@ export class StreamSocket extends Duplex {
   streamStatus(stream: number): StreamStatus;
   peerAddresses(): PeerAddress[];
   localAddresses(): PeerAddress[];
+  paths(): Path[];
+  stats(): AssociationStats | null;
   setPrimary(address: string): this;
   setPeerParams(params: PeerParams): this;
   setStreamPriority(stream: number, value: number): this;

@@ -69,6 +69,22 @@ function streamStatus(handle, assocId, stream) {
 const peerAddresses = (handle, assocId) => query(handle, 'peerAddresses', 'sctp_getpaddrs', assocId).list;
 const localAddresses = (handle, assocId) => query(handle, 'localAddresses', 'sctp_getladdrs', assocId).list;
 
+// Each peer address of the association: [{ address, port, state, cwnd, srtt, rto, mtu, primary }]
+// (SCTP_GET_PEER_ADDR_INFO; primary: the one SCTP_STATUS names). Its SCTP_STATUS and
+// sctp_getpaddrs fail as that would, under the syscall of the whole.
+const paths = (handle, assocId) => query(handle, 'paths', 'getsockopt SCTP_GET_PEER_ADDR_INFO', assocId).list;
+
+// SCTP_GET_ASSOC_STATS of one association (Linux's counters; reading it starts a new maxRto
+// period), or null where the kernel lacks it.
+function stats(handle, assocId) {
+  try {
+    return query(handle, 'stats', 'getsockopt SCTP_GET_ASSOC_STATS', assocId);
+  } catch (err) {
+    if (err.errno === -E.ENOPROTOOPT || err.errno === -E.EOPNOTSUPP) return null;
+    throw err;
+  }
+}
+
 // The peer's addresses, or null when the association is gone (a peeled-off one included).
 function peerAddressesIfAny(handle, assocId) {
   const out = {};
@@ -197,6 +213,7 @@ function bindx(handle, addresses, port, remove = false) {
 
 module.exports = {
   validateAddress, validateAddresses, familyOf, sockName, status, streamStatus, peerAddresses, localAddresses, peerAddressesIfAny,
+  paths, stats,
   setPrimary, setPeerParams, setStreamPriority, resetStreams, resetAssociation, addStreams, setAuthKey, useAuthKey, deleteAuthKey,
   bindx,
 };

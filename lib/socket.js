@@ -403,6 +403,21 @@ class Socket extends EventEmitter {
     return A.peerAddresses(this.#handle, assocId);
   }
 
+  // Each peer address (path) of one association: its state, cwnd, srtt, rto, mtu, and whether it
+  // is the primary path.
+  paths(assocId) {
+    validateInteger(assocId, 'assocId', 1, 2 ** 31 - 1);
+    this.#healthCheck();
+    return A.paths(this.#handle, assocId);
+  }
+
+  // SCTP_GET_ASSOC_STATS of one association, or null where the kernel lacks it.
+  stats(assocId) {
+    validateInteger(assocId, 'assocId', 1, 2 ** 31 - 1);
+    this.#healthCheck();
+    return A.stats(this.#handle, assocId);
+  }
+
   localAddresses(assocId = 0) {
     validateInteger(assocId, 'assocId', 0, 2 ** 31 - 1);
     this.#healthCheck();

@@ -494,6 +494,8 @@ class StreamSocket extends Duplex {
   }
   peerAddresses() { return A.peerAddresses(this.#connectedHandle(), 0); }
   localAddresses() { return A.localAddresses(this.#connectedHandle(), 0); }
+  paths() { return A.paths(this.#connectedHandle(), 0); }
+  stats() { return A.stats(this.#connectedHandle(), 0); }
 
   setPrimary(address) {
     A.validateAddress(address, 'address');

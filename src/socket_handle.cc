@@ -127,6 +127,22 @@ void PutAddress(Napi::Object out, const sockaddr* sa) {
   out["port"] = PortOf(sa);
 }
 
+// One path of an association (SCTP_STATUS's primary, or SCTP_GET_PEER_ADDR_INFO's) into out:
+// { address, port, state, cwnd, srtt, rto, mtu }.
+void PutPath(Napi::Object out, const sctp_paddrinfo& path) {
+  PutAddress(out, reinterpret_cast<const sockaddr*>(&path.spinfo_address));
+  out["state"] = PathState(path.spinfo_state);
+  out["cwnd"] = path.spinfo_cwnd;
+  out["srtt"] = path.spinfo_srtt;
+  out["rto"] = path.spinfo_rto;
+  out["mtu"] = path.spinfo_mtu;
+}
+
+// The size of one of the packed sockaddrs sctp_getpaddrs()/sctp_getladdrs() return.
+size_t PackedSize(const sockaddr* sa) {
+  return sa->sa_family == AF_INET ? sizeof(sockaddr_in) : sizeof(sockaddr_in6);
+}
+
 // sctp_getpaddrs()/sctp_getladdrs() results (packed sockaddrs) as [{ address, port }, ...].
 Napi::Array AddressList(Napi::Env env, int count, sockaddr* addrs) {
   Napi::Array list = Napi::Array::New(env, count);
@@ -136,7 +152,7 @@ Napi::Array AddressList(Napi::Env env, int count, sockaddr* addrs) {
     Napi::Object entry = Napi::Object::New(env);
     PutAddress(entry, sa);
     list.Set(i, entry);
-    p += sa->sa_family == AF_INET ? sizeof(sockaddr_in) : sizeof(sockaddr_in6);
+    p += PackedSize(sa);
   }
   return list;
 }
@@ -243,6 +259,8 @@ Napi::Function SocketHandle::Define(Napi::Env env) {
                          InstanceMethod("streamStatus", &SocketHandle::StreamStatus),
                          InstanceMethod("peerAddresses", &SocketHandle::PeerAddresses),
                          InstanceMethod("localAddresses", &SocketHandle::LocalAddresses),
+                         InstanceMethod("paths", &SocketHandle::Paths),
+                         InstanceMethod("stats", &SocketHandle::Stats),
                          InstanceMethod("watchWritable", &SocketHandle::WatchWritable),
                          InstanceMethod("setReading", &SocketHandle::SetReading),
                          InstanceMethod("takeError", &SocketHandle::TakeError),
@@ -683,14 +701,8 @@ Napi::Value SocketHandle::Status(const Napi::CallbackInfo& info) {
   st.sstat_assoc_id = info[0].As<Napi::Number>().Int32Value();
   socklen_t length = sizeof st;
   if (getsockopt(fd(), IPPROTO_SCTP, SCTP_STATUS, &st, &length) < 0) return Errno(env, errno);
-  const auto* primary = reinterpret_cast<const sockaddr*>(&st.sstat_primary.spinfo_address);
   Napi::Object path = Napi::Object::New(env);
-  PutAddress(path, primary);
-  path["state"] = PathState(st.sstat_primary.spinfo_state);
-  path["cwnd"] = st.sstat_primary.spinfo_cwnd;
-  path["srtt"] = st.sstat_primary.spinfo_srtt;
-  path["rto"] = st.sstat_primary.spinfo_rto;
-  path["mtu"] = st.sstat_primary.spinfo_mtu;
+  PutPath(path, st.sstat_primary);
   Napi::Object out = info[1].As<Napi::Object>();
   out["assocId"] = st.sstat_assoc_id;
   out["state"] = AssociationState(st.sstat_state);
@@ -705,6 +717,72 @@ Napi::Value SocketHandle::Status(const Napi::CallbackInfo& info) {
   // SCTP_SEND_FAILED_EVENT; these counters also cover those abandoned after transmission).
   Napi::Object abandoned = Napi::Object::New(env);
   if (Abandoned(abandoned, fd(), st.sstat_assoc_id, -1) == 0) out["abandoned"] = abandoned;
+  return Errno(env, 0);
+}
+
+Napi::Value SocketHandle::Paths(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  sctp_assoc_t id = info[0].As<Napi::Number>().Int32Value();
+  sctp_status st{};
+  st.sstat_assoc_id = id;
+  socklen_t length = sizeof st;
+  if (getsockopt(fd(), IPPROTO_SCTP, SCTP_STATUS, &st, &length) < 0) return Errno(env, errno);
+  const PeerKey primary = KeyOf(reinterpret_cast<const sockaddr*>(&st.sstat_primary.spinfo_address));
+  sockaddr* addrs = nullptr;
+  int count = sctp_getpaddrs(fd(), id, &addrs);
+  if (count < 0) return Errno(env, errno);
+  Napi::Array list = Napi::Array::New(env, count);
+  int err = 0;
+  const char* p = reinterpret_cast<const char*>(addrs);
+  for (int i = 0; i < count; i++) {
+    const auto* sa = reinterpret_cast<const sockaddr*>(p);
+    p += PackedSize(sa);
+    sctp_paddrinfo path{};
+    path.spinfo_assoc_id = id;
+    std::memcpy(&path.spinfo_address, sa, PackedSize(sa));
+    length = sizeof path;
+    if (getsockopt(fd(), IPPROTO_SCTP, SCTP_GET_PEER_ADDR_INFO, &path, &length) < 0) {
+      err = errno;
+      break;
+    }
+    Napi::Object entry = Napi::Object::New(env);
+    PutPath(entry, path);
+    entry["primary"] = KeyOf(sa) == primary;
+    list.Set(i, entry);
+  }
+  sctp_freepaddrs(addrs);  // allocated even when there are none
+  if (err) return Errno(env, err);
+  info[1].As<Napi::Object>()["list"] = list;
+  return Errno(env, 0);
+}
+
+Napi::Value SocketHandle::Stats(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  sctp_assoc_stats s{};
+  s.sas_assoc_id = info[0].As<Napi::Number>().Int32Value();
+  socklen_t length = sizeof s;
+  if (getsockopt(fd(), IPPROTO_SCTP, SCTP_GET_ASSOC_STATS, &s, &length) < 0) return Errno(env, errno);
+  auto num = [](uint64_t value) { return static_cast<double>(value); };
+  Napi::Object out = info[1].As<Napi::Object>();
+  out["assocId"] = s.sas_assoc_id;
+  out["rtxChunks"] = num(s.sas_rtxchunks);
+  out["gapCount"] = num(s.sas_gapcnt);
+  out["outOfSeqTsns"] = num(s.sas_outofseqtsns);
+  out["sacksSent"] = num(s.sas_osacks);
+  out["sacksReceived"] = num(s.sas_isacks);
+  out["packetsSent"] = num(s.sas_opackets);
+  out["packetsReceived"] = num(s.sas_ipackets);
+  out["controlChunksSent"] = num(s.sas_octrlchunks);
+  out["controlChunksReceived"] = num(s.sas_ictrlchunks);
+  out["orderedChunksSent"] = num(s.sas_oodchunks);
+  out["orderedChunksReceived"] = num(s.sas_iodchunks);
+  out["unorderedChunksSent"] = num(s.sas_ouodchunks);
+  out["unorderedChunksReceived"] = num(s.sas_iuodchunks);
+  out["dupChunksReceived"] = num(s.sas_idupchunks);
+  out["maxRto"] = num(s.sas_maxrto);
+  Napi::Object at = Napi::Object::New(env);
+  PutAddress(at, reinterpret_cast<const sockaddr*>(&s.sas_obs_rto_ipaddr));
+  out["maxRtoAddress"] = at;
   return Errno(env, 0);
 }
 

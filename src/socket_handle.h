@@ -115,6 +115,12 @@ class SocketHandle : public Napi::ObjectWrap<SocketHandle>, private Endpoint {
   Napi::Value StreamStatus(const Napi::CallbackInfo& info);
   Napi::Value PeerAddresses(const Napi::CallbackInfo& info);   // (assocId, out): out.list [{ address, port }]
   Napi::Value LocalAddresses(const Napi::CallbackInfo& info);  // (assocId, out): out.list [{ address, port }]
+  // (assocId, out): out.list [{ address, port, state, cwnd, srtt, rto, mtu, primary }], one per
+  // peer address (sctp_getpaddrs, then SCTP_GET_PEER_ADDR_INFO each; primary: SCTP_STATUS's)
+  Napi::Value Paths(const Napi::CallbackInfo& info);
+  // (assocId, out): SCTP_GET_ASSOC_STATS into out { assocId, rtxChunks, ..., maxRto,
+  // maxRtoAddress }. The kernel starts a new max RTO observation with each read.
+  Napi::Value Stats(const Napi::CallbackInfo& info);
   Napi::Value WatchWritable(const Napi::CallbackInfo& info);  // one onwritable call
   Napi::Value SetReading(const Napi::CallbackInfo& info);     // (on): pause or resume
   Napi::Value TakeError(const Napi::CallbackInfo& info);      // -> -SO_ERROR (and clears it)

@@ -27,7 +27,7 @@ describe('multi-homing on loopback addresses', () => {
     assert.throws(() => socket({ type: 'sctp4' }).addAddress('127.0.0.1'), { code: 'ERR_SOCKET_NOT_BOUND' });
   });
 
-  it('a two-address peer: peerAddresses() lists both; setPrimary() moves the primary path', async () => {
+  it('a two-address peer: peerAddresses() and paths() list both; setPrimary() moves the primary path', async () => {
     const server = socket({ type: 'sctp4' });
     server.bind({ port: 0, addresses: ['127.0.0.1', '127.0.0.2'] });
     await once(server, 'listening');
@@ -35,9 +35,14 @@ describe('multi-homing on loopback addresses', () => {
     const client = socket({ type: 'sctp4' });
     const { assocId } = await client.connect(port, ['127.0.0.1', '127.0.0.2']);
     assert.deepStrictEqual(client.peerAddresses(assocId).map((a) => a.address).sort(), ['127.0.0.1', '127.0.0.2']);
+    const primaries = () => client.paths(assocId).filter((p) => p.primary).map((p) => p.address);
+    assert.deepStrictEqual(client.paths(assocId).map((p) => `${p.address}:${p.port}`).sort(),
+      [`127.0.0.1:${port}`, `127.0.0.2:${port}`]);
     assert.strictEqual(client.status(assocId).primary.address, '127.0.0.1');
+    assert.deepStrictEqual(primaries(), ['127.0.0.1']);
     assert.strictEqual(client.setPrimary(assocId, '127.0.0.2'), client);
     assert.strictEqual(client.status(assocId).primary.address, '127.0.0.2');
+    assert.deepStrictEqual(primaries(), ['127.0.0.2']);
     assert.throws(() => client.setPrimary(assocId, '127.0.0.7'), { code: 'EINVAL' });
   });
 });
@@ -75,8 +80,11 @@ describe('multi-homing (two veth paths between two namespaces)', () => {
     const { listening: port } = await server.waitFor((l) => l.listening);
     const client = spawnJson('ip', ['netns', 'exec', A, process.execPath, fixture('mh-client.js'),
       port, '198.18.1.1', '198.18.2.1', '198.18.1.2', '198.18.2.2']);
-    const { up } = await client.waitFor((l) => l.up);
+    const { up, paths } = await client.waitFor((l) => l.up);
     assert.deepStrictEqual(up, ['198.18.1.2', '198.18.2.2']);
+    assert.deepStrictEqual(paths.map((p) => p.address).sort(), up); // paths(): the same two, one primary
+    assert.strictEqual(paths.filter((p) => p.primary).length, 1);
+    for (const p of paths) assert.ok(p.mtu > 0 && p.rto >= 100 && p.rto <= 400, JSON.stringify(p)); // rtoInfo's bounds
     await client.waitFor((l) => l.sent >= 30);
     const received = () => server.lines.filter((l) => l.received).length;
 

@@ -86,6 +86,11 @@ async function associate(): Promise<void> {
   multi.send('once', { assocId, rtx: 0 }).valueOf();
   multi.send('urgent', { assocId, prio: 0 });
   void [rtxSent, srtt, st.abandoned?.sent, multi.peerAddresses(assocId)[0].address, multi.associations()[0].addresses];
+  const primary: boolean = multi.paths(assocId).filter((p) => p.primary && p.state === 'active')[0].primary;
+  const stats = multi.stats(assocId);
+  void [primary, multi.paths(assocId)[0].rto, stats?.orderedChunksSent, stats?.maxRtoAddress.address];
+  // @ts-expect-error: stats() is null where the kernel lacks it
+  void multi.stats(assocId).packetsSent;
   multi.send('on the association', { assocId, ppid: 46 }, (err) => void err);
   multi.setPrimary(assocId, '127.0.0.2').addAddress('127.0.0.3').removeAddress('127.0.0.3');
   multi.setPeerParams(assocId, { address: '127.0.0.2', pathMtu: 1280, heartbeatNow: true }).setPeerParams(assocId, { heartbeatInterval: 0, udpEncapsPort: 0 }).setStreamPriority(assocId, 1, 2);
@@ -152,6 +157,7 @@ const client: StreamSocket = connect({ port: 3868, host: 'localhost', localPort:
   client.on('authentication', ({ assocId, indication }) => void [assocId, indication]);
   void client.streamStatus(0).abandoned.ttl.sent;
   void [client.peerAddresses(), client.localAddresses()];
+  void [client.paths()[0].mtu, client.stats()?.maxRto];
 });
 client.on('error', (err) => void err.errno);
 // @ts-expect-error: a one-to-one socket's send names no association

@@ -576,3 +576,27 @@ export function connect(port: number, host?: string, connectListener?: () => voi
 export function connect(port: number, connectListener?: () => void): StreamSocket;
 export function connect(options: ConnectOptions, connectListener?: () => void): StreamSocket;
 export const createConnection: typeof connect;
+
+/**
+ * The names of the `diagnostics_channel` channels the sockets publish on (docs/diagnostics.md),
+ * for `diagnostics_channel.subscribe(channels.associationUp, onMessage)`.
+ */
+export const channels: {
+  readonly socketCreated: 'sctp-napi.socket.created';
+  readonly socketClosed: 'sctp-napi.socket.closed';
+  readonly associationUp: 'sctp-napi.association.up';
+  readonly associationRestart: 'sctp-napi.association.restart';
+  readonly associationDown: 'sctp-napi.association.down';
+  readonly sendFailed: 'sctp-napi.send.failed';
+};
+
+/** The messages on those channels; `socket`: the object createSocket(), connect(), createServer(), open(), accept or peeloff() gave. */
+export interface DiagnosticsMessages {
+  'sctp-napi.socket.created': { socket: Socket | StreamSocket | Server | Handle; kind: 'one-to-many' | 'one-to-one' | 'server' };
+  'sctp-napi.socket.closed': { socket: Socket | StreamSocket | Server | Handle };
+  'sctp-napi.association.up': { socket: Socket | StreamSocket; assocId: number; address: string; port: number; inStreams: number; outStreams: number };
+  'sctp-napi.association.restart': DiagnosticsMessages['sctp-napi.association.up'];
+  'sctp-napi.association.down': { socket: Socket | StreamSocket; assocId: number; state: 'lost' | 'shutdown' | 'cant-start'; error: number; reason: string };
+  /** error: the kernel's error number (SCTP_SEND_FAILED_EVENT), or the Error a send() failed with (sent: false). */
+  'sctp-napi.send.failed': { socket: Socket | StreamSocket; assocId: number; error: number | SystemError; sent: boolean; stream: number; ppid: number; context: number; size: number };
+}

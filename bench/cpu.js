@@ -6,18 +6,25 @@
 // PORT, it receives COUNT messages from a raw C sender: build/bench-raw send). With CHECKOUT's lib/
 // and addon; prints user and system µs per message (process.cpuUsage() around the loop, from the
 // first message on when receiving). bench/cpu.sh runs it interleaved for several checkouts.
+// DIAG=1 subscribes to every diagnostics channel the checkout has first (none before they were added).
 const path = require('path');
 const [checkout, port, count] = [path.resolve(process.argv[2]), Number(process.argv[3]), Number(process.argv[4])];
 const [api = 'socket', role = 'send'] = process.argv.slice(5);
 const sctp = require(checkout);
 const msg = Buffer.alloc(64, 1);
+const diag = process.env.DIAG === '1';
+let published = 0;
+if (diag) {
+  const dc = require('diagnostics_channel');
+  for (const name of Object.values(sctp.channels || {})) dc.subscribe(name, () => { published++; });
+}
 
 let c0;
 let t0;
 function done() {
   const cpu = process.cpuUsage(c0);
   const per = (us) => Number((us / count).toFixed(2));
-  console.log(JSON.stringify({ checkout: path.basename(checkout), api, role, userUs: per(cpu.user),
+  console.log(JSON.stringify({ checkout: path.basename(checkout), api, role, diag, published, userUs: per(cpu.user),
     systemUs: per(cpu.system), wallUs: per(Number(process.hrtime.bigint() - t0) / 1e3) }));
 }
 const start = () => { t0 = process.hrtime.bigint(); c0 = process.cpuUsage(); };

@@ -18,3 +18,6 @@ exports.connect = connect;
 exports.createConnection = connect;
 exports.Server = Server;
 exports.StreamSocket = StreamSocket;
+
+// The names of the diagnostics_channel channels the sockets publish on (docs/diagnostics.md).
+exports.channels = require('./diagnostics').names;

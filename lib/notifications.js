@@ -5,6 +5,7 @@ const { errno: E } = require('os').constants;
 const { performance } = require('perf_hooks');
 const binding = require('./binding');
 const { errnoException } = require('./errors');
+const D = require('./diagnostics');
 
 const { constants: C } = binding;
 
@@ -110,13 +111,16 @@ const outcome = (flags) => ({
   denied: (flags & C.SCTP_STREAM_RESET_DENIED) !== 0, failed: (flags & C.SCTP_STREAM_RESET_FAILED) !== 0,
 });
 
-// The native callbacks of the notifications both socket kinds pass on as they are.
+// The native callbacks of the notifications both socket kinds pass on as they are. Each is given
+// to the handle whether or not the app listens (so each is subscribed, and a send failure reaches
+// the diagnostics channel without a 'sendfailed' listener); an event nobody listens to is dropped.
 function relayed(emitter) {
   return {
     onpeeraddrchange(assocId, state, error, address, port) {
       emitter.emit('peeraddrchange', { assocId, address, port, state, error });
     },
     onsendfailed(assocId, error, sent, stream, ppid, context, data, size) {
+      D.publish(D.channels.sendFailed, () => ({ socket: emitter, assocId, error, sent, stream, ppid, context, size }));
       emitter.emit('sendfailed', { assocId, error, sent, data, size, truncated: data.length < size, stream, ppid, context });
     },
     onshutdown(assocId) {

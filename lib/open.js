@@ -11,6 +11,7 @@ const { FIELDS, PORT, NO_HOST, putFields } = require('./send-fields');
 const {
   coded, invalidArgType, invalidArgValue, integerError, validateInteger, validateFunction,
 } = require('./validators');
+const D = require('./diagnostics');
 const { errno: E } = require('os').constants;
 
 const { constants: C } = binding;
@@ -59,6 +60,7 @@ class SctpHandle {
     }
     this.#handle = handle;
     live.add(this);
+    D.publish(D.channels.socketCreated, () => ({ socket: this, kind: 'one-to-many' }));
   }
 
   // Bytes sent; a full send buffer throws EAGAIN (that message was not sent).
@@ -98,6 +100,7 @@ class SctpHandle {
     this.#handle.close(false);
     this.#handle = undefined;
     live.delete(this);
+    D.publish(D.channels.socketClosed, () => ({ socket: this }));
   }
 
   // -> { address, family, port }: the bound address, the real port after bindPort 0.

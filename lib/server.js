@@ -14,6 +14,7 @@ const {
 const { STREAM_SEND_DEFAULTS, validateOptions, applyOptions, spendAuthKey, bindError } = require('./options');
 const A = require('./associations');
 const { StreamSocket, kAdopt } = require('./stream');
+const D = require('./diagnostics');
 
 const asyncDispose = Symbol.asyncDispose || Symbol.for('nodejs.asyncDispose');
 // net.createServer()'s own options (SCTP has no half-open association: allowHalfOpen is accepted
@@ -59,6 +60,7 @@ class Server extends EventEmitter {
     }
     this.#options = o;
     if (connectionListener !== undefined) this.on('connection', validateFunction(connectionListener, 'connectionListener'));
+    D.publish(D.channels.socketCreated, () => ({ socket: this, kind: 'server' }));
   }
 
   get listening() { return this.#handle !== null; }
@@ -229,7 +231,10 @@ class Server extends EventEmitter {
   #maybeClosed() {
     if (!this.#closing || this.#connections.size > 0) return;
     this.#closing = false;
-    process.nextTick(() => this.emit('close'));
+    process.nextTick(() => {
+      D.publish(D.channels.socketClosed, () => ({ socket: this }));
+      this.emit('close');
+    });
   }
 
   getConnections(callback) {

@@ -19,6 +19,7 @@ const {
 const A = require('./associations');
 const { sendOne, SendQueue } = require('./batch');
 const { StreamSocket, kAdopt } = require('./stream');
+const D = require('./diagnostics');
 
 const { constants: C } = binding;
 const { errno: E } = require('os').constants;
@@ -90,6 +91,7 @@ class Socket extends EventEmitter {
         o.signal.addEventListener('abort', this.#onAbort, { once: true });
       }
     }
+    D.publish(D.channels.socketCreated, () => ({ socket: this, kind: 'one-to-many' }));
   }
 
   // The native handle's callbacks: set once, each a named event of the socket.
@@ -562,6 +564,7 @@ class Socket extends EventEmitter {
           request.callback(coded(Error, 'ERR_SOCKET_CLOSED', 'Socket closed before the message was sent'));
         }
       }
+      D.publish(D.channels.socketClosed, () => ({ socket: this }));
       this.emit('close');
     });
     return this;
@@ -765,6 +768,7 @@ class Socket extends EventEmitter {
     if (settle) settle(isUp(state) ? null : connectError(this.#handle, settle.started, info), info);
     if (this.#options.interleave) this.#opened(assocId, state, info);
     if (!isUp(state) && this.#queue.waiting && this.#corked === 0) this.#flush(); // what waited for it fails
+    D.publishAssociation(this, info);
     this.emit('association', info);
   }
 
@@ -842,6 +846,7 @@ class Socket extends EventEmitter {
   #failHeld(key, waiting, error) {
     this.#unhold(key, waiting);
     process.nextTick(() => {
+      if (error.syscall) for (const r of waiting) D.publishSendError(this, 0, error, r.info, r.data.length);
       for (const request of waiting) if (request.callback) request.callback(error);
       if (waiting.some((r) => !r.callback) && this.#appListeners('error') > 0) this.emit('error', error);
     });
@@ -886,6 +891,7 @@ class Socket extends EventEmitter {
       return;
     }
     const error = result < 0 ? this.#sendError(request, result) : null;
+    if (error) D.publishSendError(this, request.info.assocId, error, request.info, request.data.length);
     if (request.callback) request.callback(error, error ? undefined : result);
     else if (error && !(peerCaused(error) && this.#appListeners('error') === 0)) {
       this.emit('error', error);

@@ -22,6 +22,7 @@ const {
 } = require('./notifications');
 const A = require('./associations');
 const { sendBatch } = require('./batch');
+const D = require('./diagnostics');
 
 const { constants: C } = binding;
 const kAdopt = Symbol('adopt'); // the constructor's private second argument
@@ -97,6 +98,7 @@ class StreamSocket extends Duplex {
         throw errnoException(err, syscall);
       }
       this.#handle.setMaxMessageSize(o.maxMessageSize);
+      D.publish(D.channels.socketCreated, () => ({ socket: this, kind: 'one-to-one' }));
       this.#up();
       return;
     }
@@ -106,6 +108,7 @@ class StreamSocket extends Duplex {
         'options.keepAliveInitialDelay', 1, 2 ** 31 - 1);
     }
     if (options.signal !== undefined) this.#watch(validateAbortSignal(options.signal, 'options.signal'));
+    D.publish(D.channels.socketCreated, () => ({ socket: this, kind: 'one-to-one' }));
   }
 
   // An aborted signal destroys the socket with an AbortError.
@@ -201,9 +204,10 @@ class StreamSocket extends Duplex {
     this.#connecting = false;
     this.#connected = true;
     try {
-      const { primary, assocId } = A.status(this.#handle, 0);
+      const { primary, assocId, inStreams, outStreams } = A.status(this.#handle, 0);
       this.#remote = { address: primary.address, port: primary.port };
       this.#assocId = assocId;
+      D.publishAssociation(this, { assocId, state: 'up', ...this.#remote, inStreams, outStreams });
     } catch { /* ended already: its end follows */ }
     const waiting = this.#waiting;
     this.#waiting = null;
@@ -243,6 +247,7 @@ class StreamSocket extends Duplex {
           this.emit('connect');
           this.emit('ready');
         }
+        if (state !== 'up') D.publishAssociation(this, { ...info, assocId: this.#assocId || assocId }); // 'up': #up()
         this.emit('association', info);
         if (isUp(state)) return;
         // The side that began the SHUTDOWN reads no end of file: its completion is the end.
@@ -262,7 +267,7 @@ class StreamSocket extends Duplex {
     }
     const waiting = this.#waiting;
     this.#waiting = null;
-    if (waiting) waiting.callback(this.#writeError(-E.EPIPE));
+    if (waiting) waiting.callback(this.#writeError(-E.EPIPE, waiting.messages[waiting.from || 0]));
     this.push(null);
     this.read(0); // 'end' now if nothing is left unread (as net does), even with no reader
   }
@@ -276,12 +281,14 @@ class StreamSocket extends Duplex {
     this.destroy(this.listenerCount('error') > 0 ? err : undefined);
   }
 
-  // A write that failed: the error for its callback. One the peer caused (the association is
-  // over, or the peer accepts fewer streams than `stream`) destroys the socket first when nothing
+  // A write that failed (message: the first one not taken): the error for its callback. One the
+  // peer caused (the association is over, or the peer accepts fewer streams than the message's) destroys the socket first when nothing
   // listens for 'error', so it is not thrown.
-  #writeError(errno, stream) {
+  #writeError(errno, message) {
+    const stream = message && message.info.stream;
     let err = errnoException(errno, 'send', this.#remote?.address, this.#remote?.port);
     if (this.#handle) err = streamError(err, this.#handle, 0, stream);
+    if (message) D.publishSendError(this, this.#assocId, err, message.info, message.data.length);
     if (peerCaused(err) && this.listenerCount('error') === 0) {
       this.#lost = this.#lost || err;
       this.destroy();
@@ -300,7 +307,7 @@ class StreamSocket extends Duplex {
         this.#handle.watchWritable();
         return undefined;
       }
-      if (taken < 0) return callback(this.#writeError(taken, messages[from].info.stream));
+      if (taken < 0) return callback(this.#writeError(taken, messages[from]));
       for (let i = from; i < from + taken; i++) this.#bytesWritten += messages[i].data.length;
       from += taken;
       if (this.#timer) this.#timer.refresh();
@@ -368,7 +375,10 @@ class StreamSocket extends Duplex {
     if (waiting) waiting.callback(err || this.#lost || coded(Error, 'ERR_SOCKET_CLOSED', 'Socket closed before the message was sent'));
     const hadError = Boolean(err || this.#lost);
     callback(err);
-    process.nextTick(() => this.emit('close', hadError));
+    process.nextTick(() => {
+      D.publish(D.channels.socketClosed, () => ({ socket: this }));
+      this.emit('close', hadError);
+    });
   }
 
   // send(msg[, options][, callback]): one message with its own send options (stream, ppid,

@@ -168,3 +168,14 @@ void connect({ port: 1, maxSegment: 1200, adaptationLayer: 1, delayedSack: { fre
 // @ts-expect-error: autoClose is for one-to-many sockets
 void connect({ port: 1, autoClose: 5 });
 void server.close((err) => void err);
+
+// diagnostics_channel: the channel names, and a message's type by name.
+import diagnostics_channel = require('diagnostics_channel');
+const upName: 'sctp-napi.association.up' = sctp.channels.associationUp;
+diagnostics_channel.subscribe(upName, (message) => {
+  const up = message as sctp.DiagnosticsMessages[typeof upName];
+  const where: string = `${up.address}:${up.port} ${up.assocId}`;
+  void where;
+});
+// @ts-expect-error: the names are read-only
+sctp.channels.socketCreated = 'x';

@@ -57,9 +57,12 @@ function eventRecord(event, payload = {}) {
   return record;
 }
 
+// Fields not worth a word when 0 (no error; an ended association's stream counts).
+const ZERO_UNSAID = new Set(['error', 'inStreams', 'outStreams']);
+
 function eventText(r) {
   const { type, time, event, assocId, address, port: p, state, ...rest } = r; // eslint-disable-line no-unused-vars
-  const fields = Object.entries(rest).filter(([k, v]) => v !== '' && v !== undefined && !(k === 'error' && v === 0))
+  const fields = Object.entries(rest).filter(([k, v]) => v !== '' && v !== undefined && !(ZERO_UNSAID.has(k) && v === 0))
     .map(([k, v]) => `${k} ${typeof v === 'object' ? JSON.stringify(v) : v}`);
   const head = [event, state, assocId === undefined ? '' : `assoc ${assocId}`, address === undefined ? '' : where(r).trim()];
   return `-- ${head.filter(Boolean).join(' ')}${fields.length ? `: ${fields.join(', ')}` : ''}`;

@@ -138,7 +138,7 @@ async function run(values, positionals, out) {
     if (!ended) await closed(socket, assocId, timeout);
     const seconds = elapsed();
     out.write({ type: 'summary', ...tally, seconds, rate: tally.sent / seconds, assocId, address: host, port: peer.port },
-      `sent ${tally.sent} messages (${tally.bytes} B) in ${seconds.toFixed(3)} s (${Math.round(tally.sent / seconds)} msg/s); ` +
+      `sent ${tally.sent} message${tally.sent === 1 ? '' : 's'} (${tally.bytes} B) in ${seconds.toFixed(3)} s (${Math.round(tally.sent / seconds)} msg/s); ` +
       `${tally.failed} failed, ${tally.abandoned} abandoned (PR-SCTP), ${tally.replies} replies`);
     return tally.failed || tally.abandoned ? EXIT.failed : EXIT.ok;
   } finally {

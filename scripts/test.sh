@@ -11,8 +11,9 @@ tail -1 build/native-tests.log
 # The TypeScript declarations: they need no kernel, so they are checked here, natively.
 node_modules/.bin/tsc -p test/types || { echo "sctp-napi: index.d.ts fails its type test" >&2; exit 1; }
 echo "types: index.d.ts passes test/types/usage.ts"
-# So is the error a kernel without SCTP gets: here, natively (in the VM its last test skips itself).
-node_modules/.bin/mocha --no-config --reporter dot test/robustness/unsupported.test.js ||
-  { echo "sctp-napi: the error for a kernel without SCTP fails its test" >&2; exit 1; }
+# So are the error a kernel without SCTP gets and what `sctp-napi doctor` says of it: here, natively
+# (in the VM unsupported.test.js's last test skips itself, and doctor.test.js checks the other side).
+node_modules/.bin/mocha --no-config --reporter dot test/robustness/unsupported.test.js test/cli/doctor.test.js \
+  test/cli/help.test.js || { echo "sctp-napi: the checks of a kernel without SCTP fail" >&2; exit 1; }
 
 exec bash scripts/with-sctp.sh "the tests" node_modules/.bin/mocha "$@"

@@ -243,6 +243,7 @@ exports.command = (file, args, options = {}) => new Promise((resolve, reject) =>
       children.delete(child);
       if (err) reject(new Error(`${file} ${args.join(' ')}: ${err.message} ${stderr}`)); else resolve(stdout);
     });
+  if (options.input !== undefined) child.stdin.end(options.input); // what it reads from its stdin
   children.add(child);
 });
 
@@ -338,4 +339,31 @@ exports.lossyLoopback = async (loss, fn) => {
   } finally {
     execFileSync('tc', ['qdisc', 'del', 'dev', 'lo', 'root']);
   }
+};
+
+// The command line, lib/cli/main.js, run to its end: resolves with { code, stdout, stderr, records }
+// (records: stdout's JSON lines, parsed, when it printed JSON). `input` is written to its stdin.
+exports.CLI = path.join(__dirname, '..', 'lib', 'cli', 'main.js');
+exports.cli = (args, { input = '', ...options } = {}) => new Promise((resolve) => {
+  const child = spawn(process.execPath, [exports.CLI, ...args.map(String)], { timeout: 200000, killSignal: 'SIGKILL', ...options });
+  children.add(child);
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => { stdout += d; });
+  child.stderr.on('data', (d) => { stderr += d; });
+  child.stdin.on('error', () => {}); // a command that does not read its stdin
+  child.stdin.end(input);
+  child.on('close', (code, signal) => {
+    children.delete(child);
+    let records = null;
+    try { records = stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l)); } catch { /* text */ }
+    resolve({ code, signal, stdout, stderr, records });
+  });
+});
+// `sctp-napi listen --json ...` running: resolves once it listens, with the child (spawnJson's) and its port.
+exports.cliListen = async (...args) => {
+  const child = exports.spawnJson(process.execPath, [exports.CLI, 'listen', '--json', '--host', '127.0.0.1', ...args]);
+  const { port } = await child.waitFor((l) => l.type === 'listening');
+  child.port = port;
+  return child;
 };

@@ -342,10 +342,11 @@ exports.lossyLoopback = async (loss, fn) => {
 };
 
 // The command line, lib/cli/main.js, run to its end: resolves with { code, stdout, stderr, records }
-// (records: stdout's JSON lines, parsed, when it printed JSON). `input` is written to its stdin.
+// (records: stdout's JSON lines, parsed, when it printed JSON). `input` is written to its stdin;
+// `main`: another copy of lib/cli/main.js.
 exports.CLI = path.join(__dirname, '..', 'lib', 'cli', 'main.js');
-exports.cli = (args, { input = '', ...options } = {}) => new Promise((resolve) => {
-  const child = spawn(process.execPath, [exports.CLI, ...args.map(String)], { timeout: 200000, killSignal: 'SIGKILL', ...options });
+exports.cli = (args, { input = '', main = exports.CLI, ...options } = {}) => new Promise((resolve) => {
+  const child = spawn(process.execPath, [main, ...args.map(String)], { timeout: 200000, killSignal: 'SIGKILL', ...options });
   children.add(child);
   let stdout = '';
   let stderr = '';
@@ -362,7 +363,8 @@ exports.cli = (args, { input = '', ...options } = {}) => new Promise((resolve) =
 });
 // `sctp-napi listen --json ...` running: resolves once it listens, with the child (spawnJson's) and its port.
 exports.cliListen = async (...args) => {
-  const child = exports.spawnJson(process.execPath, [exports.CLI, 'listen', '--json', '--host', '127.0.0.1', ...args]);
+  const host = args.includes('--host') ? [] : ['--host', '127.0.0.1'];
+  const child = exports.spawnJson(process.execPath, [exports.CLI, 'listen', '--json', ...host, ...args]);
   const { port } = await child.waitFor((l) => l.type === 'listening');
   child.port = port;
   return child;

@@ -1,6 +1,9 @@
 'use strict';
 // What the commands share: exit codes, argument checks, and the output (human lines on a terminal
 // or a pipe, NDJSON with --json; a progress line only where stderr is a terminal).
+const dns = require('dns').promises;
+const net = require('net');
+const { once } = require('events');
 const { ppidName } = require('./ppid');
 
 // Exit codes, for scripts: documented in docs/cli.md.
@@ -28,24 +31,47 @@ function printable(buf) {
   return !text.includes('\ufffd') && !/[\u0000-\u0008\u000b-\u001f\u007f]/.test(text) ? text : null;
 }
 
-// The record `listen` (and `send`, for replies) prints of a message: what the kernel said of it.
-function messageRecord(msg, rinfo) {
-  const text = printable(msg);
+// The most of a message's data a record shows (its size is always the whole message's).
+const SHOWN = 64 * 1024;
+
+// The record `listen` (and `send`, for replies) prints of a message: what the kernel said of it,
+// and its data as `text` when that is printable UTF-8 (and `hex` is not asked for), else as `hex`.
+function messageRecord(msg, rinfo, hex = false) {
+  const shown = msg.length > SHOWN ? msg.subarray(0, SHOWN) : msg;
+  const text = hex ? null : printable(shown);
   return {
     type: 'message', time: new Date().toISOString(), address: rinfo.address, port: rinfo.port,
     assocId: rinfo.assocId, stream: rinfo.stream, ppid: rinfo.ppid, ppidName: ppidName(rinfo.ppid),
     unordered: rinfo.unordered, ssn: rinfo.ssn, tsn: rinfo.tsn, context: rinfo.context, size: msg.length,
-    ...(text === null ? {} : { text }), hex: msg.toString('hex'),
+    ...(text === null ? { hex: shown.toString('hex') } : { text }), ...(shown !== msg ? { truncated: true } : {}),
   };
 }
 
-const where = (r) => (r.address === undefined ? '' : `${r.address.includes(':') ? `[${r.address}]` : r.address}:${r.port} `);
+// address:port, an IPv6 address in brackets.
+const hostPort = (address, p) => `${address.includes(':') ? `[${address}]` : address}:${p}`;
+const where = (r) => (r.address === undefined ? '' : `${hostPort(r.address, r.port)} `);
 
-function messageText(r, hex = false) {
+function messageText(r) {
   const ppid = r.ppidName ? `${r.ppid} (${r.ppidName})` : String(r.ppid);
   const flags = r.unordered ? ' unordered' : '';
-  const data = !hex && r.text !== undefined ? JSON.stringify(r.text) : `hex ${r.hex}`;
-  return `${where(r)}assoc ${r.assocId} stream ${r.stream} ppid ${ppid}${flags} ${r.size} B: ${data}`;
+  const data = r.text !== undefined ? JSON.stringify(r.text) : `hex ${r.hex}`;
+  return `${where(r)}assoc ${r.assocId} stream ${r.stream} ppid ${ppid}${flags} ${r.size} B: ${data}${r.truncated ? ' ...' : ''}`;
+}
+
+// A host as given ('127.0.0.1', '::1', '[::1]', 'localhost') -> its numeric addresses, one family:
+// names are looked up (dns.lookup, as net.connect does), brackets taken off. A name that does not
+// resolve is a UsageError.
+async function resolveHost(host, what) {
+  const bare = host.replace(/^\[(.*)\]$/, '$1');
+  if (net.isIP(bare)) return [bare];
+  let found;
+  try {
+    found = await dns.lookup(bare, { all: true });
+  } catch (e) {
+    throw new UsageError(`${what} '${host}' is not an address, and looking it up failed (${e.code})`);
+  }
+  const family = found[0].family;
+  return [...new Set(found.filter((a) => a.family === family).map((a) => a.address))];
 }
 
 // An event's record: { type: 'event', event, ...payload } (Buffers as hex).
@@ -74,16 +100,27 @@ class Output {
     this.stdout = stdout;
     this.stderr = stderr;
     this.progressShown = false;
+    this.full = false;
   }
 
   // One record: a JSON line with --json, else `text` (a string, or a function of the record).
+  // `full` is then true while stdout holds more than it takes at once: room() waits for it.
   write(record, text) {
     this.clearProgress();
-    this.stdout.write(`${this.json ? JSON.stringify(record) : typeof text === 'function' ? text(record) : text}\n`);
+    const line = `${this.json ? JSON.stringify(record) : typeof text === 'function' ? text(record) : text}\n`;
+    if (!this.stdout.write(line)) this.full = true;
+  }
+
+  // Resolves once stdout has taken what it holds (at once when it has): a reader slower than the
+  // peers holds the reading back, not this process's memory.
+  async room() {
+    if (!this.full) return;
+    await once(this.stdout, 'drain');
+    this.full = false;
   }
 
   message(msg, rinfo, hex) {
-    this.write(messageRecord(msg, rinfo), (r) => messageText(r, hex));
+    this.write(messageRecord(msg, rinfo, hex), messageText);
   }
 
   event(event, payload) {
@@ -125,17 +162,32 @@ const sleep = (ms, signal) => new Promise((resolve) => {
 // The socket type for a numeric address.
 const typeOf = (address) => (address.includes(':') ? 'sctp6' : 'sctp4');
 
-// An AbortSignal that aborts on SIGINT or SIGTERM (the commands then finish cleanly).
+// An AbortSignal that aborts on SIGINT or SIGTERM: the command then finishes cleanly (its
+// associations shut down). A second one exits at once (130, as a shell reports SIGINT).
 function interrupted() {
   const controller = new AbortController();
-  const stop = () => controller.abort();
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  const stop = () => {
+    if (controller.signal.aborted) process.exit(130);
+    controller.abort();
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
   controller.signal.release = () => {
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
   };
   return controller.signal;
+}
+
+// What `promise` gives, or undefined as soon as `signal` aborts.
+function unlessAborted(promise, signal) {
+  if (signal.aborted) return Promise.resolve(undefined);
+  let onAbort;
+  const aborted = new Promise((resolve) => {
+    onAbort = () => resolve(undefined);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  return Promise.race([promise, aborted]).finally(() => signal.removeEventListener('abort', onAbort));
 }
 
 // SHUTDOWN of one association; false when it is already gone (the peer ended it first).
@@ -153,5 +205,5 @@ const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.max(0,
 
 module.exports = {
   EXIT, UsageError, int, port, printable, messageRecord, messageText, eventRecord, eventText, Output, sleep, typeOf,
-  interrupted, percentile, endGracefully,
+  interrupted, unlessAborted, percentile, endGracefully, resolveHost, hostPort,
 };

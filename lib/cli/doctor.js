@@ -7,6 +7,7 @@
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
+const { spawnSync } = require('child_process');
 const { EXIT, UsageError, sleep } = require('./common');
 const { platform, advice } = require('../unsupported');
 
@@ -15,6 +16,8 @@ const options = {
 };
 
 const ROOT = path.join(__dirname, '..', '..');
+// Run by a child: loads lib/binding.js (argv[1]); prints why not, exit 1.
+const PROBE = 'try { require(process.argv[1]); } catch (e) { console.log(e.message); process.exit(1); }';
 const version = (text) => String(text).split(/[.-]/).slice(0, 3).map((n) => parseInt(n, 10) || 0);
 const atLeast = (have, want) => {
   for (let i = 0; i < 3; i++) if ((have[i] || 0) !== (want[i] || 0)) return (have[i] || 0) > (want[i] || 0);
@@ -69,7 +72,17 @@ async function run(values, positionals, out) {
   const file = process.env.SCTP_NAPI_BINDING || (() => {
     try { return require('node-gyp-build').resolve(ROOT); } catch { return null; }
   })();
-  try { binding = require('../binding'); } catch (e) { say('binary', 'fail', e.message.split(': ')[0], e.message.split(': ').slice(1).join(': ')); }
+  // Loaded in a child first: a binary that is broken (truncated, another architecture's) can kill
+  // the process that loads it (SIGBUS, SIGSEGV), and this one must live to say so.
+  const probe = spawnSync(process.execPath, ['-e', PROBE, path.join(__dirname, '..', 'binding.js')], { encoding: 'utf8', timeout: 60000 });
+  if (probe.signal) {
+    say('binary', 'fail', `loading ${file || 'the native binary'} killed the process (${probe.signal}): it is damaged or not for this machine`,
+      'npm rebuild sctp-napi (or reinstall the package)');
+  } else if (probe.status !== 0) {
+    say('binary', 'fail', (probe.stdout.trim() || probe.stderr.trim().split('\n')[0]));
+  } else {
+    binding = require('../binding');
+  }
   if (binding && file) {
     const kind = file.includes(`${path.sep}prebuilds${path.sep}`) ? 'the prebuild' : 'built here';
     const needs = (fs.readFileSync(file, 'latin1').match(/GLIBC_\d+\.\d+(\.\d+)?/g) || []).map((v) => v.slice(6))

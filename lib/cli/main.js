@@ -82,6 +82,7 @@ async function main(argv, out = {}) {
       stderr.write(`sctp-napi ${name}: ${e.message}\n(sctp-napi ${name} --help lists the options)\n`);
       return EXIT.usage;
     }
+    if (e && e.name === 'AbortError') e.message = 'interrupted (SIGINT or SIGTERM) before it was done';
     const unsupported = e && e.code === 'ERR_SCTP_UNSUPPORTED';
     if (output.json) output.write({ type: 'error', code: e.code, errno: e.errno, syscall: e.syscall, message: e.message });
     else output.note(`sctp-napi ${name}: ${e.message}${unsupported ? "\n(run 'sctp-napi doctor' for what to do)" : ''}`);
@@ -90,9 +91,17 @@ async function main(argv, out = {}) {
 }
 
 if (require.main === module) {
-  // A reader that went away (| head): stop quietly, as other command-line tools do.
-  process.stdout.on('error', (e) => { if (e.code === 'EPIPE') process.exit(process.exitCode || 0); else throw e; });
-  main(process.argv.slice(2)).then((code) => { process.exitCode = code; });
+  // A reader that went away (| head): stop quietly, as other command-line tools do; 1 if the
+  // command had not finished (what it was doing was cut short).
+  let finished = false;
+  process.stdout.on('error', (e) => {
+    if (e.code !== 'EPIPE') throw e;
+    process.exit(finished ? process.exitCode : EXIT.failed);
+  });
+  main(process.argv.slice(2)).then((code) => {
+    finished = true;
+    process.exitCode = code;
+  });
 }
 
 module.exports = { main, COMMANDS, COMMON, commandHelp };

@@ -3,9 +3,10 @@
 // sends each message back), RTT min/avg/p50/p99/max as ping prints them, and the kernel's own view
 // of each path of the association (smoothed RTT, RTO, cwnd, state) at the end.
 const { performance } = require('perf_hooks');
-const sctp = require('../index');
 const { parsePpid } = require('./ppid');
-const { EXIT, UsageError, int, port, typeOf, sleep, interrupted, percentile, endGracefully } = require('./common');
+const {
+  EXIT, UsageError, int, port, typeOf, sleep, interrupted, unlessAborted, percentile, endGracefully, resolveHost, hostPort,
+} = require('./common');
 
 const HEADER = 16; // 'PING ' + a sequence number of up to 10 digits + ' ', padded
 const options = {
@@ -41,60 +42,64 @@ async function run(values, positionals, out) {
   const stream = int(values.stream, '--stream', 0, 65535);
   const ppid = parsePpid(values.ppid);
   if (ppid === null) throw new UsageError(`--ppid must be a number or a known name, not '${values.ppid}'`);
+  const addresses = await resolveHost(host, 'HOST');
+  const sctp = require('../index');
   const signal = interrupted();
-  const socket = sctp.createSocket({ type: typeOf(host), initMsg: { outStreams: Math.max(10, stream + 1) }, defaults: { unordered: false, ttl: 0 } });
+  const socket = sctp.createSocket({ type: typeOf(addresses[0]), initMsg: { outStreams: Math.max(10, stream + 1) }, defaults: { unordered: false, ttl: 0 } });
   let waiting = null; // { seq, resolve }
   socket.on('message', (msg) => {
     if (waiting && seqOf(msg) === waiting.seq) waiting.resolve(performance.now());
   });
-  socket.on('association', (e) => { if (e.state !== 'up') out.event('association', e); });
+  let ended = null;
+  socket.on('association', (e) => {
+    if (e.state === 'up') return;
+    out.event('association', e);
+    if (e.state !== 'restart') {
+      ended = e;
+      if (waiting) waiting.resolve(null); // no reply is coming
+    }
+  });
   const rtts = [];
   let sent = 0;
   const started = performance.now();
+  const where = hostPort(addresses[0], peerPort);
   try {
-    const { assocId } = await socket.connect(peerPort, host, { timeout, signal });
-    out.write({ type: 'connected', assocId, address: host, port: peerPort },
-      `PING ${host}:${peerPort} (association ${assocId}): ${size} bytes, stream ${stream}, ppid ${ppid}`);
-    for (let seq = 1; seq <= count && !signal.aborted; seq++) {
+    const { assocId, outStreams } = await socket.connect(peerPort, addresses.length > 1 ? addresses : addresses[0], { timeout, signal });
+    out.write({ type: 'connected', assocId, address: addresses[0], port: peerPort },
+      `PING ${where} (association ${assocId}): ${size} bytes, stream ${stream}, ppid ${ppid}`);
+    if (stream >= outStreams) {
+      out.note(`sctp-napi ping: --stream ${stream}: the peer accepts ${outStreams} streams (0-${outStreams - 1})`);
+      return EXIT.failed;
+    }
+    for (let seq = 1; seq <= count && !signal.aborted && !ended; seq++) {
       const t0 = performance.now();
       const reply = new Promise((resolve) => {
         const timer = setTimeout(() => resolve(null), timeout);
         waiting = { seq, resolve: (t) => { clearTimeout(timer); resolve(t); } };
       });
-      socket.send(payload(seq, size), { assocId, stream, ppid }, () => {});
+      socket.send(payload(seq, size), { assocId, stream, ppid }, (err) => {
+        if (err && waiting && waiting.seq === seq) {
+          out.event('error', { seq, code: err.code, message: err.message });
+          waiting.resolve(null);
+        }
+      });
       sent++;
-      const t1 = await reply;
+      const t1 = await unlessAborted(reply, signal);
       waiting = null;
+      if (t1 === undefined) break; // interrupted
       if (t1 === null) {
-        if (!values.quiet) out.write({ type: 'timeout', seq }, `seq=${seq}: no reply within ${timeout} ms`);
+        if (!values.quiet && !ended) out.write({ type: 'timeout', seq }, `seq=${seq}: no reply within ${timeout} ms`);
       } else {
         const rtt = t1 - t0;
         rtts.push(rtt);
-        if (!values.quiet) {
-          out.write({ type: 'reply', seq, size, time: ms(rtt) }, `${size} bytes from ${host}:${peerPort}: seq=${seq} time=${ms(rtt)} ms`);
-        }
+        if (!values.quiet) out.write({ type: 'reply', seq, size, time: ms(rtt) }, `${size} bytes from ${where}: seq=${seq} time=${ms(rtt)} ms`);
       }
       out.progress(`ping ${seq}/${count}: ${rtts.length} replies`);
       if (seq < count) await sleep(Math.max(0, interval - (performance.now() - t0)), signal);
     }
-    const sorted = [...rtts].sort((a, b) => a - b);
-    const sum = sorted.reduce((a, b) => a + b, 0);
-    const paths = socket.paths ? socket.paths(assocId) : [socket.status(assocId).primary];
-    const summary = {
-      type: 'summary', address: host, port: peerPort, sent, received: rtts.length,
-      loss: sent ? (sent - rtts.length) / sent : 0, time: ms(performance.now() - started),
-      ...(sorted.length ? {
-        min: ms(sorted[0]), avg: ms(sum / sorted.length), p50: ms(percentile(sorted, 0.5)),
-        p99: ms(percentile(sorted, 0.99)), max: ms(sorted[sorted.length - 1]),
-      } : {}),
-      paths,
-    };
-    out.write(summary, () => [
-      `--- ${host}:${peerPort} sctp-napi ping statistics ---`,
-      `${sent} sent, ${rtts.length} received, ${Math.round(summary.loss * 100)}% loss, time ${Math.round(summary.time)} ms`,
-      ...(sorted.length ? [`rtt min/avg/p50/p99/max = ${summary.min}/${summary.avg}/${summary.p50}/${summary.p99}/${summary.max} ms`] : []),
-      ...paths.map((p) => `kernel: path ${p.address} ${p.state}, srtt ${p.srtt} ms, rto ${p.rto} ms, cwnd ${p.cwnd} B, mtu ${p.mtu}`),
-    ].join('\n'));
+    let paths = [];
+    try { paths = socket.paths(assocId); } catch { /* the association is gone: no path left to show */ }
+    out.write(summary(where, sent, rtts, performance.now() - started, paths), summaryText);
     endGracefully(socket, assocId);
     return rtts.length === sent && sent === count ? EXIT.ok : EXIT.failed;
   } finally {
@@ -102,6 +107,26 @@ async function run(values, positionals, out) {
     socket.close();
   }
 }
+
+// ping's statistics: { type: 'summary', sent, received, loss, time, min, avg, p50, p99, max, paths }.
+function summary(where, sent, rtts, time, paths) {
+  const sorted = [...rtts].sort((a, b) => a - b);
+  return {
+    type: 'summary', peer: where, sent, received: rtts.length, loss: sent ? (sent - rtts.length) / sent : 0, time: ms(time),
+    ...(sorted.length ? {
+      min: ms(sorted[0]), avg: ms(sorted.reduce((a, b) => a + b, 0) / sorted.length), p50: ms(percentile(sorted, 0.5)),
+      p99: ms(percentile(sorted, 0.99)), max: ms(sorted[sorted.length - 1]),
+    } : {}),
+    paths,
+  };
+}
+
+const summaryText = (s) => [
+  `--- ${s.peer} sctp-napi ping statistics ---`,
+  `${s.sent} sent, ${s.received} received, ${Math.round(s.loss * 100)}% loss, time ${Math.round(s.time)} ms`,
+  ...(s.received ? [`rtt min/avg/p50/p99/max = ${s.min}/${s.avg}/${s.p50}/${s.p99}/${s.max} ms`] : []),
+  ...s.paths.map((p) => `kernel: path ${p.address} ${p.state}, srtt ${p.srtt} ms, rto ${p.rto} ms, cwnd ${p.cwnd} B, mtu ${p.mtu}`),
+].join('\n');
 
 module.exports = {
   summary: 'round-trip times to an echo peer (sctp-napi listen --echo), and the kernel\'s RTT of each path',

@@ -6,9 +6,10 @@
 const fs = require('fs');
 const readline = require('readline');
 const { once } = require('events');
-const sctp = require('../index');
 const { parsePpid } = require('./ppid');
-const { EXIT, UsageError, int, port, typeOf, sleep, interrupted, endGracefully } = require('./common');
+const {
+  EXIT, UsageError, int, port, typeOf, sleep, interrupted, unlessAborted, endGracefully, resolveHost, hostPort,
+} = require('./common');
 
 const options = {
   stream: { type: 'string', short: 's', value: 'N', help: 'stream number', default: 0 },
@@ -25,13 +26,15 @@ const options = {
   timeout: { type: 'string', value: 'MS', help: 'give up connecting, or waiting for the peer to take everything, after MS', default: 30000 },
 };
 
-// The messages: an async iterable of Buffers.
-async function* messages(values, texts) {
+// The messages: an async iterable of Buffers. `opened` gets the stream they are read from, for
+// run() to close (stdin left open would keep the process alive after an interrupt).
+async function* messages(values, texts, opened) {
   if (texts.length) {
     yield* texts.map((t) => Buffer.from(t));
     return;
   }
   const input = values.file ? fs.createReadStream(values.file) : process.stdin;
+  opened.push(input);
   if (values.raw) {
     const chunks = [];
     for await (const chunk of input) chunks.push(chunk);
@@ -63,44 +66,60 @@ function sendOptions(values) {
 async function run(values, positionals, out) {
   const [host, portText, ...texts] = positionals;
   if (portText === undefined) throw new UsageError('give HOST and PORT');
-  const peer = { host, port: port(portText, 'PORT') };
+  const peerPort = port(portText, 'PORT');
   const o = sendOptions(values);
   const count = int(values.count, '--count', 1);
   const rate = int(values.rate, '--rate');
   const timeout = int(values.timeout, '--timeout', 1, 2 ** 31 - 1);
   if (texts.length && values.file) throw new UsageError('give the messages as arguments or --file, not both');
-  const type = typeOf(host);
+  const addresses = await resolveHost(host, 'HOST');
+  const sctp = require('../index');
   const signal = interrupted();
-  const socket = sctp.createSocket({ type, initMsg: { outStreams: Math.max(10, o.stream + 1) }, defaults: { unordered: false, ttl: 0 } });
-  const tally = { sent: 0, bytes: 0, failed: 0, abandoned: 0, replies: 0 };
+  const socket = sctp.createSocket({ type: typeOf(addresses[0]), initMsg: { outStreams: Math.max(10, o.stream + 1) }, defaults: { unordered: false, ttl: 0 } });
+  const opened = [];
+  const tally = { sent: 0, bytes: 0, failed: 0, unsent: 0, abandoned: 0, unacknowledged: 0, replies: 0 };
   socket.on('message', (msg, rinfo) => { tally.replies++; out.message(msg, rinfo); });
   socket.on('sendfailed', (e) => { tally.failed++; out.event('sendfailed', e); });
   let ended = null; // the association's end, once it came (the peer may end it once it has everything)
+  let onEnd;
+  const ending = new Promise((resolve) => { onEnd = resolve; });
   socket.on('association', (e) => {
     if (e.state === 'up') return;
     out.event('association', e);
-    if (e.state !== 'restart') ended = e;
+    if (e.state !== 'restart') {
+      ended = e;
+      onEnd();
+    }
   });
   socket.on('error', (err) => out.event('error', { code: err.code, message: err.message }));
   try {
-    const { assocId, outStreams } = await socket.connect(peer.port, host, { timeout, signal });
-    if (o.stream >= outStreams) throw new UsageError(`--stream ${o.stream}: the peer accepts ${outStreams} streams (0-${outStreams - 1})`);
-    out.write({ type: 'connected', assocId, address: host, port: peer.port, outStreams },
-      `connected to ${host}:${peer.port}, association ${assocId}, ${outStreams} outbound streams`);
+    const { assocId, outStreams } = await socket.connect(peerPort, addresses.length > 1 ? addresses : addresses[0], { timeout, signal });
+    out.write({ type: 'connected', assocId, address: addresses[0], port: peerPort, outStreams },
+      `connected to ${hostPort(addresses[0], peerPort)}, association ${assocId}, ${outStreams} outbound streams`);
+    if (o.stream >= outStreams) {
+      out.note(`sctp-napi send: --stream ${o.stream}: the peer accepts ${outStreams} streams (0-${outStreams - 1})`);
+      return EXIT.failed;
+    }
     const started = process.hrtime.bigint();
     const elapsed = () => Number(process.hrtime.bigint() - started) / 1e9;
     let pending = 0;
+    const failures = {}; // code -> how many sends failed with it
     let settled = () => {};
     let seq = 0;
+    let total = '?';
     const sendOne = async (buf) => {
-      if (rate) await sleep(seq / rate * 1000 - elapsed() * 1000, signal);
+      const wait = rate ? seq / rate * 1000 - elapsed() * 1000 : 0;
+      if (wait > 0) await sleep(wait, signal);
       const n = ++seq;
       pending++;
       const ok = socket.send(buf, { assocId, ...o }, (err) => {
         pending--;
         if (err) {
           tally.failed++;
-          out.event('error', { seq: n, code: err.code, message: err.message });
+          // The first of each kind is shown; the rest (every message still queued when an
+          // association ends fails the same way) counted, and said once at the end.
+          failures[err.code] = (failures[err.code] || 0) + 1;
+          if (failures[err.code] === 1) out.event('error', { seq: n, code: err.code, message: err.message });
         } else {
           tally.sent++;
           tally.bytes += buf.length;
@@ -109,55 +128,88 @@ async function run(values, positionals, out) {
         out.progress(`sent ${tally.sent}${count > 1 ? ` of ${total}` : ''} (${Math.round(tally.sent / elapsed())} msg/s)`);
         settled();
       });
-      if (!ok) await once(socket, 'drain');
+      if (!ok) await unlessAborted(Promise.race([once(socket, 'drain'), ending]), signal);
+      await unlessAborted(out.room(), signal); // stdout (--json) keeps up, or the sending waits
     };
-    let total = '?';
+    // Sends from `source` until it ends, the association ends, or an interrupt; returns how many it did not send.
+    const sendAll = async (source) => {
+      const it = source[Symbol.asyncIterator]();
+      for (;;) {
+        if (ended || signal.aborted) return true;
+        const next = await unlessAborted(it.next(), signal);
+        if (!next || next.done) return !next;
+        await sendOne(next.value);
+      }
+    };
+    let cut = false;
     if (count === 1) {
-      for await (const buf of messages(values, texts)) {
-        if (signal.aborted) break;
-        await sendOne(buf);
-      }
+      cut = await sendAll(messages(values, texts, opened));
     } else {
-      const list = [];
-      for await (const buf of messages(values, texts)) list.push(buf);
+      const list = []; // the whole set first, to send it --count times (stdin: until its end)
+      const it = messages(values, texts, opened)[Symbol.asyncIterator]();
+      for (let next; (next = await unlessAborted(it.next(), signal)) && !next.done;) list.push(next.value);
       total = list.length * count;
-      for (let i = 0; i < count && !signal.aborted; i++) {
-        for (const buf of list) await sendOne(buf);
+      async function* repeated() {
+        for (let i = 0; i < count; i++) yield* list;
       }
+      cut = await sendAll(repeated());
     }
-    while (pending) await new Promise((resolve) => { settled = resolve; });
-    const until = Date.now() + timeout; // until everything is acknowledged or abandoned
-    while (!ended && !signal.aborted && Date.now() < until) {
+    if (cut && total !== '?') tally.unsent = total - seq;
+    // Everything handed over: wait for each send's callback, then for the peer to acknowledge all.
+    const until = Date.now() + timeout;
+    while (pending && !signal.aborted && Date.now() < until) {
+      await unlessAborted(new Promise((resolve) => { settled = resolve; setTimeout(resolve, 100); }), signal);
+    }
+    while (!ended && !signal.aborted) {
       let status;
-      try { status = socket.status(assocId); } catch { break; } // it is gone, its 'association' event on the way
+      try {
+        status = socket.status(assocId);
+      } catch { // it is gone: its 'association' event is on the way
+        await unlessAborted(Promise.race([ending, sleep(2000)]), signal);
+        break;
+      }
       if (status.abandoned) tally.abandoned = status.abandoned.sent + status.abandoned.unsent;
-      if (status.unackData === 0 && status.pendingData === 0) break;
+      tally.unacknowledged = status.unackData + status.pendingData;
+      if (tally.unacknowledged === 0 || Date.now() >= until) break;
       await sleep(20, signal);
     }
+    // A SHUTDOWN the peer began completes only once all that was sent is acknowledged (RFC 9260 9.2).
+    if (ended && ended.state === 'shutdown') tally.unacknowledged = 0;
+    for (const [code, n] of Object.entries(failures).filter(([, x]) => x > 1)) {
+      out.event('error', { code, count: n - 1, message: `${n - 1} more message${n === 2 ? '' : 's'} failed with ${code}` });
+    }
     // The SHUTDOWN's event comes behind every notification before it: the sendfailed ones are in then.
-    if (!ended) await closed(socket, assocId, timeout);
+    const shut = ended || signal.aborted ? true : await closed(socket, assocId, Math.max(1000, until - Date.now()));
     const seconds = elapsed();
-    out.write({ type: 'summary', ...tally, seconds, rate: tally.sent / seconds, assocId, address: host, port: peer.port },
+    const whole = !cut && pending === 0 && tally.unacknowledged === 0 && shut && !signal.aborted;
+    out.write({ type: 'summary', ...tally, complete: whole, seconds, rate: tally.sent / seconds, assocId, address: addresses[0], port: peerPort },
       `sent ${tally.sent} message${tally.sent === 1 ? '' : 's'} (${tally.bytes} B) in ${seconds.toFixed(3)} s (${Math.round(tally.sent / seconds)} msg/s); ` +
-      `${tally.failed} failed, ${tally.abandoned} abandoned (PR-SCTP), ${tally.replies} replies`);
-    return tally.failed || tally.abandoned ? EXIT.failed : EXIT.ok;
+      `${tally.failed} failed, ${tally.abandoned} abandoned (PR-SCTP), ${tally.replies} replies` +
+      `${tally.unsent ? `; ${tally.unsent} not sent (the association ended)` : ''}` +
+      `${tally.unacknowledged ? `; ${tally.unacknowledged} chunks the peer had not acknowledged after --timeout ${timeout} ms` : ''}` +
+      `${signal.aborted ? '; interrupted' : ''}`);
+    return whole && !tally.failed && !tally.abandoned ? EXIT.ok : EXIT.failed;
   } finally {
     signal.release();
     socket.close();
+    for (const input of opened) input.destroy();
   }
 }
 
 // A graceful SHUTDOWN of the association; resolves once it is done (or lost), or after timeout ms.
+// A graceful SHUTDOWN of the association; resolves true once it is done (or lost), false when it
+// did not end within timeout ms.
 async function closed(socket, assocId, timeout) {
   let timer;
   const ended = new Promise((resolve) => {
-    timer = setTimeout(resolve, timeout);
+    timer = setTimeout(() => resolve(false), timeout);
     socket.on('association', (e) => {
-      if (e.assocId === assocId && e.state !== 'up' && e.state !== 'restart') resolve();
+      if (e.assocId === assocId && e.state !== 'up' && e.state !== 'restart') resolve(true);
     });
   });
-  if (endGracefully(socket, assocId)) await ended;
+  const result = endGracefully(socket, assocId) ? await ended : true;
   clearTimeout(timer);
+  return result;
 }
 
 module.exports = {

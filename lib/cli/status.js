@@ -4,8 +4,9 @@
 // refreshed with --watch. Without, every association on this host, from /proc/net/sctp (as
 // `ss --sctp` shows them, with each path's state).
 const fs = require('fs');
-const sctp = require('../index');
-const { EXIT, UsageError, int, port, typeOf, sleep, interrupted, endGracefully } = require('./common');
+const {
+  EXIT, UsageError, int, port, typeOf, sleep, interrupted, endGracefully, resolveHost, hostPort,
+} = require('./common');
 
 const options = {
   watch: { type: 'boolean', short: 'w', help: 'print again every --interval until interrupted' },
@@ -17,6 +18,9 @@ const options = {
 const ASSOC_STATES = ['closed', 'cookie-wait', 'cookie-echoed', 'established', 'shutdown-pending',
   'shutdown-sent', 'shutdown-received', 'shutdown-ack-sent'];
 const PATH_STATES = ['inactive', 'potentially-failed', 'active', 'unconfirmed'];
+
+// An address as /proc/net/sctp prints it (IPv6 written out in full: 0000:...:0001) -> its usual form (::1).
+const normal = (a) => (a.includes(':') ? new URL(`http://[${a}]`).hostname.slice(1, -1) : a);
 
 // The rows of a /proc/net/sctp table, each an object keyed by the header's names.
 function table(name) {
@@ -41,25 +45,27 @@ function hostAssociations() {
     return {
       assocId, state: ASSOC_STATES[Number(head[4])] || `state-${head[4]}`, style: ['one-to-many', 'one-to-many', 'one-to-one'][Number(head[2])],
       txQueue: Number(head[7]), rxQueue: Number(head[8]), uid: Number(head[9]), inode: Number(head[10]),
-      localPort: Number(head[11]), remotePort: Number(head[12]), localAddresses: head.slice(13),
-      remoteAddresses: remote.trim().split(/\s+/).map((a) => a.replace(/^\*/, '')),
-      primary: (remote.trim().split(/\s+/).find((a) => a.startsWith('*')) || '').slice(1),
+      localPort: Number(head[11]), remotePort: Number(head[12]), localAddresses: head.slice(13).map(normal),
+      remoteAddresses: remote.trim().split(/\s+/).map((a) => normal(a.replace(/^\*/, ''))),
+      primary: normal((remote.trim().split(/\s+/).find((a) => a.startsWith('*')) || '').slice(1)),
       heartbeatInterval: rest[0], inStreams: rest[1], outStreams: rest[2], maxRetrans: rest[3],
       initRetries: rest[4], shutdownRetries: rest[5], rtxChunks: rest[6],
       paths: paths.rows.map((r) => r.split(/\s+/)).filter((r) => Number(r[1]) === assocId).map((r) => ({
-        address: r[0], heartbeats: r[2] === '1', rtoJiffies: Number(r[3]), maxPathRetrans: Number(r[4]),
-        retransmissions: Number(r[5]), state: PATH_STATES[Number(r[7])] || `state-${r[7]}`,
+        // (REM_ADDR_RTX, r[5], is always 0: the kernel does not count it)
+        address: normal(r[0]), heartbeats: r[2] === '1', rtoJiffies: Number(r[3]), maxPathRetrans: Number(r[4]),
+        state: PATH_STATES[Number(r[7])] || `state-${r[7]}`,
       })),
     };
   });
 }
 
+const ends = (addresses, p) => addresses.map((a) => hostPort(a, p)).join(',');
 const hostText = (list) => (list.length ? list.map((a) => [
-  `association ${a.assocId} (${a.style}, inode ${a.inode}): ${a.localAddresses.join(',')}:${a.localPort} <-> ` +
-    `${a.remoteAddresses.join(',')}:${a.remotePort} ${a.state}, streams in ${a.inStreams} out ${a.outStreams}, ` +
+  `association ${a.assocId} (${a.style}, inode ${a.inode}): ${ends(a.localAddresses, a.localPort)} <-> ` +
+    `${ends(a.remoteAddresses, a.remotePort)} ${a.state}, streams in ${a.inStreams} out ${a.outStreams}, ` +
     `tx queue ${a.txQueue} B, rx queue ${a.rxQueue} B, ${a.rtxChunks} chunks retransmitted`,
   ...a.paths.map((p) => `  path ${p.address}${p.address === a.primary ? ' (primary)' : ''}: ${p.state}, ` +
-    `heartbeats ${p.heartbeats ? 'on' : 'off'}, ${p.retransmissions} retransmissions`),
+    `heartbeats ${p.heartbeats ? 'on' : 'off'}`),
 ].join('\n')).join('\n') : 'no SCTP associations on this host');
 
 // One association's status, as the kernel's socket options give it.
@@ -67,17 +73,16 @@ function report(socket, assocId) {
   const status = socket.status(assocId);
   return {
     type: 'status', time: new Date().toISOString(), ...status, local: socket.address(),
-    paths: socket.paths ? socket.paths(assocId) : [{ ...status.primary, primary: true }],
-    stats: socket.stats ? socket.stats(assocId) : null,
+    paths: socket.paths(assocId), stats: socket.stats(assocId),
   };
 }
 
 function reportText(r) {
   const peer = r.primary;
   const lines = [
-    `association ${r.assocId} ${r.local.address}:${r.local.port} -> ${peer.address}:${peer.port}: ${r.state}`,
+    `association ${r.assocId} ${hostPort(r.local.address, r.local.port)} -> ${hostPort(peer.address, peer.port)}: ${r.state}`,
     `  streams in ${r.inStreams} out ${r.outStreams}, peer rwnd ${r.rwnd} B, unacked ${r.unackData}, pending ${r.pendingData}, fragmentation point ${r.fragmentationPoint} B`,
-    ...r.paths.map((p) => `  path ${p.address}:${p.port}${p.primary ? ' (primary)' : ''}: ${p.state}, srtt ${p.srtt} ms, rto ${p.rto} ms, cwnd ${p.cwnd} B, mtu ${p.mtu}`),
+    ...r.paths.map((p) => `  path ${hostPort(p.address, p.port)}${p.primary ? ' (primary)' : ''}: ${p.state}, srtt ${p.srtt} ms, rto ${p.rto} ms, cwnd ${p.cwnd} B, mtu ${p.mtu}`),
   ];
   if (r.abandoned) lines.push(`  PR-SCTP abandoned: ${r.abandoned.sent} sent, ${r.abandoned.unsent} unsent`);
   if (r.stats) {
@@ -112,18 +117,27 @@ async function run(values, positionals, out) {
     if (rest.length) throw new UsageError(`unexpected argument '${rest[0]}'`);
     const peerPort = port(portText, 'PORT');
     const timeout = int(values.timeout, '--timeout', 1, 2 ** 31 - 1);
-    const socket = sctp.createSocket({ type: typeOf(host) });
+    const addresses = await resolveHost(host, 'HOST');
+    const sctp = require('../index');
+    const socket = sctp.createSocket({ type: typeOf(addresses[0]) });
     try {
       let lost = null;
       socket.on('association', (e) => { if (e.state !== 'up') lost = e; });
       socket.on('peeraddrchange', (e) => out.event('peeraddrchange', e));
-      const { assocId } = await socket.connect(peerPort, host, { timeout, signal });
+      const { assocId } = await socket.connect(peerPort, addresses.length > 1 ? addresses : addresses[0], { timeout, signal });
       for (;;) {
         if (lost) {
           out.event('association', lost);
           return EXIT.failed;
         }
-        out.write(report(socket, assocId), reportText);
+        let r;
+        try {
+          r = report(socket, assocId);
+        } catch (e) { // ended between two looks: its event is on its way
+          out.note(`sctp-napi status: ${e.message} (the association ended)`);
+          return EXIT.failed;
+        }
+        out.write(r, reportText);
         if (!values.watch) break;
         await sleep(interval, signal);
         if (signal.aborted) break;

@@ -65,4 +65,26 @@ describe(`sctp-napi doctor (${works ? 'a kernel with SCTP' : 'a kernel without S
     }
     assert.strictEqual(r.code, works ? 0 : 1);
   });
+
+  it('without a native binary: doctor says which and what to do; every other command exits 3 with the reason', async () => {
+    const os = require('os');
+    const path = require('path');
+    const { execFileSync } = require('child_process');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sctp-napi-nobin-'));
+    try { // the package as installed with scripts off, where no prebuild matches: lib/ without build/
+      execFileSync('cp', ['-r', path.join(__dirname, '..', '..', 'lib'), path.join(__dirname, '..', '..', 'package.json'), dir]);
+      fs.symlinkSync(path.join(__dirname, '..', '..', 'node_modules'), path.join(dir, 'node_modules'));
+      const main = path.join(dir, 'lib', 'cli', 'main.js');
+      const doctor = await cli(['doctor', '--json'], { main });
+      const binary = doctor.records.find((f) => f.check === 'binary');
+      assert.strictEqual(doctor.code, 1);
+      assert.deepStrictEqual([binary.status, /has no native binary for linux-/.test(binary.detail)], ['fail', true], binary.detail);
+      const send = await cli(['send', '127.0.0.1', '9', 'hi'], { main });
+      assert.strictEqual(send.code, 3);
+      assert.match(send.stderr, /sctp-napi has no native binary for linux-.*npm rebuild sctp-napi[^]*run 'sctp-napi doctor'/);
+      assert.strictEqual((await cli(['listen', '--help'], { main })).code, 0); // help needs no binary
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

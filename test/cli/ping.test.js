@@ -3,7 +3,7 @@
 // one here wrote): RTT per reply and min/avg/p50/p99/max, the kernel's view of each path; a peer
 // that does not answer exits 1.
 const assert = require('assert');
-const { cliListen, cli, need, spawnText, sleep } = require('../helpers');
+const { cliListen, cli, need, spawnText, spawnJson, sleep, CLI } = require('../helpers');
 
 describe('sctp-napi ping', () => {
   it('against listen --echo: a reply per ping, in order, the statistics and the path the kernel measured', async () => {
@@ -38,6 +38,24 @@ describe('sctp-napi ping', () => {
     assert.match(r.stdout, /^3 sent, 3 received, 0% loss, time \d+ ms$/m);
     assert.match(r.stdout, /^rtt min\/avg\/p50\/p99\/max = [\d.]+\/[\d.]+\/[\d.]+\/[\d.]+\/[\d.]+ ms$/m);
     assert.match(r.stdout, /^kernel: path 127\.0\.0\.1 active, srtt \d+ ms, rto \d+ ms, cwnd \d+ B, mtu \d+$/m);
+  });
+
+  it('a peer that goes away mid-run: the statistics still printed, exit 1', async () => {
+    const listen = await cliListen('--echo');
+    const ping = spawnJson(process.execPath, [CLI, 'ping', '127.0.0.1', listen.port, '--count', '50', '--interval', '200', '--json']);
+    await ping.waitFor((l) => l.type === 'reply' && l.seq === 2);
+    listen.kill(); // its socket closes: the association ends
+    assert.strictEqual(await ping.exited, 1);
+    const summary = ping.lines.find((l) => l.type === 'summary');
+    assert(summary && summary.received >= 2 && summary.sent < 50, JSON.stringify(summary));
+    assert(ping.lines.some((l) => l.type === 'event' && l.event === 'association'));
+  });
+
+  it('--stream beyond the peer\'s streams: exit 1, saying so', async () => {
+    const listen = await cliListen('--echo', '--streams', '4');
+    const r = await cli(['ping', '127.0.0.1', listen.port, '--stream', '6', '-c', '1']);
+    assert.strictEqual(r.code, 1);
+    assert.match(r.stderr, /--stream 6: the peer accepts 4 streams \(0-3\)/);
   });
 
   it('a peer that does not answer: each ping times out, 100% loss, exit 1', async () => {

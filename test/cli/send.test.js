@@ -6,7 +6,7 @@ const assert = require('assert');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-const { cli, spawnJson, python, fixture } = require('../helpers');
+const { cli, cliListen, spawnJson, python, fixture, bound, CLI } = require('../helpers');
 
 // A Python receiver of `count` messages: resolves with it once it is bound ({ port }).
 async function receiver(count) {
@@ -69,6 +69,66 @@ describe('sctp-napi send', () => {
       assert.deepStrictEqual([f.context, f.stream, f.ppid], [7, 0, 0]);
       assert.strictEqual(Buffer.from(f.data, 'hex').toString(), 'z'.repeat(f.data.length / 2));
     }
+  });
+
+  it('a peer that goes silent (all packets lost): exit 1, saying how much it had not acknowledged', async function () {
+    const { execFileSync } = require('child_process');
+    const ns = `sctp-cli-loss-${process.pid}`;
+    try { execFileSync('ip', ['netns', 'add', ns]); } catch { this.skip(); } // (not root: no namespace)
+    try {
+      execFileSync('ip', ['-n', ns, 'link', 'set', 'lo', 'up']);
+      const inNs = (args) => ['netns', 'exec', ns, process.execPath, CLI, ...args];
+      const listen = spawnJson('ip', inNs(['listen', '--json', '--host', '127.0.0.1']));
+      const { port } = await listen.waitFor((l) => l.type === 'listening');
+      const send = spawnJson('ip', inNs(['send', '127.0.0.1', port, 'x', '--count', '40', '--rate', '10', '--timeout', '4000', '--json']));
+      await send.waitFor((l) => l.type === 'sent' && l.seq === 5);
+      execFileSync('ip', ['netns', 'exec', ns, 'tc', 'qdisc', 'add', 'dev', 'lo', 'root', 'netem', 'loss', '100%']);
+      assert.strictEqual(await send.exited, 1);
+      const summary = send.lines.find((l) => l.type === 'summary');
+      assert.strictEqual(summary.complete, false);
+      assert(summary.unacknowledged > 0, JSON.stringify(summary));
+    } finally {
+      execFileSync('ip', ['netns', 'del', ns]);
+    }
+  });
+
+  it('a peer that aborts mid-send: the sending stops, the rest counted once, exit 1', async () => {
+    const server = await bound();
+    let got = 0;
+    server.on('message', (msg, rinfo) => { if (++got === 20) server.abort(rinfo.assocId); });
+    const r = await cli(['send', '127.0.0.1', server.address().port, 'y'.repeat(100), '--count', '3000', '--json']);
+    assert.strictEqual(r.code, 1);
+    const summary = r.records.find((x) => x.type === 'summary');
+    assert(summary.failed > 0, JSON.stringify(summary));
+    assert.strictEqual(summary.sent + summary.failed + summary.unsent, 3000, JSON.stringify(summary));
+    const once = r.records.filter((x) => x.type === 'event' && x.event === 'error' && x.count);
+    assert(once.length >= 1 && once.every((x) => /^\d+ more messages? failed with E/.test(x.message)), JSON.stringify(once));
+    assert(r.records.find((x) => x.type === 'event' && x.event === 'association' && x.state === 'lost'));
+    assert(r.records.length < 3000 + 200, `${r.records.length} records`); // not a line per message it could not send
+  });
+
+  it('SIGINT while it waits for stdin: it stops at once, says so, exit 1', async () => {
+    const py = await receiver(1);
+    const send = spawnJson(process.execPath, [CLI, 'send', '127.0.0.1', py.port, '--json']); // stdin: open, silent
+    await send.waitFor((l) => l.type === 'connected');
+    send.stdin.write('one\n');
+    await send.waitFor((l) => l.type === 'sent');
+    send.kill('SIGINT');
+    assert.strictEqual(await send.exited, 1);
+    const summary = send.lines.find((l) => l.type === 'summary');
+    assert.deepStrictEqual([summary.sent, summary.complete], [1, false]);
+    assert.deepStrictEqual((await py.messages()).map((m) => m.data), ['one']);
+  });
+
+  it('HOST as a name (localhost) or an IPv6 address in brackets', async () => {
+    const listen = await cliListen('--host', '::'); // IPv4 and IPv6 peers both
+    const named = await cli(['send', 'localhost', listen.port, 'by-name']);
+    assert.strictEqual(named.code, 0, named.stderr);
+    const bracketed = await cli(['send', '[::1]', listen.port, 'bracketed']);
+    assert.strictEqual(bracketed.code, 0, bracketed.stderr);
+    assert.match(bracketed.stdout, /^connected to \[::1\]:\d+, association \d+/m);
+    const got = listen.lines.filter((l) => l.type === 'message').map((m) => m.text);
+    assert.deepStrictEqual(got.sort(), ['bracketed', 'by-name']);
   });
 
   it('a peer that refuses exits 1 with the system error; a bad command line exits 2', async () => {

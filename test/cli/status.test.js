@@ -65,6 +65,20 @@ describe('sctp-napi status', () => {
     assert.match(text.stdout, new RegExp(`^association ${info.assocId} \\(one-to-many, inode \\d+\\): 127\\.0\\.0\\.1:${client.address().port} <-> 127\\.0\\.0\\.1:${server.address().port} established, streams in ${st.inStreams} out ${st.outStreams}`, 'm'));
   });
 
+  it('no arguments, an IPv6 association: its addresses in their short form, in brackets beside a port', async () => {
+    const v6 = socket({ type: 'sctp6' });
+    v6.bind(0, '::1');
+    await require('events').once(v6, 'listening');
+    const client = socket({ type: 'sctp6' });
+    const info = await client.connect(v6.address().port, '::1');
+    const r = await cli(['status', '--json']);
+    const mine = r.records.find((a) => a.assocId === info.assocId && a.remotePort === v6.address().port);
+    assert(mine, r.stdout);
+    assert.deepStrictEqual([mine.remoteAddresses, mine.primary, mine.paths.map((p) => p.address)], [['::1'], '::1', ['::1']]);
+    const text = await cli(['status']);
+    assert.match(text.stdout, new RegExp(`<-> \\[::1\\]:${v6.address().port} established`));
+  });
+
   it('a peer that refuses exits 1; a lone HOST exits 2', async () => {
     const refused = await cli(['status', '127.0.0.1', '9']);
     assert.strictEqual(refused.code, 1);

@@ -1,7 +1,9 @@
 'use strict';
 // One end of a `npm run bench` measurement, in Node, over one of the APIs:
-//   node peer.js API recv PORT COUNT WARM [SAMPLES [SIZE]] -> {"received","seconds","rss":[...]}
-//   node peer.js API send PORT SIZE COUNT
+//   node peer.js API recv PORT COUNT WARM [SAMPLES [SIZE]] -> {"received","seconds","rss":[...],"cpu"}
+//   node peer.js API send PORT SIZE COUNT -> {"sent","cpu"} as it exits (or is ended with SIGTERM)
+// cpu: { user, system }, this process's CPU time in µs (process.cpuUsage(); raw C: getrusage())
+// over what was timed (recv: from message WARM; send: the whole run).
 //   node peer.js API pong PORT
 //   node peer.js API ping PORT SIZE COUNT WARM      -> {"rtts":[microseconds...]}
 // API: open (the original's call), socket (createSocket), dgram (Node's UDP, for comparison),
@@ -145,6 +147,13 @@ function pump(count, { send, ready, cork, uncork }, done) {
 }
 
 const print = (value) => process.stdout.write(`${JSON.stringify(value)}\n`);
+
+// A sender's CPU, printed as it exits: by itself, or when run.js ends it (SIGTERM) once the receiver
+// has everything, so what waited in the socket's own queue after the last send() is counted too.
+function reportCpuAtExit(count, cpu) {
+  process.on('exit', () => print({ sent: count, cpu: process.cpuUsage(cpu) })); // (a pipe: written at once)
+  process.on('SIGTERM', () => process.exit(0));
+}
 const now = () => Number(process.hrtime.bigint()) / 1e9;
 
 if (role === 'recv') {
@@ -155,8 +164,9 @@ if (role === 'recv') {
   const rss = [];
   const every = samples ? Math.floor((count - warm) / samples) : 0;
   let quiet = null;
+  let cpu = process.cpuUsage(); // from message WARM on (this process's user and system µs)
   const finish = () => {
-    print({ received: got - warm, seconds: last - start, rss });
+    print({ received: got - warm, seconds: last - start, rss, cpu: process.cpuUsage(cpu) });
     process.exit(0);
   };
   // n messages arrived (TCP: n may be more than one, and pass WARM or a sample point at once)
@@ -166,6 +176,7 @@ if (role === 'recv') {
     last = now();
     if (before < warm && got >= warm) {
       start = last;
+      cpu = process.cpuUsage();
       if (every) rss.push(process.memoryUsage.rss());
     } else if (every && before >= warm && Math.floor((got - warm) / every) > Math.floor((before - warm) / every)) {
       rss.push(process.memoryUsage.rss());
@@ -187,19 +198,23 @@ if (role === 'recv') {
   // write() until it returns false, then wait for 'drain'; end() after the last message.
   const [port, size, count] = args;
   const buf = Buffer.alloc(size, 'x');
+  const cpu = process.cpuUsage();
   const socket = dial(port, () => pump(count, {
     send: () => socket.write(buf),
     ready: (callback) => socket.once('drain', callback),
     cork: () => socket.cork(),
     uncork: () => socket.uncork(),
   }, () => socket.end()));
+  reportCpuAtExit(count, cpu);
   socket.on('close', () => process.exit(0));
 } else if (role === 'send') {
   const [port, size, count] = args;
   const buf = Buffer.alloc(size, 'x');
+  const cpu = process.cpuUsage();
   const ep = endpoint(0, () => {});
   pump(count, { ...ep, send: () => ep.send(buf, port, HOST) },
     () => setTimeout(() => process.exit(0), 1000)); // let the last messages leave
+  reportCpuAtExit(count, cpu);
 } else if (role === 'pong') {
   const [port] = args;
   if (CONNECTED) {

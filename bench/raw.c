@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -103,6 +104,14 @@ static void send_one(int fd, const char* buf, size_t size, struct sockaddr_in* t
   if (try_send(fd, buf, size, to, first) < 0) die("sendmsg");
 }
 
+// This process's CPU time so far, user and system, in microseconds (getrusage).
+static void cpu_us(double* user, double* system) {
+  struct rusage u;
+  getrusage(RUSAGE_SELF, &u);
+  *user = u.ru_utime.tv_sec * 1e6 + u.ru_utime.tv_usec;
+  *system = u.ru_stime.tv_sec * 1e6 + u.ru_stime.tv_usec;
+}
+
 int main(int argc, char** argv) {
   if (argc < 3) {
     fprintf(stderr, "usage: raw recv|send|pong|ping PORT ...\n");
@@ -118,20 +127,31 @@ int main(int argc, char** argv) {
     int fd = open_socket(port);
     printf("ready\n");
     fflush(stdout);
-    double start = 0;
+    double start = 0, user0 = 0, system0 = 0, user, system;
+    cpu_us(&user0, &system0);  // (warm 0: the whole run)
     while (got < count) {
       receive(fd, buf, sizeof buf, &from, &notification);
       if (notification) continue;
-      if (++got == warm) start = now();
+      if (++got == warm) {
+        start = now();
+        cpu_us(&user0, &system0);
+      }
     }
-    printf("{\"received\":%ld,\"seconds\":%.6f}\n", count - warm, now() - start);
+    cpu_us(&user, &system);
+    printf("{\"received\":%ld,\"seconds\":%.6f,\"cpu\":{\"user\":%.0f,\"system\":%.0f}}\n", count - warm,
+           now() - start, user - user0, system - system0);
   } else if (!strcmp(mode, "send")) {
     size_t size = atol(argv[3]);
     long count = atol(argv[4]);
     int fd = open_socket(0);
     struct sockaddr_in to = peer_at(port);
     memset(buf, 'x', size);
+    double user0, system0, user, system;
+    cpu_us(&user0, &system0);
     for (long i = 0; i < count; i++) send_one(fd, buf, size, &to, i == 0);
+    cpu_us(&user, &system);  // what sending took: the CPU per message of the sending end
+    printf("{\"sent\":%ld,\"cpu\":{\"user\":%.0f,\"system\":%.0f}}\n", count, user - user0, system - system0);
+    fflush(stdout);
     // Let the last messages leave before close (BENCH_SEND_LINGER seconds: a slow receiver's
     // backlog can outlast 1 s; bench/reuseport.js waits for its members, then ends the senders).
     const char* linger = getenv("BENCH_SEND_LINGER");

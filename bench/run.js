@@ -95,23 +95,40 @@ function start([file, argv], env, ready) {
   });
 }
 
+// The JSON a bench process printed last (its last line starting with '{'), or null.
+const lastJson = (output) => {
+  const lines = output.split('\n');
+  for (let i = lines.length - 1; i >= 0; i--) {
+    if (lines[i].startsWith('{')) {
+      try { return JSON.parse(lines.slice(i).join('\n')); } catch { /* a line of a larger object (iperf3 -J) */ }
+    }
+  }
+  return null;
+};
+
 // Starts the server end, once it is ready the client end; resolves with the JSON that the `from`
-// end printed (its output from the first '{') once that one exited. Stops both in any case.
+// end printed once that one exited, and as `other` what the other end printed when it was then
+// ended (SIGTERM; a sender prints its CPU time then). Stops both in any case.
 async function measure(server, client, env, from, seconds = 300) {
   const children = [await start(server, env, /ready|Server listening/)];
   try {
     children.push(await start(client, env));
-    const child = children[from === 'server' ? 0 : 1];
+    const [child, other] = from === 'server' ? children : [...children].reverse();
     const timer = setTimeout(() => child.kill(), seconds * 1000);
     await child.done;
     clearTimeout(timer);
-    const json = child.output.indexOf('{');
-    if (json < 0) throw new Error('a bench process printed no result (timed out?)');
-    return JSON.parse(child.output.slice(json));
+    const result = lastJson(child.output);
+    if (!result) throw new Error('a bench process printed no result (timed out?)');
+    other.kill();
+    await Promise.race([other.done, new Promise((resolve) => setTimeout(resolve, 5000))]);
+    return { ...result, other: lastJson(other.output) };
   } finally {
     for (const child of children) child.kill();
   }
 }
+
+// CPU time per message in µs (user + system), from a bench process's { cpu } over `messages`.
+const cpuPer = (r, messages) => (r && r.cpu && messages ? (r.cpu.user + r.cpu.system) / messages : null);
 
 // Both ends get BENCH_NODELAY and BENCH_BATCH: the row's, or the defaults (nodelay, no batch).
 const envFor = (row) => ({ ...process.env, BENCH_NODELAY: '1', BENCH_BATCH: '1', ...row.env });
@@ -122,7 +139,10 @@ async function throughput(row, size, count, samples = 0) {
   const warm = Math.floor(count / 10);
   const r = await measure(command(row.recv || row.id, 'recv', port, count, warm, samples, size), // tcp counts bytes / size
     command(row.send || row.id, 'send', port, size, count), envFor(row), 'server');
-  return { ...r, rate: r.received / r.seconds, lost: 1 - r.received / (count - warm) };
+  return {
+    ...r, rate: r.received / r.seconds, lost: 1 - r.received / (count - warm),
+    cpu: { recv: cpuPer(r, r.received), send: cpuPer(r.other, r.other && r.other.sent) },
+  };
 }
 
 // iperf3 over SCTP: one-to-one, bundling on (its default), the same socket buffers; msgs/s from
@@ -183,6 +203,17 @@ function stats(xs) {
   return { median: r(v.length % 2 ? v[m] : (v[m - 1] + v[m]) / 2), min: r(v[0]), max: r(v[v.length - 1]) };
 }
 
+// Each end's CPU µs per message over the repetitions, and its ratio to raw C's same end of the same
+// repetition: { recv: { median, min, max }, send, recvToRaw, sendToRaw } (null where not measured).
+function cpuStats(runs, raw) {
+  const out = {};
+  for (const end of ['recv', 'send']) {
+    out[end] = stats(runs.map((x) => x && x[end]));
+    out[`${end}ToRaw`] = raw ? stats(runs.map((x, i) => x && x[end] && raw[i] && raw[i][end] && x[end] / raw[i][end])) : null;
+  }
+  return out;
+}
+
 // Linux SCTP stalls on default socket buffers once messages pass ~40 KiB (raw C: 24 msgs/s at
 // 48 KiB, 690 with 4 MiB buffers). Where we may (root, as in the VM), every socket of every API
 // (and iperf3's) gets 4 MiB by default; the results say what the buffers were.
@@ -235,6 +266,7 @@ if (process.argv[2] === '--render') {
   };
   const rates = {}; // rates[size][id][repetition]: msgs/s, or null (failed)
   const losses = {};
+  const cpus = {}; // cpus[size][id][repetition]: { recv, send } µs per message, or null
   const pings = {}; // pings[id][repetition]: { p50, p99 } or null
   for (let r = 0; r < RUNS; r++) {
     for (const size of SIZES) {
@@ -243,6 +275,7 @@ if (process.argv[2] === '--render') {
           (x) => `${Math.round(x.rate)} msgs/s${x.lost > 0.0005 ? ` (${(x.lost * 100).toFixed(1)} % lost)` : ''}`);
         ((rates[size] ||= {})[row.id] ||= []).push(t && t.rate);
         ((losses[size] ||= {})[row.id] ||= []).push(t && t.lost);
+        ((cpus[size] ||= {})[row.id] ||= []).push(t && t.cpu);
       }
     }
     for (const row of measured.filter(({ pingPong }) => pingPong)) {
@@ -260,6 +293,7 @@ if (process.argv[2] === '--render') {
         lost: stats(losses[size][id])?.median ?? null,
         runs: runs.map((x) => x && Math.round(x)),
         ratio: raw ? stats(runs.map((x, i) => x && raw[i] && x / raw[i])) : null, // per repetition
+        cpu: cpuStats(cpus[size][id], cpus[size].raw),
       };
     }
   }
@@ -309,8 +343,8 @@ function scale() {
   }));
 }
 
-// The targets of issue 12, from a run's figures: [{ what, size, ratio: { median, min, max }, target,
-// verdict }]; each ratio is per repetition (throughput: to raw C; latency: p50 to p50).
+// The targets of issue 23, from a run's figures: [{ what, size, ratio: { median, min, max }, target,
+// verdict }]; each ratio is per repetition (throughput and CPU: to raw C; latency: p50 to p50).
 function targets(out) {
   const list = [];
   const add = (what, size, ratio, target, higher) => {
@@ -321,18 +355,20 @@ function targets(out) {
     list.push({ what, size, ratio, target: `${higher ? '≥' : '≤'} ${target.toFixed(1)}×`, verdict });
   };
   const sizes = Object.keys(out.throughput).map(Number).sort((a, b) => a - b);
-  const ratio = (id, size) => out.throughput[size][id]?.ratio;
-  for (const [id, what] of [['socket-batch', 'createSocket(), batched'], ['stream-batch', 'connect(), batched']]) {
-    for (const size of sizes.filter(small)) add(`${what} ÷ raw C`, size, ratio(id, size), 1, true);
-  }
+  const row = (id, size) => out.throughput[size][id];
   for (const [id, what] of [['open', 'open() send()'], ['socket', 'createSocket() send()']]) {
-    for (const size of sizes) add(`${what} ÷ raw C`, size, ratio(id, size), size < 1024 ? 0.8 : 0.9, true);
+    for (const size of sizes) add(`${what} ÷ raw C`, size, row(id, size)?.ratio, size <= 1024 ? 1 : 0.9, true);
+  }
+  for (const size of sizes) add('connect() write() ÷ raw C', size, row('stream', size)?.ratio, 0.9, true);
+  for (const [id, what] of [['open', 'open()'], ['socket', 'createSocket()'], ['stream', 'connect()']]) {
+    for (const size of sizes) add(`${what} receiver's CPU per message ÷ raw C receiver's`, size, row(id, size)?.cpu?.recvToRaw, 2, false);
   }
   const p50s = (a, b) => out.latency[a] && out.latency[b] &&
     stats(out.latency[a].runs.map((x, i) => x && out.latency[b].runs[i] && x.p50 / out.latency[b].runs[i].p50));
   add('ping-pong p50, createSocket() ÷ open()', 64, p50s('socket', 'open'), 1, false);
-  add('ping-pong p50, open() ÷ dgram', 64, p50s('open', 'dgram'), 1, false);
-  add('ping-pong p50, createSocket() ÷ dgram', 64, p50s('socket', 'dgram'), 1, false);
+  for (const [id, what] of [['open', 'open()'], ['socket', 'createSocket()'], ['stream', 'connect()']]) {
+    add(`ping-pong p50, ${what} ÷ Node net (TCP)`, 64, p50s(id, 'tcp'), 1, false);
+  }
   return list;
 }
 
@@ -356,6 +392,13 @@ function write(out) {
       (t.toBaseline ? `; ÷ baseline ${ratio(t.toBaseline)}` : '');
     return `${n(t.msgsPerSec)}${versus}${t.lost > 0.0005 ? `, ${(t.lost * 100).toFixed(0)} % lost` : ''}` +
       `${failed ? `, ${failed} of ${t.runs.length} failed` : ''}`;
+  };
+  const cpuCell = (size, id) => {
+    const c = out.throughput[size][id]?.cpu;
+    if (!c || (!c.recv && !c.send)) return '–';
+    const end = (name) => (!c[name] ? `${name} –` : `${name} ${n(c[name].median, 1)}` +
+      (id !== 'raw' && c[`${name}ToRaw`] ? ` (${c[`${name}ToRaw`].median.toFixed(2)}×)` : ` (${spread(c[name], 1)})`));
+    return `${end('recv')} · ${end('send')}`;
   };
   const ping = (id) => {
     const l = out.latency[id];
@@ -384,9 +427,17 @@ function write(out) {
       `| ${label} | ${SIZES.map((s) => cell(s, id)).join(' | ')} | ${ping(id)} |`,
     ]),
     '',
+    'CPU time per message, µs: each end\'s process, user + system (getrusage(); process.cpuUsage()), the receiver from ' +
+      'its warm-up on, the sender over its whole run, ÷ messages; the median over the repetitions, and (×) the median ' +
+      'ratio to raw C\'s same end in the same repetition (raw C: its spread). Far less sensitive to a busy host than msgs/s.',
+    '',
+    `| | ${SIZES.map(sizeName).join(' | ')} |`,
+    `|---|${SIZES.map(() => '---').join('|')}|`,
+    ...out.rows.filter(({ id }) => id !== 'iperf3').map(({ id, label }) => `| ${label} | ${SIZES.map((s) => cpuCell(s, id)).join(' | ')} |`),
+    '',
     ...notes(out),
     ...(out.targets.length ? [
-      `Targets (issue 12), each a median over the ${out.runs} repetitions of the ratio within a repetition:`, '',
+      `Targets (issue 23), each a median over the ${out.runs} repetitions of the ratio within a repetition:`, '',
       '| target | size | median (spread) | verdict |', '|---|---|---|---|',
       ...out.targets.map((t) => `| ${t.what} ${t.target} | ${sizeName(t.size)} | ${ratio(t.ratio)} | ${t.verdict} |`),
       ''] : []),

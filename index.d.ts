@@ -596,7 +596,7 @@ export interface DiagnosticsMessages {
   'sctp-napi.socket.closed': { socket: Socket | StreamSocket | Server | Handle };
   'sctp-napi.association.up': { socket: Socket | StreamSocket; assocId: number; address: string; port: number; inStreams: number; outStreams: number };
   'sctp-napi.association.restart': DiagnosticsMessages['sctp-napi.association.up'];
-  'sctp-napi.association.down': { socket: Socket | StreamSocket; assocId: number; state: 'lost' | 'shutdown' | 'cant-start'; error: number; reason: string };
+  'sctp-napi.association.down': { socket: Socket | StreamSocket; assocId: number; state: 'lost' | 'shutdown' | 'cant-start' | 'closed' | 'peeled-off'; error: number; reason: string };
   /** error: the kernel's error number (SCTP_SEND_FAILED_EVENT), or the Error a send() failed with (sent: false). */
   'sctp-napi.send.failed': { socket: Socket | StreamSocket; assocId: number; error: number | SystemError; sent: boolean; stream: number; ppid: number; context: number; size: number };
 }

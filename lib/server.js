@@ -60,7 +60,6 @@ class Server extends EventEmitter {
     }
     this.#options = o;
     if (connectionListener !== undefined) this.on('connection', validateFunction(connectionListener, 'connectionListener'));
-    D.publish(D.channels.socketCreated, () => ({ socket: this, kind: 'server' }));
   }
 
   get listening() { return this.#handle !== null; }
@@ -146,6 +145,8 @@ class Server extends EventEmitter {
     spendAuthKey(this.#options); // the listening socket has it (and gives it to the accepted ones)
     if (!this.#refed) handle.unref();
     this.#handle = handle;
+    // As net publishes net.server.socket: at each listen(), so that each pairs with a 'close'.
+    D.publish(D.channels.socketCreated, () => ({ socket: this, kind: 'server' }));
     process.nextTick(() => this.emit('listening'));
   }
 

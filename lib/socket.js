@@ -437,6 +437,9 @@ class Socket extends EventEmitter {
         (handle) => handle.peeloff(this.#handle, assocId), 'sctp_peeloff');
     } finally { // unless it is still here (the peeloff failed before the kernel's part), it is gone
       if (A.peerAddressesIfAny(this.#handle, assocId) === null) {
+        if (this.#associations.has(assocId)) { // its up went out here; the new socket publishes its own
+          D.publishAssociation(this, { assocId, state: 'peeled-off', error: 0, reason: '' });
+        }
         this.#associations.delete(assocId);
         if (this.#abandonedSent) this.#abandonedSent.delete(assocId);
         const peeled = () => coded(Error, 'ERR_SCTP_PEELED_OFF', 'The association was peeled off before it was up');
@@ -551,6 +554,9 @@ class Socket extends EventEmitter {
     if (this.#onAbort) this.#options.signal.removeEventListener('abort', this.#onAbort);
     for (const settle of this.#connecting.values()) {
       settle(coded(Error, 'ERR_SOCKET_CLOSED', 'Socket closed before the association was up'));
+    }
+    for (const assocId of this.#associations.keys()) { // ended here, not by an event: their down says so
+      D.publishAssociation(this, { assocId, state: 'closed', error: 0, reason: '' });
     }
     this.#associations.clear();
     this.#abandonedSent = null;

@@ -54,6 +54,7 @@ class StreamSocket extends Duplex {
   #handle = null;
   #options; // validated SCTP options
   #connecting = false;
+  #upPublished = false; // association.up went out, its down not yet
   #connected = false;
   #started = 0; // performance.now() when the connect began
   #remote = null; // { address, port }
@@ -203,16 +204,22 @@ class StreamSocket extends Duplex {
   #up() {
     this.#connecting = false;
     this.#connected = true;
+    let up = null;
     try {
       const { primary, assocId, inStreams, outStreams } = A.status(this.#handle, 0);
       this.#remote = { address: primary.address, port: primary.port };
       this.#assocId = assocId;
-      D.publishAssociation(this, { assocId, state: 'up', ...this.#remote, inStreams, outStreams });
+      up = { assocId, state: 'up', ...this.#remote, inStreams, outStreams };
     } catch { /* ended already: its end follows */ }
     const waiting = this.#waiting;
     this.#waiting = null;
     if (waiting) this.#transmit(waiting.messages, waiting.callback, waiting.from);
     if (this.#final) this._final(this.#final);
+    // Last: a subscriber may destroy the socket.
+    if (up) {
+      this.#upPublished = true;
+      D.publishAssociation(this, up);
+    }
   }
 
   #callbacks() {
@@ -244,10 +251,14 @@ class StreamSocket extends Duplex {
         const info = associationInfo(this.#remote, assocId, state, ...rest);
         if (isUp(state) && this.#connecting) {
           this.#up();
+          if (this.destroyed) return; // by a diagnostics subscriber
           this.emit('connect');
           this.emit('ready');
         }
-        if (state !== 'up') D.publishAssociation(this, { ...info, assocId: this.#assocId || assocId }); // 'up': #up()
+        if (state !== 'up') { // 'up': #up()
+          if (!isUp(state)) this.#upPublished = false;
+          D.publishAssociation(this, { ...info, assocId: this.#assocId || assocId });
+        }
         this.emit('association', info);
         if (isUp(state)) return;
         // The side that began the SHUTDOWN reads no end of file: its completion is the end.
@@ -349,6 +360,7 @@ class StreamSocket extends Duplex {
 
   // end(): after every write was taken, a graceful SHUTDOWN (the kernel sends what is queued first).
   _final(callback) {
+    if (!this.#handle) return callback(); // destroyed meanwhile: nothing left to shut down
     if (!this.#connected) {
       this.#final = callback;
       return;
@@ -370,6 +382,10 @@ class StreamSocket extends Duplex {
     if (this.#onAbort) this.#options.signal.removeEventListener('abort', this.#onAbort);
     if (this.#handle) this.#handle.close(!this.#eof && !this.#shutdown);
     this.#handle = null;
+    if (this.#upPublished) { // ended here, not by an event: its down says so
+      this.#upPublished = false;
+      D.publishAssociation(this, { assocId: this.#assocId, state: 'closed', error: 0, reason: '' });
+    }
     const waiting = this.#waiting;
     this.#waiting = null;
     if (waiting) waiting.callback(err || this.#lost || coded(Error, 'ERR_SOCKET_CLOSED', 'Socket closed before the message was sent'));
@@ -505,7 +521,11 @@ class StreamSocket extends Duplex {
   peerAddresses() { return A.peerAddresses(this.#connectedHandle(), 0); }
   localAddresses() { return A.localAddresses(this.#connectedHandle(), 0); }
   paths() { return A.paths(this.#connectedHandle(), 0); }
-  stats() { return A.stats(this.#connectedHandle(), 0); }
+  stats() {
+    const stats = A.stats(this.#connectedHandle(), 0);
+    if (stats) stats.assocId = this.#assocId; // (the kernel echoes the 0 it was given)
+    return stats;
+  }
 
   setPrimary(address) {
     A.validateAddress(address, 'address');

@@ -167,6 +167,56 @@ describe('diagnostics_channel', () => {
     assert.strictEqual(up.port, client.address().port);
   });
 
+  it('every up has its down: close() and destroy() publish \'closed\', peeloff() \'peeled-off\' on the parent', async () => {
+    const server = await helpers.bound();
+    const client = await helpers.bound();
+    const [[association]] = await Promise.all([once(server, 'association'), client.connect(server.address().port, '127.0.0.1')]);
+    const peer = track(server.peeloff(association.assocId));
+    assert.deepStrictEqual(of(server, 'association.down').map((m) => [m.assocId, m.state]), [[association.assocId, 'peeled-off']]);
+    const [mine] = client.associations();
+    client.close();
+    assert.deepStrictEqual(of(client, 'association.down').map((m) => [m.assocId, m.state]), [[mine.assocId, 'closed']]);
+    await helpers.closed(peer); // the client's close() ended it: the peer's own event says how
+    assert.strictEqual(of(peer, 'association.down').length, 1);
+    const { client: stream } = await helpers.pair();
+    stream.destroy();
+    assert.deepStrictEqual(of(stream, 'association.down').map((m) => [m.assocId, m.state]), [[stream.assocId, 'closed']]);
+    await helpers.closed(stream);
+    assert.strictEqual(of(stream, 'association.down').length, 1); // once
+  });
+
+  it('a subscriber that destroys the socket on its up: nothing thrown, no \'connect\' after', async () => {
+    const server = await helpers.listening();
+    const client = track(sctp.connect({ port: server.address().port, host: '127.0.0.1' }));
+    const destroy = ({ socket }) => { if (socket === client) socket.destroy(); };
+    dc.subscribe(sctp.channels.associationUp, destroy);
+    let connected = false;
+    client.on('connect', () => { connected = true; });
+    client.end(); // a shutdown waiting for the association: the case that threw
+    try {
+      await helpers.closed(client);
+    } finally {
+      dc.unsubscribe(sctp.channels.associationUp, destroy);
+    }
+    assert.strictEqual(connected, false);
+    assert.deepStrictEqual(of(client, 'association.down').map((m) => m.state), ['closed']);
+  });
+
+  it('a server: created at each listen(), closed at each close()', async () => {
+    const server = track(sctp.createServer());
+    assert.deepStrictEqual(of(server, 'socket.created'), []); // not listening: nothing to pair
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    server.close();
+    await once(server, 'close');
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    server.close();
+    await once(server, 'close');
+    assert.strictEqual(of(server, 'socket.created').length, 2);
+    assert.strictEqual(of(server, 'socket.closed').length, 2);
+  });
+
   it('open(): created with the handle it returns, closed once', () => {
     const handle = helpers.open('127.0.0.1', 0, 1024, () => {});
     assert.deepStrictEqual(of(handle, 'socket.created'), [{ socket: handle, kind: 'one-to-many' }]);

@@ -5,7 +5,8 @@
 // messages to 127.0.0.1:PORT, where a raw C receiver waits: build/bench-raw recv) or recv (bound to
 // PORT, it receives COUNT messages from a raw C sender: build/bench-raw send). With CHECKOUT's lib/
 // and addon; prints user and system µs per message (process.cpuUsage() around the loop, from the
-// first message on when receiving). bench/cpu.sh runs it interleaved for several checkouts.
+// first message on when receiving; and then perWakeup: the messages each loop wakeup delivered, on
+// average). bench/cpu.sh runs it interleaved for several checkouts.
 // DIAG=1 subscribes to every diagnostics channel the checkout has first (none before they were added).
 const path = require('path');
 const [checkout, port, count] = [path.resolve(process.argv[2]), Number(process.argv[3]), Number(process.argv[4])];
@@ -25,14 +26,26 @@ function done() {
   const cpu = process.cpuUsage(c0);
   const per = (us) => Number((us / count).toFixed(2));
   console.log(JSON.stringify({ checkout: path.basename(checkout), api, role, diag, published, userUs: per(cpu.user),
-    systemUs: per(cpu.system), wallUs: per(Number(process.hrtime.bigint() - t0) / 1e3) }));
+    systemUs: per(cpu.system), wallUs: per(Number(process.hrtime.bigint() - t0) / 1e3),
+    ...(role === 'recv' ? { perWakeup: Number((count / Math.max(1, ticks + (counting ? 1 : 0))).toFixed(1)) } : {}) }));
 }
 const start = () => { t0 = process.hrtime.bigint(); c0 = process.cpuUsage(); };
+
+// Receiving: how many messages each wakeup of the loop delivered (counted between two check
+// phases: setImmediate runs once after each poll phase that delivered something).
+let ticks = 0;
+let counting = false;
+const tick = () => {
+  if (counting) return;
+  counting = true;
+  setImmediate(() => { ticks++; counting = false; });
+};
 
 if (role === 'recv') {
   let received = 0;
   const got = () => {
     if (received++ === 0) start();
+    tick();
     return received === count;
   };
   if (api === 'open') {

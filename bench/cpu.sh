@@ -27,7 +27,7 @@ for _ in $(seq "${REPS:-5}"); do
         out=$(mktemp)
         node bench/cpu.js "$checkout" "$port" "$count" "$api" recv >"$out" &
         until grep -q ready "$out"; do sleep 0.1; done
-        build/bench-raw send "$port" 64 "$count"
+        build/bench-raw send "$port" 64 "$count" >/dev/null
         wait
         tail -n 1 "$out"
         rm -f "$out"

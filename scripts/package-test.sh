@@ -24,7 +24,7 @@ tarball=$work/$(npm pack --silent --pack-destination "$work" 2>/dev/null | tail 
 
 # 1. Contents: exactly what users need.
 tar tzf "$tarball" | sed 's|^package/||' | sort >"$work/files"
-unexpected=$(grep -v -E '^(lib/[a-z-]+\.js|index\.d\.ts|src/[a-z_]+\.(cc|h)|binding\.gyp|prebuilds/linux-(x64|arm64)/sctp-napi\.glibc\.node|scripts/install\.js|README\.md|LICENSE|package\.json)$' "$work/files" || true)
+unexpected=$(grep -v -E '^(lib/(cli/)?[a-z-]+\.js|index\.d\.ts|src/[a-z_]+\.(cc|h)|binding\.gyp|prebuilds/linux-(x64|arm64)/sctp-napi\.glibc\.node|scripts/install\.js|README\.md|LICENSE|package\.json)$' "$work/files" || true)
 [ -z "$unexpected" ] || fail "unexpected files in the tarball: $unexpected"
 for f in lib/index.js lib/socket.js index.d.ts binding.gyp src/addon.cc prebuilds/linux-x64/sctp-napi.glibc.node \
   prebuilds/linux-arm64/sctp-napi.glibc.node README.md LICENSE; do
@@ -67,6 +67,13 @@ for node in "${nodes[@]}"; do
     npm install --no-audit --no-fund --loglevel=error "$tarball" >/dev/null || fail "Node $version: npm install of the tarball failed"
   [ ! -e "$app/node_modules/sctp-napi/build" ] || fail "Node $version: the install built from source instead of using the prebuild"
   echo "package test: Node $version: installed with CC=false CXX=false"
+  # The command line (package.json bin): linked, and its doctor names the prebuild and its glibc floor.
+  got=$(node_modules/.bin/sctp-napi --version) && [ "$got" = "$(node -p "require('$root/package.json').version")" ] ||
+    fail "Node $version: node_modules/.bin/sctp-napi --version gave '$got'"
+  got=$(node_modules/.bin/sctp-napi doctor --json | grep '"check":"binary"' || true)
+  grep -q '"status":"ok","detail":"prebuilds/linux-x64/sctp-napi.glibc.node (the prebuild), needs glibc 2\.' <<<"$got" ||
+    fail "Node $version: sctp-napi doctor did not name the prebuild: $got"
+  echo "package test: Node $version: the sctp-napi command runs; doctor: $(sed 's/.*"detail":"\([^"]*\)".*/\1/' <<<"$got")"
   out=$(node check.js)
   if [ "$out" = unsupported ]; then
     echo "package test: Node $version: require works here; createSocket throws ERR_SCTP_UNSUPPORTED (no SCTP in this kernel)"

@@ -190,6 +190,24 @@ function unlessAborted(promise, signal) {
   return Promise.race([promise, aborted]).finally(() => signal.removeEventListener('abort', onAbort));
 }
 
+// The one-to-many socket a client command talks through: the peer's address family, in order and
+// fully reliable, with outbound streams enough for `stream`.
+function clientSocket(addresses, stream = 0) {
+  return require('../index').createSocket({
+    type: typeOf(addresses[0]), initMsg: { outStreams: Math.max(10, stream + 1) }, defaults: { unordered: false, ttl: 0 },
+  });
+}
+
+// An association to every address of the peer (sctp_connectx when there are several).
+const connectTo = (socket, addresses, port, options) => socket.connect(port, addresses.length > 1 ? addresses : addresses[0], options);
+
+// Whether the peer accepts fewer streams than `stream` needs; it says so then.
+function beyondStreams(out, command, stream, outStreams) {
+  if (stream < outStreams) return false;
+  out.note(`sctp-napi ${command}: --stream ${stream}: the peer accepts ${outStreams} streams (0-${outStreams - 1})`);
+  return true;
+}
+
 // SHUTDOWN of one association; false when it is already gone (the peer ended it first).
 function endGracefully(socket, assocId) {
   try {
@@ -205,5 +223,5 @@ const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.max(0,
 
 module.exports = {
   EXIT, UsageError, int, port, printable, messageRecord, messageText, eventRecord, eventText, Output, sleep, typeOf,
-  interrupted, unlessAborted, percentile, endGracefully, resolveHost, hostPort,
+  interrupted, unlessAborted, percentile, endGracefully, resolveHost, hostPort, clientSocket, connectTo, beyondStreams,
 };

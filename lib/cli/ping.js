@@ -5,7 +5,7 @@
 const { performance } = require('perf_hooks');
 const { parsePpid } = require('./ppid');
 const {
-  EXIT, UsageError, int, port, typeOf, sleep, interrupted, unlessAborted, percentile, endGracefully, resolveHost, hostPort,
+  EXIT, UsageError, int, port, sleep, interrupted, unlessAborted, percentile, endGracefully, resolveHost, hostPort, clientSocket, connectTo, beyondStreams,
 } = require('./common');
 
 const HEADER = 16; // 'PING ' + a sequence number of up to 10 digits + ' ', padded
@@ -43,9 +43,8 @@ async function run(values, positionals, out) {
   const ppid = parsePpid(values.ppid);
   if (ppid === null) throw new UsageError(`--ppid must be a number or a known name, not '${values.ppid}'`);
   const addresses = await resolveHost(host, 'HOST');
-  const sctp = require('../index');
   const signal = interrupted();
-  const socket = sctp.createSocket({ type: typeOf(addresses[0]), initMsg: { outStreams: Math.max(10, stream + 1) }, defaults: { unordered: false, ttl: 0 } });
+  const socket = clientSocket(addresses, stream);
   let waiting = null; // { seq, resolve }
   socket.on('message', (msg) => {
     if (waiting && seqOf(msg) === waiting.seq) waiting.resolve(performance.now());
@@ -64,13 +63,10 @@ async function run(values, positionals, out) {
   const started = performance.now();
   const where = hostPort(addresses[0], peerPort);
   try {
-    const { assocId, outStreams } = await socket.connect(peerPort, addresses.length > 1 ? addresses : addresses[0], { timeout, signal });
+    const { assocId, outStreams } = await connectTo(socket, addresses, peerPort, { timeout, signal });
     out.write({ type: 'connected', assocId, address: addresses[0], port: peerPort },
       `PING ${where} (association ${assocId}): ${size} bytes, stream ${stream}, ppid ${ppid}`);
-    if (stream >= outStreams) {
-      out.note(`sctp-napi ping: --stream ${stream}: the peer accepts ${outStreams} streams (0-${outStreams - 1})`);
-      return EXIT.failed;
-    }
+    if (beyondStreams(out, 'ping', stream, outStreams)) return EXIT.failed;
     for (let seq = 1; seq <= count && !signal.aborted && !ended; seq++) {
       const t0 = performance.now();
       const reply = new Promise((resolve) => {

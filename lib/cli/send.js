@@ -8,7 +8,7 @@ const readline = require('readline');
 const { once } = require('events');
 const { parsePpid } = require('./ppid');
 const {
-  EXIT, UsageError, int, port, typeOf, sleep, interrupted, unlessAborted, endGracefully, resolveHost, hostPort,
+  EXIT, UsageError, int, port, sleep, interrupted, unlessAborted, endGracefully, resolveHost, hostPort, clientSocket, connectTo, beyondStreams,
 } = require('./common');
 
 const options = {
@@ -73,9 +73,8 @@ async function run(values, positionals, out) {
   const timeout = int(values.timeout, '--timeout', 1, 2 ** 31 - 1);
   if (texts.length && values.file) throw new UsageError('give the messages as arguments or --file, not both');
   const addresses = await resolveHost(host, 'HOST');
-  const sctp = require('../index');
   const signal = interrupted();
-  const socket = sctp.createSocket({ type: typeOf(addresses[0]), initMsg: { outStreams: Math.max(10, o.stream + 1) }, defaults: { unordered: false, ttl: 0 } });
+  const socket = clientSocket(addresses, o.stream);
   const opened = [];
   const tally = { sent: 0, bytes: 0, failed: 0, unsent: 0, abandoned: 0, unacknowledged: 0, replies: 0 };
   socket.on('message', (msg, rinfo) => { tally.replies++; out.message(msg, rinfo); });
@@ -93,13 +92,10 @@ async function run(values, positionals, out) {
   });
   socket.on('error', (err) => out.event('error', { code: err.code, message: err.message }));
   try {
-    const { assocId, outStreams } = await socket.connect(peerPort, addresses.length > 1 ? addresses : addresses[0], { timeout, signal });
+    const { assocId, outStreams } = await connectTo(socket, addresses, peerPort, { timeout, signal });
     out.write({ type: 'connected', assocId, address: addresses[0], port: peerPort, outStreams },
       `connected to ${hostPort(addresses[0], peerPort)}, association ${assocId}, ${outStreams} outbound streams`);
-    if (o.stream >= outStreams) {
-      out.note(`sctp-napi send: --stream ${o.stream}: the peer accepts ${outStreams} streams (0-${outStreams - 1})`);
-      return EXIT.failed;
-    }
+    if (beyondStreams(out, 'send', o.stream, outStreams)) return EXIT.failed;
     const started = process.hrtime.bigint();
     const elapsed = () => Number(process.hrtime.bigint() - started) / 1e9;
     let pending = 0;

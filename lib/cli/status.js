@@ -5,7 +5,7 @@
 // `ss --sctp` shows them, with each path's state).
 const fs = require('fs');
 const {
-  EXIT, UsageError, int, port, typeOf, sleep, interrupted, endGracefully, resolveHost, hostPort,
+  EXIT, UsageError, int, port, sleep, interrupted, endGracefully, resolveHost, hostPort, clientSocket, connectTo,
 } = require('./common');
 
 const options = {
@@ -118,13 +118,12 @@ async function run(values, positionals, out) {
     const peerPort = port(portText, 'PORT');
     const timeout = int(values.timeout, '--timeout', 1, 2 ** 31 - 1);
     const addresses = await resolveHost(host, 'HOST');
-    const sctp = require('../index');
-    const socket = sctp.createSocket({ type: typeOf(addresses[0]) });
+    const socket = clientSocket(addresses);
     try {
       let lost = null;
       socket.on('association', (e) => { if (e.state !== 'up') lost = e; });
       socket.on('peeraddrchange', (e) => out.event('peeraddrchange', e));
-      const { assocId } = await socket.connect(peerPort, addresses.length > 1 ? addresses : addresses[0], { timeout, signal });
+      const { assocId } = await connectTo(socket, addresses, peerPort, { timeout, signal });
       for (;;) {
         if (lost) {
           out.event('association', lost);

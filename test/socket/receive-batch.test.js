@@ -1,0 +1,137 @@
+'use strict';
+// Receiving a tick's messages in one call (lib/receive.js): what a kept message holds alive, and
+// that each message is still delivered as if it had its own callback.
+const assert = require('assert');
+const { bound, once } = require('../helpers');
+
+const SIZE = 64;
+
+// Sends `total` messages of SIZE bytes to port in corked bursts of 64 (one sendmmsg each), so the
+// receiver's ticks are full; resolves when the last burst was taken.
+async function flood(sender, port, total) {
+  const payload = Buffer.alloc(SIZE, 7);
+  for (let sent = 0; sent < total;) {
+    sender.cork();
+    const last = [];
+    for (let i = 0; i < 64 && sent < total; i++, sent++) {
+      last.push(new Promise((resolve, reject) => sender.send(payload, port, '127.0.0.1', (err) => (err ? reject(err) : resolve()))));
+    }
+    sender.uncork();
+    await Promise.all(last);
+  }
+}
+
+describe('createSocket(): a tick\'s messages in one call', () => {
+  it('a kept small message holds at most its group of eight alive, not its whole tick', async () => {
+    const receiver = await bound();
+    const sender = await bound();
+    const TOTAL = 32000;
+    const kept = [];
+    let got = 0;
+    let tick = 0;
+    let mostInATick = 0;
+    const watch = setInterval(() => {}, 1000);
+    const checkPhase = () => { mostInATick = Math.max(mostInATick, tick); tick = 0; if (got < TOTAL) setImmediate(checkPhase); };
+    global.gc();
+    const before = process.memoryUsage().arrayBuffers;
+    setImmediate(checkPhase);
+    const done = new Promise((resolve) => receiver.on('message', (msg) => {
+      tick++;
+      if (got++ % 64 === 0) kept.push(msg);
+      if (got === TOTAL) resolve();
+    }));
+    await flood(sender, receiver.address().port, TOTAL);
+    await done;
+    clearInterval(watch);
+    global.gc();
+    const held = process.memoryUsage().arrayBuffers - before;
+    sender.close();
+    receiver.close();
+    assert.strictEqual(kept.length, TOTAL / 64);
+    assert.ok(kept.every((m) => m.length === SIZE && m[0] === 7));
+    // The bound means something only if ticks carried many messages.
+    assert.ok(mostInATick >= 16, `at most ${mostInATick} messages in a tick`);
+    const bound8 = kept.length * 8 * SIZE;
+    assert.ok(held <= bound8 + 256 * 1024,
+      `${kept.length} kept messages of ${SIZE} B hold ${held} bytes of ArrayBuffers (bound ${bound8})`);
+  });
+
+  it('nextTick and promise jobs queued by one message\'s handler run before the next message', async () => {
+    const receiver = await bound();
+    const sender = await bound();
+    const order = [];
+    const N = 200;
+    const done = new Promise((resolve) => receiver.on('message', (msg) => {
+      const i = msg.readUInt32BE(0);
+      order.push(`m${i}`);
+      process.nextTick(() => order.push(`t${i}`));
+      Promise.resolve().then(() => order.push(`p${i}`));
+      if (i === N - 1) setImmediate(resolve);
+    }));
+    sender.cork();
+    for (let i = 0; i < N; i++) {
+      const b = Buffer.alloc(8);
+      b.writeUInt32BE(i, 0);
+      sender.send(b, receiver.address().port, '127.0.0.1');
+    }
+    sender.uncork();
+    await done;
+    sender.close();
+    receiver.close();
+    const expected = [];
+    for (let i = 0; i < N; i++) expected.push(`m${i}`, `t${i}`, `p${i}`);
+    assert.deepStrictEqual(order, expected);
+  });
+
+  it('a handler that throws is an uncaught exception; the messages after it still come, in order', async () => {
+    const receiver = await bound();
+    const sender = await bound();
+    const N = 100;
+    const seen = [];
+    const caught = [];
+    const listeners = process.listeners('uncaughtException');
+    process.removeAllListeners('uncaughtException');
+    const onUncaught = (err) => caught.push(err.message);
+    process.on('uncaughtException', onUncaught);
+    try {
+      const done = new Promise((resolve) => receiver.on('message', (msg) => {
+        const i = msg.readUInt32BE(0);
+        seen.push(i);
+        if (i === N - 1) resolve();
+        if (i % 10 === 3) throw new Error(`boom ${i}`);
+      }));
+      sender.cork();
+      for (let i = 0; i < N; i++) {
+        const b = Buffer.alloc(4);
+        b.writeUInt32BE(i, 0);
+        sender.send(b, receiver.address().port, '127.0.0.1');
+      }
+      sender.uncork();
+      await done;
+    } finally {
+      process.off('uncaughtException', onUncaught);
+      for (const l of listeners) process.on('uncaughtException', l);
+    }
+    sender.close();
+    receiver.close();
+    assert.deepStrictEqual(seen, Array.from({ length: N }, (_, i) => i));
+    assert.deepStrictEqual(caught, Array.from({ length: 10 }, (_, i) => `boom ${i * 10 + 3}`));
+  });
+
+  it('close() from a handler: nothing more of that tick is delivered', async () => {
+    const receiver = await bound();
+    const sender = await bound();
+    let count = 0;
+    receiver.on('message', () => {
+      count++;
+      if (count === 5) receiver.close();
+    });
+    sender.cork();
+    for (let i = 0; i < 50; i++) sender.send('x', receiver.address().port, '127.0.0.1');
+    sender.uncork();
+    await once(receiver, 'close');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    sender.close();
+    assert.strictEqual(count, 5);
+  });
+});

@@ -2,7 +2,7 @@
 // Receiving a tick's messages in one call (lib/receive.js): what a kept message holds alive, and
 // that each message is still delivered as if it had its own callback.
 const assert = require('assert');
-const { bound, once } = require('../helpers');
+const { bound, once, pair, sleep } = require('../helpers');
 
 const SIZE = 64;
 
@@ -135,3 +135,45 @@ describe('createSocket(): a tick\'s messages in one call', () => {
     assert.strictEqual(count, 5);
   });
 });
+
+// A pause taken during a tick (the iterator's bound: test/socket/iterator.test.js) holds the tick's
+// rest until reading resumes.
+describe('a pause taken mid-tick', () => {
+  it('connect(): a full readable side (16 messages) takes no more of its tick; the rest comes in order on resume', async () => {
+    const { client, peer } = await pair();
+    const total = 2000;
+    client.cork();
+    for (let i = 0; i < total; i++) {
+      const b = Buffer.alloc(SIZE);
+      b.writeUInt32BE(i, 0);
+      client.write(b);
+    }
+    client.uncork();
+    await sleep(1500);
+    assert.strictEqual(peer.readableLength, 16); // its readableHighWaterMark (object mode)
+    const seen = [];
+    for await (const msg of peer) {
+      seen.push(msg.readUInt32BE(0));
+      if (seen.length === total) break;
+    }
+    assert.deepStrictEqual(seen, Array.from({ length: total }, (_, i) => i));
+  });
+
+  it('close() while a tick\'s rest is held: nothing more is delivered, nothing is thrown', async () => {
+    const receiver = await bound();
+    const sender = await bound();
+    let emitted = 0;
+    receiver.on('message', () => emitted++);
+    const it = receiver[Symbol.asyncIterator]();
+    await flood(sender, receiver.address().port, 256);
+    await sleep(500);
+    assert.strictEqual(emitted, 16); // the iterator's bound: the rest of its tick is held
+    receiver.close();
+    await once(receiver, 'close');
+    await sleep(200);
+    assert.strictEqual(emitted, 16);
+    assert.strictEqual((await it.next()).value.msg.length, SIZE); // what the iterator took, then the end
+    sender.close();
+  });
+});
+

@@ -5,7 +5,7 @@
 // socket (lib/stream.js), which peeloff() returns.
 const EventEmitter = require('events');
 const binding = require('./binding');
-const { socketHandle } = require('./receive');
+const { socketHandle, peeloff } = require('./receive');
 const { errnoException, socketError } = require('./errors');
 const {
   coded, invalidArgValue, validateInteger, validateFunction, validateObject, validateAbortSignal,
@@ -435,7 +435,7 @@ class Socket extends EventEmitter {
     this.#healthCheck();
     try {
       return new StreamSocket({ ...this.#options, defaults: this.#streamDefaults }, kAdopt,
-        (handle) => handle.peeloff(this.#handle, assocId), 'sctp_peeloff');
+        (handle) => peeloff(handle, this.#handle, assocId), 'sctp_peeloff');
     } finally { // unless it is still here (the peeloff failed before the kernel's part), it is gone
       if (A.peerAddressesIfAny(this.#handle, assocId) === null) {
         if (this.#associations.has(assocId)) { // its up went out here; the new socket publishes its own

@@ -2,7 +2,9 @@
 // Receiving a tick's messages in one call (lib/receive.js): what a kept message holds alive, and
 // that each message is still delivered as if it had its own callback.
 const assert = require('assert');
-const { bound, once, pair, sleep } = require('../helpers');
+const { AsyncLocalStorage } = require('async_hooks');
+const { MessageChannel } = require('worker_threads');
+const { bound, once, pair, sleep, closed } = require('../helpers');
 
 const SIZE = 64;
 
@@ -20,6 +22,12 @@ async function flood(sender, port, total) {
     await Promise.all(last);
   }
 }
+
+// The first n messages' Buffers.
+const messagesOf = (s, n) => new Promise((resolve) => {
+  const got = [];
+  s.on('message', (msg) => { if (got.push(msg) === n) resolve(got); });
+});
 
 describe('createSocket(): a tick\'s messages in one call', () => {
   it('a kept small message holds at most its group of eight alive, not its whole tick', async () => {
@@ -118,6 +126,29 @@ describe('createSocket(): a tick\'s messages in one call', () => {
     assert.deepStrictEqual(caught, Array.from({ length: 10 }, (_, i) => `boom ${i * 10 + 3}`));
   });
 
+  // A small message shares its ArrayBuffer with others of its tick; transferring that (as the
+  // Buffers of Node's own pool) would empty them.
+  it('a small message\'s ArrayBuffer cannot be transferred away from the others it holds', async () => {
+    const receiver = await bound();
+    const sender = await bound();
+    const got = messagesOf(receiver, 8);
+    sender.cork();
+    for (let i = 0; i < 8; i++) sender.send(Buffer.alloc(SIZE, i + 1), receiver.address().port, '127.0.0.1');
+    sender.uncork();
+    const msgs = await got;
+    const { port1, port2 } = new MessageChannel();
+    try {
+      port1.postMessage(msgs[0].buffer, [msgs[0].buffer]); // Node 20: copied; later lines: throws
+    } catch (err) {
+      assert.strictEqual(err.name, 'DataCloneError');
+    }
+    port1.close();
+    port2.close();
+    sender.close();
+    receiver.close();
+    assert.deepStrictEqual(msgs.map((m) => [m.length, m[0]]), Array.from({ length: 8 }, (_, i) => [SIZE, i + 1]));
+  });
+
   it('close() from a handler: nothing more of that tick is delivered', async () => {
     const receiver = await bound();
     const sender = await bound();
@@ -175,5 +206,42 @@ describe('a pause taken mid-tick', () => {
     assert.strictEqual((await it.next()).value.msg.length, SIZE); // what the iterator took, then the end
     sender.close();
   });
-});
 
+  // The peer's end is read after its last messages; it waits behind those held.
+  it("connect(): the peer's end read in a tick whose rest is held: every message, then 'end'", async () => {
+    const { client, peer } = await pair();
+    const total = 40;
+    for (let i = 0; i < total; i++) {
+      const b = Buffer.alloc(SIZE);
+      b.writeUInt32BE(i, 0);
+      client.write(b);
+    }
+    await sleep(300); // 16 wait in peer's readable side, the rest in its kernel
+    client.end(); // its SHUTDOWN completes while peer is paused: the rest, then the end, in one tick
+    await closed(client);
+    await sleep(300);
+    const seen = [peer.read().readUInt32BE(0)]; // room for one: reading resumes, and pauses at once
+    await sleep(500); // (a for-await would take each as it came: no pause)
+    for await (const msg of peer) seen.push(msg.readUInt32BE(0));
+    assert.deepStrictEqual(seen, Array.from({ length: total }, (_, i) => i));
+    assert.strictEqual(peer.readableEnded, true);
+  });
+
+  it('held messages are delivered in the async context of the socket, not of who resumed it', async () => {
+    const als = new AsyncLocalStorage();
+    const receiver = await als.run('receiver', () => bound());
+    const sender = await bound();
+    const stores = new Set();
+    receiver.on('message', () => stores.add(als.getStore()));
+    const it = receiver[Symbol.asyncIterator]();
+    await flood(sender, receiver.address().port, 64);
+    await sleep(500);
+    let read = 0;
+    await als.run('reader', async () => {
+      while (read < 64) { await it.next(); read++; }
+    });
+    sender.close();
+    receiver.close();
+    assert.deepStrictEqual([...stores], ['receiver']);
+  });
+});

@@ -53,7 +53,7 @@ if (role === 'recv') {
       if (Array.isArray(r) && got()) { done(); handle.close(); }
     });
   } else {
-    const s = sctp.createSocket({ type: 'sctp4', recvBufferSize: 4 << 20 });
+    const s = sctp.createSocket({ type: 'sctp4', recvBufferSize: (process.env.BACKLOG === '1' ? 256 : 4) << 20 });
     s.on('message', () => { if (got()) { done(); s.close(); } });
     s.bind(port, '127.0.0.1');
   }

@@ -5,6 +5,7 @@
 // socket (lib/stream.js), which peeloff() returns.
 const EventEmitter = require('events');
 const binding = require('./binding');
+const { socketHandle, peeloff } = require('./receive');
 const { errnoException, socketError } = require('./errors');
 const {
   coded, invalidArgValue, validateInteger, validateFunction, validateObject, validateAbortSignal,
@@ -76,7 +77,7 @@ class Socket extends EventEmitter {
     this.#options = o;
     this.#streamDefaults = options.defaults === undefined ? STREAM_SEND_DEFAULTS
       : validateSendOptions(options.defaults, 'options.defaults', STREAM_SEND_DEFAULTS);
-    const handle = new binding.SocketHandle(this.#callbacks());
+    const handle = socketHandle(this.#callbacks());
     const family = type === 'sctp6' ? 6 : 4;
     const openErr = handle.open(family, false);
     if (openErr) throw socketError(openErr);
@@ -98,8 +99,8 @@ class Socket extends EventEmitter {
   #callbacks() {
     return {
       ...relayed(this),
-      onmessage: (msg, address, port, assocId, stream, ppid, flags, ssn, tsn, context) => {
-        const rinfo = receiveInfo(msg, address, port, assocId, stream, ppid, flags, ssn, tsn, context);
+      onmessage: (msg, address, rows, r) => {
+        const rinfo = receiveInfo(msg, address, rows, r);
         if (this.#unread.length && this.listenerCount('message') > 0) { // behind what a loop left
           this.#unread.push({ msg, rinfo });
           this.#handBack();
@@ -434,7 +435,7 @@ class Socket extends EventEmitter {
     this.#healthCheck();
     try {
       return new StreamSocket({ ...this.#options, defaults: this.#streamDefaults }, kAdopt,
-        (handle) => handle.peeloff(this.#handle, assocId), 'sctp_peeloff');
+        (handle) => peeloff(handle, this.#handle, assocId), 'sctp_peeloff');
     } finally { // unless it is still here (the peeloff failed before the kernel's part), it is gone
       if (A.peerAddressesIfAny(this.#handle, assocId) === null) {
         if (this.#associations.has(assocId)) { // its up went out here; the new socket publishes its own

@@ -9,6 +9,7 @@ const net = require('net');
 const { errno: E } = require('os').constants;
 const { performance } = require('perf_hooks');
 const binding = require('./binding');
+const { socketHandle } = require('./receive');
 const { errnoException, socketError } = require('./errors');
 const {
   coded, invalidArgType, invalidArgValue, validateInteger, validatePort, validateBoolean, validateFunction, validateObject,
@@ -92,7 +93,7 @@ class StreamSocket extends Duplex {
     });
     this.#options = o;
     if (internal) {
-      this.#handle = new binding.SocketHandle(this.#callbacks());
+      this.#handle = socketHandle(this.#callbacks());
       const err = open(this.#handle);
       if (err) {
         this.#handle = null;
@@ -173,7 +174,7 @@ class StreamSocket extends Duplex {
   // Opens the socket and starts the association: 'connect' when it is up.
   #start(addresses, port, local, localPort) {
     const family = [...addresses, ...local || []].some((a) => net.isIPv6(a.split('%')[0])) ? 6 : 4;
-    const handle = new binding.SocketHandle(this.#callbacks());
+    const handle = socketHandle(this.#callbacks());
     const openErr = handle.open(family, true);
     if (openErr) return this.destroy(socketError(openErr));
     this.#handle = handle;
@@ -225,11 +226,11 @@ class StreamSocket extends Duplex {
   #callbacks() {
     return {
       ...relayed(this),
-      onmessage: (msg, address, port, assocId, stream, ppid, flags, ssn, tsn, context) => {
+      onmessage: (msg, address, rows, r) => {
         this.#bytesRead += msg.length;
         if (this.#timer) this.#timer.refresh();
         if (this.listenerCount('message') > 0) {
-          this.emit('message', msg, receiveInfo(msg, address, port, assocId, stream, ppid, flags, ssn, tsn, context));
+          this.emit('message', msg, receiveInfo(msg, address, rows, r));
         }
         if (!this.push(msg) && this.#handle) {
           this.#paused = true;

@@ -4,7 +4,7 @@
 const assert = require('assert');
 const helpers = require('../helpers');
 
-const { track, once, messages, inNamespace } = helpers;
+const { track, once, messages, inNamespace, sleep } = helpers;
 const internals = Symbol.for('sctp-napi.internals');
 
 // A server, a client, and the client's association peeled off the server into `peer`.
@@ -162,6 +162,35 @@ describe('createSocket(): peeloff', () => {
     assert.ok(flags & 0o4000, 'O_NONBLOCK');
     assert.ok(flags & 0o2000000, 'O_CLOEXEC');
     peer.destroy();
+  });
+
+  // A tick's messages are all read before the first is delivered: those of an association peeled
+  // off from the handler of its first one go to the new socket, not to the parent.
+  it('peeled off from its first message\'s handler: the rest of that tick goes to the new socket, in order', async () => {
+    const server = await bound();
+    const client = await bound();
+    const N = 50;
+    const parent = [];
+    let peer = null;
+    const atPeer = new Promise((resolve) => server.on('message', (msg, rinfo) => {
+      parent.push(msg.readUInt32BE(0));
+      if (peer) return;
+      peer = track(server.peeloff(rinfo.assocId));
+      const got = [];
+      peer.on('data', (m) => {
+        got.push(m.readUInt32BE(0));
+        if (got.length === N - 1) resolve(got);
+      });
+    }));
+    client.cork();
+    for (let i = 0; i < N; i++) {
+      const b = Buffer.alloc(8);
+      b.writeUInt32BE(i, 0);
+      client.send(b, server.address().port, '127.0.0.1');
+    }
+    client.uncork();
+    const got = await Promise.race([atPeer, sleep(5000).then(() => 'timed out')]);
+    assert.deepStrictEqual({ parent, got }, { parent: [0], got: Array.from({ length: N - 1 }, (_, i) => i + 1) });
   });
 
   it('peeloff() of an unknown association throws a system error', async () => {

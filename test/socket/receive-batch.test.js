@@ -4,7 +4,8 @@
 const assert = require('assert');
 const { AsyncLocalStorage } = require('async_hooks');
 const { MessageChannel } = require('worker_threads');
-const { bound, once, pair, sleep, closed } = require('../helpers');
+const { spawnSync } = require('child_process');
+const { bound, once, pair, sleep, closed, listening, track, python } = require('../helpers');
 
 const SIZE = 64;
 
@@ -207,23 +208,35 @@ describe('a pause taken mid-tick', () => {
     sender.close();
   });
 
-  // The peer's end is read after its last messages; it waits behind those held.
-  it("connect(): the peer's end read in a tick whose rest is held: every message, then 'end'", async () => {
-    const { client, peer } = await pair();
+  // A notification read after held messages (the peer's SHUTDOWN) waits behind them.
+  it("connect(): the peer's SHUTDOWN read in a tick whose rest is held: every message, then 'shutdown', then 'end'", async () => {
+    // A Python client, run while this loop waits, so that its 40 messages and its SHUTDOWN are all
+    // queued when the accepted socket first reads: one tick, in which the readable side (16) fills
+    // and the rest is held; the SHUTDOWN notification, read in that tick, must wait behind it.
     const total = 40;
-    for (let i = 0; i < total; i++) {
-      const b = Buffer.alloc(SIZE);
-      b.writeUInt32BE(i, 0);
-      client.write(b);
-    }
-    await sleep(300); // 16 wait in peer's readable side, the rest in its kernel
-    client.end(); // its SHUTDOWN completes while peer is paused: the rest, then the end, in one tick
-    await closed(client);
-    await sleep(300);
-    const seen = [peer.read().readUInt32BE(0)]; // room for one: reading resumes, and pauses at once
-    await sleep(500); // (a for-await would take each as it came: no pause)
+    const seen = [];
+    let atShutdown = -1; // how many messages the socket had given its readable side at 'shutdown'
+    let accepted;
+    const connection = new Promise((resolve) => { accepted = resolve; });
+    const server = await listening((s) => {
+      s.on('shutdown', () => { atShutdown = seen.length + s.readableLength; });
+      accepted(track(s));
+    });
+    const client = [
+      'import socket, struct, sys',
+      's = socket.socket(socket.AF_INET, socket.SOCK_STREAM, 132)',
+      's.connect(("127.0.0.1", int(sys.argv[1])))',
+      `for i in range(${total}): s.send(struct.pack(">I", i) + bytes(${SIZE - 4}))`,
+      's.close()', // (a graceful SHUTDOWN, once the peer has acknowledged every message)
+    ].join('\n');
+    const run = spawnSync(python, ['-S', '-c', client, String(server.address().port)], { encoding: 'utf8' });
+    assert.strictEqual(run.status, 0, run.stderr);
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1000); // its SHUTDOWN arrives
+    const peer = await connection;
+    await sleep(500); // the tick: 16 in the readable side, 24 held, the SHUTDOWN behind them
     for await (const msg of peer) seen.push(msg.readUInt32BE(0));
     assert.deepStrictEqual(seen, Array.from({ length: total }, (_, i) => i));
+    assert.strictEqual(atShutdown, total);
     assert.strictEqual(peer.readableEnded, true);
   });
 

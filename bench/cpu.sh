@@ -3,6 +3,7 @@
 # interleaved, REPS (5) repetitions of COUNT (20 000) messages, in the VM when this kernel has no
 # SCTP, against a raw C peer. API (socket | open) and ROLE (send | recv) choose what is measured
 # (bench/cpu.js). Compare the checkouts' userUs medians: the JS and N-API part of a message.
+# KEEP=N (ROLE=recv): the receiver keeps every Nth message and reports what that pins (bench/cpu.js).
 # DIAG=1: each checkout runs twice per repetition, without and then with a subscriber on every
 # diagnostics channel (its output's diag: false, then true).
 # BACKLOG=1 (ROLE=recv): the receiver is stopped (SIGSTOP) while the sender queues all COUNT
@@ -36,7 +37,7 @@ for _ in $(seq "${REPS:-5}"); do
         if [ "$checkout" = raw ]; then
           build/bench-raw recv "$port" "$count" 1 >"$out" &
         else
-          node bench/cpu.js "$checkout" "$port" "$count" "$api" recv >"$out" &
+          node --expose-gc bench/cpu.js "$checkout" "$port" "$count" "$api" recv >"$out" &
         fi
         receiver=$!
         until grep -q ready "$out"; do sleep 0.1; done

@@ -25,10 +25,12 @@ ReceiveBatch::Placed ReceiveBatch::Add(const char* data, size_t length, const so
   if (placed.own) {
     placed.buffer = buffers_++;
   } else {
+    sctp_assoc_t assoc = info ? info->rcv_assoc_id : 0;
     bool join = !groups_.empty() && groups_.back().buffer == buffers_ - 1 &&
-                groupMessages_ < kGroupMessages && groups_.back().size + length <= kGroupBytes;
+                groups_.back().assoc == assoc && groupMessages_ < kGroupMessages &&
+                groups_.back().size + length <= kGroupBytes;
     if (!join) {
-      groups_.push_back({buffers_++, staged_.size(), 0});
+      groups_.push_back({buffers_++, staged_.size(), 0, assoc});
       groupMessages_ = 0;
     }
     placed.buffer = groups_.back().buffer;
@@ -78,7 +80,7 @@ void ReceiveBatch::Clear() {
   groupMessages_ = 0;
   groups_.clear();
   staged_.clear();
-  if (fields_ != nullptr) fields_[kNext] = 0;
+  if (fields_ != nullptr && fields_[kNext] != kStop) fields_[kNext] = 0;  // (closed: it stays so)
 }
 
 }  // namespace sctp

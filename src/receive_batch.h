@@ -5,7 +5,8 @@
 // How many ArrayBuffers is the trade: one per message costs an allocation (and the garbage it
 // leaves) per message, one per tick lets a message an app keeps hold all 64 of its tick alive. So a
 // message shorter than kShareBelow shares its ArrayBuffer with at most kGroupMessages - 1 others of
-// the same tick, kGroupBytes in all; a longer one has its own. No N-API here (natively tested).
+// the same tick and association (so no message's ArrayBuffer shows another peer's bytes),
+// kGroupBytes in all; a longer one has its own. No N-API here (natively tested).
 #pragma once
 
 #include <netinet/in.h>
@@ -64,6 +65,7 @@ class ReceiveBatch {
     uint32_t buffer;
     size_t begin;  // in staged()
     size_t size;
+    sctp_assoc_t assoc;  // whose messages it holds
   };
   const std::vector<Group>& groups() const { return groups_; }
   const char* staged() const { return staged_.data(); }

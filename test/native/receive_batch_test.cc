@@ -96,3 +96,25 @@ TEST("rcvinfo fields, the limit JS sets, and Clear") {
   CHECK_EQ(fields[ReceiveBatch::kNext], 0u);
   CHECK(batch.Add("z", 1, Sa(peer), nullptr).newAddress);  // a new call's addresses start again
 }
+
+TEST("messages of different associations never share an ArrayBuffer; a closed handle's kStop stays") {
+  std::vector<uint32_t> fields(ReceiveBatch::kFields);
+  ReceiveBatch batch;
+  batch.Attach(fields.data());
+  fields[ReceiveBatch::kLimit] = ReceiveBatch::kMax;
+  sockaddr_in peer = Peer(9);
+  sctp_rcvinfo one{}, two{};
+  one.rcv_assoc_id = 1;
+  two.rcv_assoc_id = 2;
+  batch.Add("a", 1, Sa(peer), &one);
+  batch.Add("b", 1, Sa(peer), &one);  // joins the first
+  batch.Add("c", 1, Sa(peer), &two);  // another association: a group of its own
+  batch.Add("d", 1, Sa(peer), &one);  // and back: a new group again
+  CHECK_EQ(batch.groups().size(), 3u);
+  CHECK_EQ(fields[1 * ReceiveBatch::kRow + ReceiveBatch::kBuffer], 0u);
+  CHECK_EQ(fields[2 * ReceiveBatch::kRow + ReceiveBatch::kBuffer], 1u);
+  CHECK_EQ(fields[3 * ReceiveBatch::kRow + ReceiveBatch::kBuffer], 2u);
+  fields[ReceiveBatch::kNext] = ReceiveBatch::kStop;  // the handle closed during the call
+  batch.Clear();
+  CHECK_EQ(fields[ReceiveBatch::kNext], ReceiveBatch::kStop);
+}

@@ -5,7 +5,7 @@ const assert = require('assert');
 const { AsyncLocalStorage } = require('async_hooks');
 const { MessageChannel } = require('worker_threads');
 const { spawnSync } = require('child_process');
-const { bound, once, pair, sleep, closed, listening, track, python } = require('../helpers');
+const { bound, once, pair, sleep, listening, track, python, run, fixture } = require('../helpers');
 
 const SIZE = 64;
 
@@ -256,5 +256,16 @@ describe('a pause taken mid-tick', () => {
     sender.close();
     receiver.close();
     assert.deepStrictEqual([...stores], ['receiver']);
+  });
+});
+
+describe('what a message\'s handler queues', () => {
+  it('a nextTick that throws reaches uncaughtException; every message still comes, straight from a tick or held', async () => {
+    const { code, stdout, stderr } = await run([fixture('tick-throws.js')]);
+    assert.strictEqual(code, 0, stderr);
+    assert.deepStrictEqual(JSON.parse(stdout), {
+      socket: { inOrder: true, seen: 60, caught: 6 },
+      stream: { inOrder: true, seen: 400, caught: 40, readableLength: 16 },
+    });
   });
 });

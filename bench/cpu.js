@@ -8,9 +8,6 @@
 // first message on when receiving; and then perWakeup: the messages each loop wakeup delivered, on
 // average). bench/cpu.sh runs it interleaved for several checkouts.
 // DIAG=1 subscribes to every diagnostics channel the checkout has first (none before they were added).
-// KEEP=N (ROLE=recv, run with --expose-gc): the receiver keeps every Nth message (the pinning case:
-// a server that keeps one message of each batch) and reports what stays alive once collected
-// (keptKiB: their own bytes; arrayBuffersKiB: what they pin; rssMiB at each eighth of the run).
 const path = require('path');
 const [checkout, port, count] = [path.resolve(process.argv[2]), Number(process.argv[3]), Number(process.argv[4])];
 const [api = 'socket', role = 'send'] = process.argv.slice(5);
@@ -30,19 +27,7 @@ function done() {
   const per = (us) => Number((us / count).toFixed(2));
   console.log(JSON.stringify({ checkout: path.basename(checkout), api, role, diag, published, userUs: per(cpu.user),
     systemUs: per(cpu.system), wallUs: per(Number(process.hrtime.bigint() - t0) / 1e3),
-    ...(role === 'recv' ? { perWakeup: Number((count / Math.max(1, ticks + (counting ? 1 : 0))).toFixed(1)) } : {}),
-    ...(keep ? pinned() : {}) }));
-}
-
-const keep = Number(process.env.KEEP || 0);
-const kept = [];
-const rss = [];
-const MiB = (bytes) => Number((bytes / 1048576).toFixed(1));
-function pinned() {
-  global.gc();
-  const { arrayBuffers } = process.memoryUsage();
-  return { kept: kept.length, keptKiB: Math.round(kept.length * msg.length / 1024),
-    arrayBuffersKiB: Math.round(arrayBuffers / 1024), rssMiB: rss, maxRssMiB: MiB(process.resourceUsage().maxRSS * 1024) };
+    ...(role === 'recv' ? { perWakeup: Number((count / Math.max(1, ticks + (counting ? 1 : 0))).toFixed(1)) } : {}) }));
 }
 const start = () => { t0 = process.hrtime.bigint(); c0 = process.cpuUsage(); };
 
@@ -58,20 +43,18 @@ const tick = () => {
 
 if (role === 'recv') {
   let received = 0;
-  const got = (message) => {
+  const got = () => {
     if (received++ === 0) start();
     tick();
-    if (keep && received % keep === 0) kept.push(message);
-    if (keep && received % (count / 8) === 0) rss.push(MiB(process.memoryUsage.rss()));
     return received === count;
   };
   if (api === 'open') {
     const handle = sctp.open('127.0.0.1', port, 1 << 16, (r) => {
-      if (Array.isArray(r) && got(r[0])) { done(); handle.close(); }
+      if (Array.isArray(r) && got()) { done(); handle.close(); }
     });
   } else {
-    const s = sctp.createSocket({ type: 'sctp4', recvBufferSize: (process.env.BACKLOG === '1' ? 256 : 4) << 20 });
-    s.on('message', (m) => { if (got(m)) { done(); s.close(); } });
+    const s = sctp.createSocket({ type: 'sctp4', recvBufferSize: 4 << 20 });
+    s.on('message', () => { if (got()) { done(); s.close(); } });
     s.bind(port, '127.0.0.1');
   }
   console.log('ready');

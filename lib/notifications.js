@@ -6,7 +6,6 @@ const { performance } = require('perf_hooks');
 const binding = require('./binding');
 const { errnoException } = require('./errors');
 const D = require('./diagnostics');
-const R = require('./receive');
 
 const { constants: C } = binding;
 
@@ -90,20 +89,20 @@ function associationInfo(known, assocId, state, error, address, port, inStreams,
 
 const isUp = (state) => state === 'up' || state === 'restart';
 
-// The 'message' event's rinfo, from the message's row of fields (lib/receive.js).
-function receiveInfo(msg, address, rows, r) {
+// The 'message' event's rinfo, from onmessage's arguments after the message.
+function receiveInfo(msg, address, port, assocId, stream, ppid, flags, ssn, tsn, context) {
   return {
     address,
     family: address.includes(':') ? 'IPv6' : 'IPv4', // numeric, from the kernel
-    port: rows[r + R.PORT],
+    port,
     size: msg.length,
-    assocId: rows[r + R.ASSOC] | 0,
-    stream: rows[r + R.STREAM],
-    ppid: rows[r + R.PPID],
-    unordered: (rows[r + R.FLAGS] & C.SCTP_UNORDERED) !== 0,
-    ssn: rows[r + R.SSN],
-    tsn: rows[r + R.TSN],
-    context: rows[r + R.CONTEXT],
+    assocId,
+    stream,
+    ppid,
+    unordered: (flags & C.SCTP_UNORDERED) !== 0,
+    ssn,
+    tsn,
+    context,
   };
 }
 

@@ -12,7 +12,6 @@ const {
   coded, invalidArgType, invalidArgValue, integerError, validateInteger, validateFunction,
 } = require('./validators');
 const D = require('./diagnostics');
-const { socketHandle, PORT: FROM_PORT } = require('./receive');
 const { errno: E } = require('os').constants;
 
 const { constants: C } = binding;
@@ -42,8 +41,8 @@ class SctpHandle {
 
     // Each event is a new async callback in the context of open() (named SCTP_NAPI, as the
     // original's); `this` in onRecv is this handle; a throw is an uncaught exception.
-    const handle = socketHandle({
-      onmessage: (data, host, rows, r) => apply(onRecv, this, [[data, host, rows[r + FROM_PORT]]]),
+    const handle = new binding.SocketHandle({
+      onmessage: (data, host, port) => apply(onRecv, this, [[data, host, port]]),
       onoversize: (size) => apply(onRecv, this, [`message of ${size} bytes exceeds recvMaxlen (${recvMaxlen} bytes); discarded`]),
       onerror: (errno, syscall) => apply(onRecv, this, [`${syscall} ${errnoName(-errno)}`]),
     }, 'SCTP_NAPI');

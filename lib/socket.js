@@ -5,7 +5,6 @@
 // socket (lib/stream.js), which peeloff() returns.
 const EventEmitter = require('events');
 const binding = require('./binding');
-const { socketHandle, peeloff } = require('./receive');
 const { errnoException, socketError } = require('./errors');
 const {
   coded, invalidArgValue, validateInteger, validateFunction, validateObject, validateAbortSignal,
@@ -77,7 +76,7 @@ class Socket extends EventEmitter {
     this.#options = o;
     this.#streamDefaults = options.defaults === undefined ? STREAM_SEND_DEFAULTS
       : validateSendOptions(options.defaults, 'options.defaults', STREAM_SEND_DEFAULTS);
-    const handle = socketHandle(this.#callbacks());
+    const handle = new binding.SocketHandle(this.#callbacks());
     const family = type === 'sctp6' ? 6 : 4;
     const openErr = handle.open(family, false);
     if (openErr) throw socketError(openErr);
@@ -99,8 +98,8 @@ class Socket extends EventEmitter {
   #callbacks() {
     return {
       ...relayed(this),
-      onmessage: (msg, address, rows, r) => {
-        const rinfo = receiveInfo(msg, address, rows, r);
+      onmessage: (msg, address, port, assocId, stream, ppid, flags, ssn, tsn, context) => {
+        const rinfo = receiveInfo(msg, address, port, assocId, stream, ppid, flags, ssn, tsn, context);
         if (this.#unread.length && this.listenerCount('message') > 0) { // behind what a loop left
           this.#unread.push({ msg, rinfo });
           this.#handBack();
@@ -435,7 +434,7 @@ class Socket extends EventEmitter {
     this.#healthCheck();
     try {
       return new StreamSocket({ ...this.#options, defaults: this.#streamDefaults }, kAdopt,
-        (handle) => peeloff(handle, this.#handle, assocId), 'sctp_peeloff');
+        (handle) => handle.peeloff(this.#handle, assocId), 'sctp_peeloff');
     } finally { // unless it is still here (the peeloff failed before the kernel's part), it is gone
       if (A.peerAddressesIfAny(this.#handle, assocId) === null) {
         if (this.#associations.has(assocId)) { // its up went out here; the new socket publishes its own

@@ -9,7 +9,6 @@ const net = require('net');
 const { errno: E } = require('os').constants;
 const { performance } = require('perf_hooks');
 const binding = require('./binding');
-const { socketHandle } = require('./receive');
 const { errnoException, socketError } = require('./errors');
 const {
   coded, invalidArgType, invalidArgValue, validateInteger, validatePort, validateBoolean, validateFunction, validateObject,
@@ -93,7 +92,7 @@ class StreamSocket extends Duplex {
     });
     this.#options = o;
     if (internal) {
-      this.#handle = socketHandle(this.#callbacks());
+      this.#handle = new binding.SocketHandle(this.#callbacks());
       const err = open(this.#handle);
       if (err) {
         this.#handle = null;
@@ -174,7 +173,7 @@ class StreamSocket extends Duplex {
   // Opens the socket and starts the association: 'connect' when it is up.
   #start(addresses, port, local, localPort) {
     const family = [...addresses, ...local || []].some((a) => net.isIPv6(a.split('%')[0])) ? 6 : 4;
-    const handle = socketHandle(this.#callbacks());
+    const handle = new binding.SocketHandle(this.#callbacks());
     const openErr = handle.open(family, true);
     if (openErr) return this.destroy(socketError(openErr));
     this.#handle = handle;
@@ -226,11 +225,11 @@ class StreamSocket extends Duplex {
   #callbacks() {
     return {
       ...relayed(this),
-      onmessage: (msg, address, rows, r) => {
+      onmessage: (msg, address, port, assocId, stream, ppid, flags, ssn, tsn, context) => {
         this.#bytesRead += msg.length;
         if (this.#timer) this.#timer.refresh();
         if (this.listenerCount('message') > 0) {
-          this.emit('message', msg, receiveInfo(msg, address, rows, r));
+          this.emit('message', msg, receiveInfo(msg, address, port, assocId, stream, ppid, flags, ssn, tsn, context));
         }
         if (!this.push(msg) && this.#handle) {
           this.#paused = true;

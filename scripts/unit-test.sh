@@ -6,5 +6,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p build
 ${CXX:-g++} -std=c++17 -Wall -Wextra -g -O1 -fsanitize=address,undefined -fno-omit-frame-pointer \
-  -fno-sanitize-recover=undefined -o build/native-tests test/native/*.cc src/notification.cc src/reassembler.cc src/receive_batch.cc
+  -fno-sanitize-recover=undefined -o build/native-tests test/native/*.cc src/notification.cc src/reassembler.cc
 exec build/native-tests "$@"

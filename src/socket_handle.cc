@@ -216,7 +216,7 @@ const uint32_t* FieldsOf(napi_env env, napi_value value, size_t* rows) {
 }  // namespace
 
 const char* const SocketHandle::kCallbackNames[kCallbacks] = {
-    "onmessages",    "onwritable",      "onoversize",   "onerror",
+    "onmessage",     "onwritable",      "onoversize",   "onerror",
     "onend",         "onconnection",    "onassociation", "onpeeraddrchange",
     "onsendfailed",  "onshutdown",      "onremoteerror", "onsenderdry",
     "onstreamreset", "onassocreset",    "onstreamchange", "onauthentication",
@@ -283,13 +283,6 @@ SocketHandle::SocketHandle(const Napi::CallbackInfo& info) : Napi::ObjectWrap<So
   }
   std::string name = info[1].IsString() ? info[1].As<Napi::String>().Utf8Value() : "SCTP_SOCKET";
   async_ = std::make_unique<AsyncResource>(env, name.c_str());
-  if (info[2].IsTypedArray() && info[2].As<Napi::TypedArray>().TypedArrayType() == napi_uint32_array) {
-    Napi::Uint32Array rows = info[2].As<Napi::Uint32Array>();
-    if (rows.ElementLength() >= ReceiveBatch::kFields) {
-      rows_ = Napi::Persistent(rows);  // its memory stays where it is while referenced
-      batch_.Attach(rows.Data());
-    }
-  }
 }
 
 // The callback a notification type reaches; kCallbacks for none.
@@ -941,7 +934,6 @@ Napi::Value SocketHandle::Close(const Napi::CallbackInfo& info) {
     }
     Endpoint::Close();
     for (auto& callback : callbacks_) callback.Reset();  // no events after close, and no cycle
-    if (batch_.attached()) rows_.Value()[ReceiveBatch::kNext] = ReceiveBatch::kStop;  // a tick's rest
     Napi::ObjectWrap<SocketHandle>::Unref();
   }
   return info.Env().Undefined();
@@ -963,90 +955,53 @@ void SocketHandle::OnEvents(int status, int events) {
   try {
     Napi::Object keep = Value();  // alive to the end of this batch, whatever the callbacks do
     (void)keep;
-    [&] {  // (each return: the messages read so far are still delivered, by the Flush() below)
-      if (paused() && (status < 0 || (events & UV_PRIORITIZED))) {
-        // Reading is paused (the app's readable side is full) and the association is over. Failed or
-        // aborted: told now, a write may be waiting on it and the reader may never resume. Ended
-        // gracefully (no socket error): what is queued, then end of file, wait for the reader.
+    if (paused() && (status < 0 || (events & UV_PRIORITIZED))) {
+      // Reading is paused (the app's readable side is full) and the association is over. Failed or
+      // aborted: told now, a write may be waiting on it and the reader may never resume. Ended
+      // gracefully (no socket error): what is queued, then end of file, wait for the reader.
+      int err = TakeSocketError();
+      if (err || status < 0) {
+        Emit(kOnError, {Napi::Number::New(env, err ? err : -status), Napi::String::New(env, "poll")});
+      }
+      return;
+    }
+    if (status < 0) {
+      // A peeled-off socket's association failed or was aborted (ECONNRESET, ETIMEDOUT, ...):
+      // deliver what was queued before it (messages, the notification saying so) first; the
+      // socket error, still pending, tells JS how it ended.
+      if ((accepting_ || Drain()) && IsOpen()) {  // else more to read first: the poll reports it again
         int err = TakeSocketError();
-        if (err || status < 0) {
-          Emit(kOnError, {Napi::Number::New(env, err ? err : -status), Napi::String::New(env, "poll")});
-        }
-        return;
+        Emit(kOnError, {Napi::Number::New(env, err ? err : -status), Napi::String::New(env, "poll")});
       }
-      if (status < 0) {
-        // A peeled-off socket's association failed or was aborted (ECONNRESET, ETIMEDOUT, ...):
-        // deliver what was queued before it (messages, the notification saying so) first; the
-        // socket error, still pending, tells JS how it ended.
-        if ((accepting_ || Drain()) && IsOpen()) {  // else more to read first: the poll reports it again
-          int err = TakeSocketError();
-          Emit(kOnError, {Napi::Number::New(env, err ? err : -status), Napi::String::New(env, "poll")});
-        }
-        return;
+      return;
+    }
+    if (events & UV_WRITABLE) Emit(kOnWritable, {});
+    if (IsOpen() && (events & UV_READABLE)) {
+      if (accepting_) {
+        Emit(kOnConnection, {});
+      } else {
+        Drain();
       }
-      if (events & UV_WRITABLE) Emit(kOnWritable, {});
-      if (IsOpen() && (events & UV_READABLE)) {
-        if (accepting_) {
-          Emit(kOnConnection, {});
-        } else {
-          Drain();
-        }
-      }
-    }();
-    Flush();
+    }
   } catch (const Napi::Error& error) {  // making a value failed: never let it reach libuv
-    batch_.Clear();
-    buffers_ = addresses_ = nullptr;
     if (!ReportFailure(env, error.Value())) Halt();
   } catch (...) {  // out of memory making a value: nothing sane to deliver
-    batch_.Clear();
-    buffers_ = addresses_ = nullptr;
     Halt();
   }
 }
 
 void SocketHandle::OnMessage(const char* data, size_t length, const sockaddr* from,
                              const sctp_rcvinfo* info) {
-  if (!batch_.attached() || callbacks_[kOnMessages].IsEmpty()) return;  // not wanted
   Napi::Env env = Env();
-  if (buffers_ == nullptr) {
-    buffers_ = Napi::Array::New(env);
-    addresses_ = Napi::Array::New(env);
-  }
-  ReceiveBatch::Placed placed = batch_.Add(data, length, from, info);
-  if (placed.newAddress) {
-    Napi::Array(env, addresses_).Set(placed.address, Napi::String::New(env, names_.Format(from)));
-  }
-  if (placed.own) {
-    Napi::ArrayBuffer own = Napi::ArrayBuffer::New(env, length);
-    std::memcpy(own.Data(), data, length);
-    Napi::Array(env, buffers_).Set(placed.buffer, own);
-  }
-  if (batch_.full()) Flush();
-}
-
-void SocketHandle::Flush() {
-  size_t count = batch_.count();
-  if (count == 0) return;
-  Napi::Env env = Env();
-  Napi::Array buffers(env, buffers_);
-  for (const ReceiveBatch::Group& group : batch_.groups()) {
-    Napi::ArrayBuffer shared = Napi::ArrayBuffer::New(env, group.size);
-    std::memcpy(shared.Data(), batch_.staged() + group.begin, group.size);
-    buffers.Set(group.buffer, shared);
-  }
-  napi_value addresses = addresses_;
-  buffers_ = addresses_ = nullptr;
-  batch_.Clear();  // kNext = 0; the rows stay for JS to read
-  Napi::Value total = Napi::Number::New(env, static_cast<double>(count));
-  Napi::Uint32Array rows = rows_.Value();
-  // JS moves kNext on before each message it delivers; a call that returns short threw (the next
-  // call goes on after that message) or the handle closed (kStop).
-  for (uint32_t next = 0; next < count && IsOpen() && !halted();) {
-    Emit(kOnMessages, {buffers, addresses, total});
-    if (rows[ReceiveBatch::kNext] <= next) break;  // it delivered nothing: it cannot now
-    next = rows[ReceiveBatch::kNext];
-  }
+  Napi::HandleScope scope(env);
+  sctp_rcvinfo none{};
+  if (info == nullptr) info = &none;
+  Emit(kOnMessage, {Napi::Buffer<char>::Copy(env, data, length),
+        Napi::String::New(env, names_.Format(from)), Napi::Number::New(env, PortOf(from)),
+        Napi::Number::New(env, info->rcv_assoc_id), Napi::Number::New(env, info->rcv_sid),
+        Napi::Number::New(env, ntohl(info->rcv_ppid)), Napi::Number::New(env, info->rcv_flags),
+        Napi::Number::New(env, info->rcv_ssn), Napi::Number::New(env, info->rcv_tsn),
+        Napi::Number::New(env, info->rcv_context)});
 }
 
 void SocketHandle::OnTooLarge(size_t length, const sockaddr* from, const sctp_rcvinfo* info) {
@@ -1068,7 +1023,6 @@ void SocketHandle::OnEnd() {
 }
 
 void SocketHandle::Emit(Callback which, std::initializer_list<napi_value> args) {
-  if (which != kOnMessages) Flush();  // what was read before it, first
   const Napi::FunctionReference& fn = callbacks_[which];
   if (fn.IsEmpty() || halted()) return;  // not wanted, or closed by an earlier callback
   if (!CallAsync(Env(), fn, Value(), args, *async_)) Halt();

@@ -20,24 +20,21 @@
 
 #include "endpoint.h"
 #include "callback.h"
-#include "receive_batch.h"
 
 namespace sctp {
 
 class SocketHandle : public Napi::ObjectWrap<SocketHandle>, private Endpoint {
  public:
   static Napi::Function Define(Napi::Env env);
-  // new SocketHandle({ onmessages, onwritable, ... }, name, rows): a callback left out (or not a
+  // new SocketHandle({ onmessage, onwritable, ... }[, name]): a callback left out (or not a
   // function) is never called; name: the async resource type its callbacks run as (async_hooks),
-  // 'SCTP_SOCKET' unless a string (open() gives the original's 'SCTP_NAPI'); rows: the Uint32Array
-  // of ReceiveBatch::kFields that onmessages reads (without it no message is delivered).
+  // 'SCTP_SOCKET' unless given (open() gives the original's 'SCTP_NAPI').
   explicit SocketHandle(const Napi::CallbackInfo& info);
 
  private:
   // The callbacks, in the order of kCallbackNames.
   enum Callback {
-    kOnMessages,      // (buffers[], addresses[], count): a tick's messages, their rows in the
-                      // Uint32Array given to the constructor (src/receive_batch.h)
+    kOnMessage,       // (msg, address, port, assocId, stream, ppid, flags, ssn, tsn, context)
     kOnWritable,      // (): the socket takes more after an EAGAIN (watchWritable())
     kOnOversize,      // (size, address, port, assocId): a message over the limit, dropped
     kOnError,         // (errno, syscall)
@@ -150,19 +147,9 @@ class SocketHandle : public Napi::ObjectWrap<SocketHandle>, private Endpoint {
   // What every socket of ours gets beyond Endpoint's: RCVINFO, more events; then, for a
   // connected one-to-one socket, reading. Returns 0 or an errno (the handle is closed then).
   int Configure(bool startReading);
-  // Every event but onmessages first delivers the messages read before it (Flush).
   void Emit(Callback which, std::initializer_list<napi_value> args);
-  // The messages batch_ holds, to onmessages: one call, or more if a handler throws (the next
-  // call carries on after it, as separate callbacks would).
-  void Flush();
 
   std::array<Napi::FunctionReference, kCallbacks> callbacks_;
-  Napi::Reference<Napi::Uint32Array> rows_;  // batch_'s rows
-  ReceiveBatch batch_;
-  // The ArrayBuffers and sender strings of batch_, made as its messages come (values of the
-  // HandleScope of OnEvents, which ends with a Flush()).
-  napi_value buffers_ = nullptr;
-  napi_value addresses_ = nullptr;
   std::unique_ptr<AsyncResource> async_;
   bool stream_ = false;     // SOCK_STREAM: one-to-one, shut down with shutdown()
   bool accepting_ = false;  // a listening SOCK_STREAM socket: readable means accept()

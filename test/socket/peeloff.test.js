@@ -4,7 +4,7 @@
 const assert = require('assert');
 const helpers = require('../helpers');
 
-const { track, once, messages, inNamespace, sleep } = helpers;
+const { track, once, messages, inNamespace } = helpers;
 const internals = Symbol.for('sctp-napi.internals');
 
 // A server, a client, and the client's association peeled off the server into `peer`.
@@ -163,79 +163,6 @@ describe('createSocket(): peeloff', () => {
     assert.ok(flags & 0o2000000, 'O_CLOEXEC');
     peer.destroy();
   });
-
-  // A tick's messages are all read before the first is delivered: those of an association peeled
-  // off from the handler of its first one go to the new socket, not to the parent.
-  it('peeled off from its first message\'s handler: the rest of that tick goes to the new socket, in order', async () => {
-    const server = await bound();
-    const client = await bound();
-    const N = 50;
-    const parent = [];
-    let peer = null;
-    const atPeer = new Promise((resolve) => server.on('message', (msg, rinfo) => {
-      parent.push(msg.readUInt32BE(0));
-      if (peer) return;
-      peer = track(server.peeloff(rinfo.assocId));
-      const got = [];
-      peer.on('data', (m) => {
-        got.push(m.readUInt32BE(0));
-        if (got.length === N - 1) resolve(got);
-      });
-    }));
-    client.cork();
-    for (let i = 0; i < N; i++) {
-      const b = Buffer.alloc(8);
-      b.writeUInt32BE(i, 0);
-      client.send(b, server.address().port, '127.0.0.1');
-    }
-    client.uncork();
-    const got = await Promise.race([atPeer, sleep(5000).then(() => 'timed out')]);
-    assert.deepStrictEqual({ parent, got }, { parent: [0], got: Array.from({ length: N - 1 }, (_, i) => i + 1) });
-  });
-
-  // What the parent read of the association in that tick, messages and events, is the new
-  // socket's: its listeners, attached after peeloff() returned, see all of it, and the parent none.
-  for (const from of ['handler', 'promise job']) {
-    it(`peeled off from its first message's ${from}: the new socket's 'message' listeners get the tick's rest, and its events`, async () => {
-      const server = await helpers.bound({ streamReset: true, defaults: { unordered: false, ttl: 0 } });
-      const client = await helpers.bound({ streamReset: true, defaults: { unordered: false, ttl: 0 } });
-      const up = once(server, 'association');
-      const { assocId } = await client.connect(server.address().port, '127.0.0.1');
-      await up;
-      const N = 30;
-      const parent = { messages: [], resets: 0 };
-      server.on('streamreset', () => parent.resets++);
-      let peer = null;
-      const got = new Promise((resolve) => server.on('message', (msg, rinfo) => {
-        parent.messages.push(msg.readUInt32BE(0));
-        if (peer !== null) return;
-        peer = undefined;
-        const off = () => {
-          peer = track(server.peeloff(rinfo.assocId));
-          const seen = [];
-          peer.on('message', (m, info) => seen.push([m.readUInt32BE(0), info.stream]));
-          peer.on('streamreset', (e) => resolve({ seen, reset: e.streams }));
-        };
-        if (from === 'handler') off();
-        else Promise.resolve().then(off); // (between this message and the next one of its tick)
-      }));
-      client.cork();
-      for (let i = 0; i < N; i++) {
-        const b = Buffer.alloc(8);
-        b.writeUInt32BE(i, 0);
-        client.send(b, { assocId, stream: 0 });
-      }
-      client.uncork();
-      client.resetStreams(assocId, [1], { outgoing: true });
-      // This loop waits while the kernel queues it all: the server reads it in one tick.
-      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1000);
-      const result = await Promise.race([got, sleep(10000).then(() => 'timed out')]);
-      assert.deepStrictEqual({ parent, result }, {
-        parent: { messages: [0], resets: 0 },
-        result: { seen: Array.from({ length: N - 1 }, (_, i) => [i + 1, 0]), reset: [1] },
-      });
-    });
-  }
 
   it('peeloff() of an unknown association throws a system error', async () => {
     const server = await bound();
